@@ -1,5 +1,4 @@
 /* fileio.c - bounded local file reads; see fileio.h. */
-#define _POSIX_C_SOURCE 200809L
 #include "fileio.h"
 #include "buf.h"
 #include "err.h"

@@ -1,0 +1,66 @@
+/*
+ * cmd.h - the subcommand table and what commands share: common options and the
+ * wiring of data, resolvers and sources. The cli layer is the only one that
+ * prints, exits, or knows every backend.
+ */
+#ifndef LT_CMD_H
+#define LT_CMD_H
+
+#include <stddef.h>
+
+#include "opt.h"
+
+struct licensedb;
+struct classify_ctx;
+struct resolver;
+struct model_record;
+struct lt_error;
+
+enum { EXIT_PASS = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
+
+struct common_opts {
+	const char *format, *output, *policy, *cache, *jurisdiction, *hub_mirror, *hf_home;
+	const char *fail_on, *endpoint, *token_file, *rev;
+	int offline, max_depth, jobs, quiet, no_color, staged;
+	struct opt_list data;
+};
+
+#define COMMON_OPT_SPECS(T)                                                                        \
+	{ "format", OPT_STR, offsetof(T, c.format), "FMT", "output format (text, json, ...)" },    \
+	{ "output", OPT_STR, offsetof(T, c.output), "FILE", "write the report to FILE" },          \
+	{ "data", OPT_LIST, offsetof(T, c.data), "DIR", "extra licenses/ and rules/ under DIR (repeatable)" }
+
+struct cmd_spec {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+int cmd_scan(int argc, char **argv);
+int cmd_classify(int argc, char **argv);
+int cmd_licenses(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+/* --- wiring (wire.c) --- */
+
+struct wire {
+	struct licensedb *db;
+	struct classify_ctx *cls;
+	struct resolver *res;
+};
+
+/* Load built-in data plus --data roots, and build the classifier. Prints problems
+ * and returns EXIT_USAGE on failure. */
+int wire_data(struct wire *w, const struct common_opts *c, int keep_problems);
+/* Resolvers from options: --hub-mirror, the huggingface_hub cache, the hub. */
+int wire_resolver(struct wire *w, const struct common_opts *c);
+/* Open TARGET (folder, git repo, archive, hub id) and build its record. */
+int wire_record(struct wire *w, const struct common_opts *c, const char *target,
+		struct model_record **out, struct lt_error *err);
+void wire_release(struct wire *w);
+/* The built-in data root (licenses/ and rules/). */
+const char *wire_data_root(void);
+/* Open --output (or stdout); NULL after printing an error. */
+void *wire_output(const struct common_opts *c);
+
+#endif

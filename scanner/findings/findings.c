@@ -1,0 +1,544 @@
+/*
+ * findings.c - checks on one scanned model and its chain; see findings.h.
+ *
+ * The checks fail closed: when a fact is missing (no license, an unknown text, an
+ * ancestor that cannot be resolved) the finding says what is missing and the
+ * verdict can never be `pass`.
+ */
+#include "findings.h"
+#include "core/err.h"
+#include "core/str.h"
+#include "record/record.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LICS 64
+
+const char *const findings_ids[] = {
+	"no-license", "unknown-declared-license", "family-license-id", "license-needs-review",
+	"other-without-name", "license-link-missing", "declared-detected-mismatch",
+	"declared-conflict", "unknown-license-text", "modified-license-text",
+	"license-file-unreadable", "licence-key-misspelt", "prose-license-only", "card-malformed",
+	"source-problem", "gated-repository", "weights-license-differs",
+	"relicensed-restricted-base", "missing-license-copy", "missing-notice", "name-prefix",
+	"attribution-required", "non-commercial-inherited", "research-only-inherited",
+	"user-threshold", "revenue-threshold", "territory-excluded", "territory-restriction",
+	"use-restrictions-passthrough", "output-restriction", "parent-unresolved",
+	"parent-local-path", "lineage-cycle", "lineage-too-deep", "ancestor-license-unknown",
+	"policy-denied", "policy-review", NULL,
+};
+
+const char *verdict_name(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_PASS: return "pass";
+	case VERDICT_REVIEW: return "review";
+	case VERDICT_INCOMPLETE: return "incomplete";
+	case VERDICT_FAIL: return "fail";
+	}
+	return "fail";
+}
+
+struct finding *findings_add(struct model_report *m, const struct licensedb *db, const char *id,
+			     const char *subject, const char *file, int line, const char *chain,
+			     const char *fmt, ...)
+{
+	const struct finding_def *def = licensedb_finding(db, id);
+	struct finding *p, *f;
+	char msg[1024];
+	va_list ap;
+
+	if (!def)
+		return NULL; /* rules check guarantees every id the code uses exists */
+	for (size_t i = 0; i < m->nf; i++) /* the same finding about the same thing once */
+		if (m->f[i].def == def && ((!subject && !m->f[i].subject) ||
+					   (subject && m->f[i].subject && !strcmp(subject, m->f[i].subject))) &&
+		    ((!file && !m->f[i].file) || (file && m->f[i].file && !strcmp(file, m->f[i].file))))
+			return NULL;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p = realloc(m->f, (m->nf + 1) * sizeof(*p));
+	if (!p)
+		return NULL;
+	m->f = p;
+	f = &p[m->nf++];
+	memset(f, 0, sizeof(*f));
+	f->def = def;
+	f->severity = def->severity;
+	f->model = lt_strdup(m->node && m->node->id ? m->node->id : "");
+	f->subject = subject ? lt_strdup(subject) : NULL;
+	f->message = lt_strdup(msg);
+	f->file = file && *file ? lt_strdup(file) : NULL;
+	f->line = line;
+	f->chain = chain ? lt_strdup(chain) : NULL;
+	return f;
+}
+
+static int add_lic(const struct licdef **out, size_t n, size_t max, const struct licdef *l)
+{
+	if (!l)
+		return (int)n;
+	for (size_t i = 0; i < n; i++)
+		if (out[i] == l)
+			return (int)n;
+	if (n < max)
+		out[n++] = l;
+	return (int)n;
+}
+
+size_t record_licenses(const struct model_record *r, const struct licdef **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->ndeclared; i++) {
+		const char *field = r->declared[i].at.field ? r->declared[i].at.field : "";
+		/* weight-file metadata is evidence, not the model's declaration */
+		if (!strncmp(field, "general.", 8) || !strncmp(field, "modelspec.", 10))
+			continue;
+		n = (size_t)add_lic(out, n, max, r->declared[i].lic);
+	}
+	for (size_t i = 0; i < r->ndetected; i++)
+		if (r->detected[i].kind == RULE_LICENSE)
+			n = (size_t)add_lic(out, n, max, r->detected[i].lic);
+	return n;
+}
+
+/* Lower-case letters and digits only; "(c)" dropped: notice sentences are copied
+ * with every kind of quote, dash, copyright sign and line wrap. */
+static char *squash(const char *s)
+{
+	size_t n = strlen(s);
+	char *o = malloc(n + 1), *w = o;
+
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		if ((s[i] == '(' || s[i] == '[') && (s[i + 1] == 'c' || s[i + 1] == 'C') &&
+		    (s[i + 2] == ')' || s[i + 2] == ']')) {
+			i += 2;
+			continue;
+		}
+		if (isalnum((unsigned char)s[i]) && !((unsigned char)s[i] & 0x80))
+			*w++ = (char)tolower((unsigned char)s[i]);
+	}
+	*w = '\0';
+	return o;
+}
+
+static int text_contains(const char *hay, const char *needle)
+{
+	char *h = squash(hay), *n = squash(needle);
+	int found = h && n && *n && strstr(h, n) != NULL;
+
+	free(h);
+	free(n);
+	return found;
+}
+
+static int same_family(const struct licdef *a, const struct licdef *b)
+{
+	return a == b || (a->family && b->family && strcmp(a->family, b->family) == 0);
+}
+
+/* --- single-model checks --- */
+
+static void check_own(struct model_report *m, const struct licensedb *db)
+{
+	const struct model_record *r = m->node->rec;
+	int declared_any = 0, resolved_fam = 0;
+	const struct declared *first_resolved = NULL;
+
+	for (size_t i = 0; i < r->nnotes; i++)
+		findings_add(m, db, r->notes[i].finding, NULL, r->notes[i].at.file, r->notes[i].at.line,
+			     NULL, "%s", r->notes[i].message);
+
+	for (size_t i = 0; i < r->ndeclared; i++) {
+		const struct declared *d = &r->declared[i];
+		const char *field = d->at.field ? d->at.field : "";
+		int weights = !strncmp(field, "general.", 8) || !strncmp(field, "modelspec.", 10);
+
+		if (!weights)
+			declared_any = 1;
+		if (!d->lic) {
+			/* license_name is free text for `other`; unknown there means review */
+			findings_add(m, db, strcmp(field, "license_name") == 0 ? "license-needs-review"
+										 : "unknown-declared-license",
+				     d->value, d->at.file, d->at.line, NULL,
+				     "'%s' (%s) is not a license lictrace knows", d->value, field);
+			continue;
+		}
+		if (d->lic->category == CAT_FAMILY)
+			findings_add(m, db, "family-license-id", d->lic->id, d->at.file, d->at.line, NULL,
+				     "'%s' names the %s family, not one license", d->value, d->lic->name);
+		else if (d->lic->review && strcmp(d->lic->id, "other") != 0)
+			findings_add(m, db, "license-needs-review", d->lic->id, d->at.file, d->at.line, NULL,
+				     "'%s' (%s) needs a human review", d->value, d->lic->name);
+		if (!strcmp(d->lic->id, "unknown"))
+			findings_add(m, db, "license-needs-review", "unknown", d->at.file, d->at.line, NULL,
+				     "the card declares the license as unknown");
+		if (weights)
+			continue;
+		if (d->lic->category != CAT_FAMILY && d->lic->category != CAT_UNKNOWN) {
+			if (first_resolved && !same_family(first_resolved->lic, d->lic))
+				findings_add(m, db, "declared-conflict", d->lic->id, d->at.file, d->at.line, NULL,
+					     "'%s' (%s) and '%s' (%s) name different licenses",
+					     first_resolved->value, first_resolved->at.field ? first_resolved->at.field : "",
+					     d->value, field);
+			if (!first_resolved)
+				first_resolved = d;
+			resolved_fam++;
+		}
+	}
+	if (r->other_declared && !r->has_license_name && !r->has_license_link)
+		findings_add(m, db, "other-without-name", NULL, "README.md", 0, NULL,
+			     "the card says `license: other` and names no license");
+	if (r->other_declared)
+		findings_add(m, db, "license-needs-review", "other", "README.md", 0, NULL,
+			     "`license: other`: the terms are not on the Hub's list and need a review");
+
+	/* weight-file metadata that disagrees with the card */
+	for (size_t i = 0; i < r->ndeclared; i++) {
+		const struct declared *d = &r->declared[i];
+		const char *field = d->at.field ? d->at.field : "";
+		if (strncmp(field, "general.", 8) && strncmp(field, "modelspec.", 10))
+			continue;
+		if (first_resolved && d->lic && !same_family(first_resolved->lic, d->lic))
+			findings_add(m, db, "weights-license-differs", d->lic->id, d->at.file, 0, NULL,
+				     "%s in '%s' says '%s' but the card says '%s'", field, d->at.file,
+				     d->value, first_resolved->value);
+	}
+
+	/* license texts */
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const struct lic_file *f = &r->files[i];
+		if (f->modified_from)
+			findings_add(m, db, "modified-license-text", f->modified_from, f->path, 1, NULL,
+				     "'%s' resembles %s but differs from it", f->path, f->modified_from);
+		else if (f->unknown && !f->unreadable)
+			findings_add(m, db, "unknown-license-text", NULL, f->path, 1, NULL,
+				     "the text of '%s' matches no known license", f->path);
+	}
+
+	/* declared vs detected */
+	if (resolved_fam) {
+		for (size_t i = 0; i < r->ndetected; i++) {
+			const struct detected *t = &r->detected[i];
+			int match = 0;
+			if (t->kind != RULE_LICENSE)
+				continue;
+			for (size_t j = 0; j < r->ndeclared; j++)
+				if (r->declared[j].lic && same_family(r->declared[j].lic, t->lic))
+					match = 1;
+			if (!match && first_resolved)
+				findings_add(m, db, "declared-detected-mismatch", t->lic->id, t->at.file,
+					     t->at.line, NULL, "the card declares '%s' but '%s' is %s",
+					     first_resolved->value, t->at.file, t->lic->name);
+		}
+	}
+
+	if (!declared_any && r->ndetected == 0) {
+		int files = 0;
+		for (size_t i = 0; i < r->nfiles; i++)
+			if (!strcmp(r->files[i].role, "license"))
+				files++;
+		if (!files)
+			findings_add(m, db, "no-license", NULL, r->has_card ? "README.md" : NULL, 0, NULL,
+				     "no license is declared and no license file was found");
+	}
+}
+
+/* --- lineage checks --- */
+
+static int rank(const struct licdef *l)
+{
+	return (int)l->category;
+}
+
+static void check_lineage(struct model_report *m, const struct licensedb *db,
+			  const struct check_opts *opts)
+{
+	const struct model_record *r = m->node->rec;
+	const struct licdef *al[MAX_LICS];
+
+	for (size_t i = 0; i < m->nanc; i++) {
+		const struct lancestor *a = &m->anc[i];
+		const struct lnode *n = a->node;
+		size_t nal;
+
+		if (n->status == LNODE_LOCAL_PATH) {
+			struct finding *f = findings_add(m, db, "parent-local-path", n->id, NULL, 0, a->chain,
+							 "the base model '%s' is a local path", n->id);
+			if (f)
+				f->incomplete = 0;
+			continue;
+		}
+		if (n->status == LNODE_UNRESOLVED || !n->rec) {
+			struct finding *f = findings_add(m, db, "parent-unresolved", n->id, NULL, 0, a->chain,
+							 "the base model '%s' could not be resolved: %s", n->id,
+							 n->error ? n->error : "unknown error");
+			if (f)
+				f->incomplete = 1;
+			continue;
+		}
+		if (n->rec->nparents && !n->expanded) {
+			struct finding *f = findings_add(m, db, "lineage-too-deep", n->id, NULL, 0, a->chain,
+							 "the chain was cut at '%s' (depth %d)", n->id, a->depth);
+			if (f)
+				f->incomplete = 1;
+		}
+		for (size_t e = 0; e < n->nparents; e++)
+			if (n->parents[e].closes_cycle)
+				findings_add(m, db, "lineage-cycle", n->parents[e].to->id, NULL, 0, a->chain,
+					     "'%s' names '%s' as a base model, which leads back into the chain",
+					     n->id, n->parents[e].to->id);
+		nal = record_licenses(n->rec, al, MAX_LICS);
+		if (nal == 0)
+			findings_add(m, db, "ancestor-license-unknown", n->id, NULL, 0, a->chain,
+				     "the ancestor '%s' declares no license lictrace can read", n->id);
+		for (size_t k = 0; k < nal; k++) {
+			const struct licdef *A = al[k];
+			if (A->review || A->category == CAT_FAMILY || A->category == CAT_UNKNOWN) {
+				findings_add(m, db, "ancestor-license-unknown", n->id, NULL, 0, a->chain,
+					     "the ancestor '%s' is under '%s', which needs review", n->id, A->id);
+				continue;
+			}
+			if (A->relicense == RELIC_ALLOWED)
+				continue;
+			/* relicensing: a declared license more permissive than the ancestor's */
+			for (size_t d = 0; d < r->ndeclared; d++) {
+				const struct declared *D = &r->declared[d];
+				const char *field = D->at.field ? D->at.field : "";
+				int carried = 0;
+				if (!D->lic || !strncmp(field, "general.", 8) || !strncmp(field, "modelspec.", 10))
+					continue;
+				if (D->lic->category == CAT_FAMILY || D->lic->category == CAT_UNKNOWN)
+					continue;
+				for (size_t x = 0; x < r->ndeclared; x++)
+					if (r->declared[x].lic && same_family(r->declared[x].lic, A))
+						carried = 1;
+				if (carried)
+					continue;
+				if (rank(D->lic) < rank(A) ||
+				    (A->relicense == RELIC_FORBIDDEN && !same_family(D->lic, A)))
+					findings_add(m, db, "relicensed-restricted-base", A->id, D->at.file,
+						     D->at.line, a->chain,
+						     "the card declares '%s' but its ancestor '%s' is under %s, which %s",
+						     D->value, n->id, A->name,
+						     A->relicense == RELIC_FORBIDDEN
+							     ? "does not allow another license"
+							     : "keeps binding derivatives");
+			}
+		}
+	}
+	(void)opts;
+}
+
+static int has_copy(const struct model_record *r, const struct licdef *lic)
+{
+	for (size_t i = 0; i < r->ndetected; i++)
+		if (r->detected[i].kind == RULE_LICENSE && same_family(r->detected[i].lic, lic))
+			return 1;
+	return 0;
+}
+
+static int has_notice(const struct model_record *r, const char *sentence)
+{
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (r->files[i].text && (!strcmp(r->files[i].role, "notice") || !strcmp(r->files[i].role, "license")) &&
+		    text_contains(r->files[i].text, sentence))
+			return 1;
+	return 0;
+}
+
+static int name_has_prefix(const char *name, const char *prefix)
+{
+	char *n = squash(name), *p = squash(prefix);
+	int ok = n && p && strncmp(n, p, strlen(p)) == 0;
+
+	free(n);
+	free(p);
+	return ok;
+}
+
+static int own_has_category(const struct model_report *m, enum lic_category c)
+{
+	for (size_t i = 0; i < m->nown; i++)
+		if (m->own[i]->category == c)
+			return 1;
+	return 0;
+}
+
+static void check_obligations(struct model_report *m, const struct licensedb *db,
+			      const struct check_opts *opts)
+{
+	const struct model_record *r = m->node->rec;
+	const struct ob_summary *s = &m->ob;
+	char buf[64];
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct eff_ob *e = &s->v[i];
+		const struct obligation *ob = e->ob;
+		const char *chain = e->self ? NULL : e->chain;
+
+		switch (ob->kind) {
+		case OB_LICENSE_COPY:
+			if (!has_copy(r, e->lic))
+				findings_add(m, db, "missing-license-copy", e->lic->id, NULL, 0, chain,
+					     "%s requires shipping its text; no file in '%s' holds it",
+					     e->lic->name, r->id);
+			break;
+		case OB_NOTICE:
+			if (ob->text && !has_notice(r, ob->text))
+				findings_add(m, db, "missing-notice", e->lic->id, NULL, 0, chain,
+					     "%s requires a Notice file saying: \"%s\"", e->lic->name, ob->text);
+			break;
+		case OB_NAME_PREFIX:
+			if (!e->self && ob->text && r->name && !name_has_prefix(r->name, ob->text))
+				findings_add(m, db, "name-prefix", e->lic->id, NULL, 0, chain,
+					     "%s requires derived model names to begin with \"%s\"; this one is \"%s\"",
+					     e->lic->name, ob->text, r->name);
+			break;
+		case OB_ATTRIBUTION:
+			if (ob->text)
+				findings_add(m, db, "attribution-required", e->lic->id, NULL, 0, chain,
+					     "%s requires displaying \"%s\"", e->lic->name, ob->text);
+			break;
+		case OB_USE_RESTRICTIONS: {
+			struct finding *f = findings_add(m, db, "use-restrictions-passthrough", e->lic->id, NULL, 0,
+							 chain, "%s's use restrictions must be part of any license for this model",
+							 e->lic->name);
+			/* the model carries the same license: the restrictions travel with it */
+			if (f && (e->self || has_copy(r, e->lic)))
+				f->severity = SEV_INFO;
+			break;
+		}
+		case OB_OUTPUT_RESTRICTION:
+		case OB_NO_IMPROVE_OTHER_MODELS:
+			findings_add(m, db, "output-restriction", e->lic->id, NULL, 0, chain, "%s: %s", e->lic->name,
+				     ob->text ? ob->text : "outputs may not be used to improve other models");
+			break;
+		default:
+			break;
+		}
+	}
+	if (s->min_users) {
+		snprintf(buf, sizeof(buf), "%llu", s->min_users);
+		findings_add(m, db, "user-threshold", s->users_from->lic->id, NULL, 0,
+			     s->users_from->self ? NULL : s->users_from->chain,
+			     "above %s %s active users a separate license is needed (%s)", buf,
+			     s->users_from->ob->period && !strcmp(s->users_from->ob->period, "daily") ? "daily" : "monthly",
+			     s->users_from->lic->name);
+	}
+	if (s->min_revenue) {
+		findings_add(m, db, "revenue-threshold", s->revenue_from->lic->id, NULL, 0,
+			     s->revenue_from->self ? NULL : s->revenue_from->chain,
+			     "a revenue threshold of USD %llu (%s) applies (%s)", s->min_revenue,
+			     s->revenue_from->ob->period ? s->revenue_from->ob->period : "annual",
+			     s->revenue_from->lic->name);
+	}
+	if (s->non_commercial) {
+		struct finding *f = findings_add(m, db, "non-commercial-inherited", s->nc_from->id, NULL, 0, NULL,
+						 "%s (via '%s') allows non-commercial use only", s->nc_from->name,
+						 s->nc_model ? s->nc_model : "");
+		/* declared openly on the model itself: a limit to review, not a hidden taint */
+		if (f && own_has_category(m, CAT_NON_COMMERCIAL))
+			f->severity = SEV_WARNING;
+	}
+	if (s->research_only) {
+		struct finding *f = findings_add(m, db, "research-only-inherited", s->research_from->id, NULL, 0,
+						 NULL, "%s (via '%s') allows research use only",
+						 s->research_from->name, s->research_model ? s->research_model : "");
+		if (f && own_has_category(m, CAT_RESEARCH_ONLY))
+			f->severity = SEV_WARNING;
+	}
+	for (size_t i = 0; i < s->nterritories; i++) {
+		const struct territory *t = &s->territories[i];
+		int scoped = strcmp(t->scope, "multimodal") == 0;
+		if (opts && opts->jurisdiction && lt_strieq(opts->jurisdiction, t->code) &&
+		    (!scoped || r->multimodal))
+			findings_add(m, db, "territory-excluded", t->lic->id, NULL, 0, NULL,
+				     "%s grants no rights in %s%s", t->lic->name, t->code,
+				     scoped ? " for multimodal models" : "");
+		else
+			findings_add(m, db, "territory-restriction", t->lic->id, NULL, 0, NULL,
+				     "%s excludes %s%s", t->lic->name, t->code,
+				     scoped ? " (multimodal models)" : "");
+	}
+}
+
+int findings_check(struct model_report *m, const struct licensedb *db, const struct lgraph *g,
+		   struct lnode *root, const struct check_opts *opts, struct lt_error *err)
+{
+	const struct licdef *buf[MAX_LICS];
+	struct ob_input *in = NULL;
+	size_t nin = 0;
+	int rc = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->node = root;
+	if (!root->rec)
+		return lt_error_set(err, LT_EINVAL, NULL, 0, "model '%s' has no record", root->id);
+	lgraph_ancestors(g, root, &m->anc, &m->nanc);
+	m->nown = record_licenses(root->rec, buf, MAX_LICS);
+	m->own = calloc(m->nown ? m->nown : 1, sizeof(*m->own));
+	if (!m->own)
+		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+	memcpy(m->own, buf, m->nown * sizeof(*buf));
+
+	in = calloc(MAX_LICS * (m->nanc + 1), sizeof(*in));
+	if (!in)
+		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < m->nown; i++) {
+		in[nin].lic = m->own[i];
+		in[nin].model = root->id;
+		in[nin].self = 1;
+		nin++;
+	}
+	for (size_t i = 0; i < m->nanc; i++) {
+		const struct lnode *n = m->anc[i].node;
+		size_t k;
+		if (!n->rec)
+			continue;
+		k = record_licenses(n->rec, buf, MAX_LICS);
+		for (size_t j = 0; j < k; j++) {
+			in[nin].lic = buf[j];
+			in[nin].model = n->id;
+			in[nin].chain = m->anc[i].chain;
+			in[nin].self = 0;
+			nin++;
+		}
+	}
+	rc = obligations_compute(&m->ob, in, nin);
+	free(in);
+	if (rc)
+		return lt_error_set(err, rc, NULL, 0, "out of memory");
+	check_own(m, db);
+	check_lineage(m, db, opts);
+	check_obligations(m, db, opts);
+	if (root->rec->truncated) {
+		struct finding *f = findings_add(m, db, "source-problem", NULL, NULL, 0, NULL,
+						 "some input of '%s' was truncated", root->id);
+		if (f)
+			f->incomplete = 1;
+	}
+	return 0;
+}
+
+void model_report_release(struct model_report *m)
+{
+	for (size_t i = 0; i < m->nf; i++) {
+		struct finding *f = &m->f[i];
+		free(f->model); free(f->subject); free(f->message); free(f->file); free(f->chain);
+		free(f->exception);
+	}
+	free(m->f);
+	lgraph_ancestors_free(m->anc, m->nanc);
+	free(m->own);
+	obligations_release(&m->ob);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,168 @@
+/*
+ * licensedb.h - license definitions (licenses/<id>.yaml) and rules (rules/<name>.yaml),
+ * loaded and validated into read-only structs. The schema is docs/SCHEMA.md.
+ *
+ * Ownership: the database owns everything it returns; pointers stay valid until
+ * licensedb_free(). Loading records every schema problem (file:line: message)
+ * in the database's problem list; licensedb_load() fails with LT_EINVAL when
+ * there is any, after collecting them all, so `lictrace rules check` can print
+ * them in one go.
+ */
+#ifndef LT_LICENSEDB_H
+#define LT_LICENSEDB_H
+
+#include <stddef.h>
+
+struct lt_error;
+
+/* Least to most restrictive; the order is the permissiveness rank. */
+enum lic_category {
+	CAT_PUBLIC_DOMAIN,
+	CAT_PERMISSIVE,
+	CAT_PERMISSIVE_CONDITIONAL,
+	CAT_WEAK_COPYLEFT,
+	CAT_COPYLEFT,
+	CAT_RAIL,
+	CAT_RESTRICTED_COMMUNITY,
+	CAT_NON_COMMERCIAL,
+	CAT_RESEARCH_ONLY,
+	CAT_PROPRIETARY,
+	CAT_FAMILY,
+	CAT_UNKNOWN,
+	CAT__COUNT
+};
+
+enum ob_kind {
+	OB_LICENSE_COPY,
+	OB_NOTICE,
+	OB_KEEP_NOTICES,
+	OB_MARK_MODIFICATIONS,
+	OB_ATTRIBUTION,
+	OB_NAME_PREFIX,
+	OB_ACCEPTABLE_USE,
+	OB_USE_RESTRICTIONS,
+	OB_USER_THRESHOLD,
+	OB_REVENUE_THRESHOLD,
+	OB_TERRITORY_EXCLUSION,
+	OB_OUTPUT_RESTRICTION,
+	OB_NO_IMPROVE_OTHER_MODELS,
+	OB_NON_COMMERCIAL,
+	OB_RESEARCH_ONLY,
+	OB_REGISTRATION,
+	OB_SHARE_ALIKE,
+	OB_DISCLOSE_SOURCE,
+	OB_NO_DERIVATIVES,
+	OB_NO_SUBLICENSE,
+	OB_GUARDRAILS,
+	OB__COUNT
+};
+
+enum relicense { RELIC_ALLOWED, RELIC_ADDITIONAL_TERMS, RELIC_FORBIDDEN };
+
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+struct obligation {
+	enum ob_kind kind;
+	char *text;                /* notice sentence, display text, name prefix, ... */
+	char *url;
+	unsigned long long value;  /* threshold (users or USD); 0 = none */
+	char *period;              /* annual, monthly, 12-months, daily */
+	struct strlist territories;
+	char *scope;               /* all (default) or multimodal */
+	int flows;                 /* binds derivatives */
+	char *note;
+};
+
+struct licdef {
+	char *id, *name, *spdx, *family, *version, *date;
+	char *licensor, *law, *venue, *url, *text_file, *summary;
+	struct strlist hub_ids, aliases;
+	enum lic_category category;
+	int review;
+	struct obligation *obligations;
+	size_t nobligations;
+	enum relicense relicense;
+	char *derivatives_note;
+	char *path;          /* definition file */
+	char *ref_text;      /* contents of licenses/texts/<text_file>, or NULL */
+	size_t ref_len;
+};
+
+enum rule_kind { RULE_LICENSE, RULE_POLICY, RULE_NOTICE };
+
+struct detect_rule {
+	char *id;
+	char *license;             /* license id */
+	const struct licdef *lic;
+	enum rule_kind kind;
+	struct strlist all, any, none;
+	double confidence;
+	struct strlist overrides;  /* license ids dropped when this rule fires */
+	double similar_min;        /* 0 = no similarity requirement */
+	char *note;
+	char *path;
+	int line;
+};
+
+struct role_rule {
+	char *id;
+	char *role; /* license, notice, policy, card, config, adapter, mergekit, weights */
+	struct strlist names;
+	char *path;
+	int line;
+};
+
+enum severity { SEV_INFO, SEV_WARNING, SEV_ERROR };
+
+struct finding_def {
+	char *id;
+	enum severity severity;
+	char *title, *why, *fix;
+	char *path;
+	int line;
+};
+
+struct licensedb {
+	struct licdef **lics;
+	size_t nlics;
+	struct detect_rule **rules;
+	size_t nrules;
+	struct role_rule **roles;
+	size_t nroles;
+	struct finding_def **findings;
+	size_t nfindings;
+	struct strlist problems; /* "file:line: message" */
+	void *index_;            /* private lookup tables */
+};
+
+/* Load the data under each root in order (ROOT/licenses/<id>.yaml, ROOT/rules/<name>.yaml).
+ * A later root's definition or rule with the same id replaces an earlier one
+ * (user data over the built-in data); a duplicate inside one root is a problem.
+ * *out is set even on LT_EINVAL so the caller can print db->problems. */
+int licensedb_load(struct licensedb **out, const char *const *roots, size_t nroots,
+		   struct lt_error *err);
+void licensedb_free(struct licensedb *db);
+
+/* Exact canonical id. */
+const struct licdef *licensedb_get(const struct licensedb *db, const char *id);
+/* A declared value (card `license`, `license_name`, GGUF general.license...):
+ * case-insensitive over ids, Hub ids and aliases, also with '_' and ' ' folded to
+ * '-'. NULL when unknown. */
+const struct licdef *licensedb_lookup(const struct licensedb *db, const char *declared);
+const struct finding_def *licensedb_finding(const struct licensedb *db, const char *id);
+const struct detect_rule *licensedb_rule(const struct licensedb *db, const char *id);
+
+const char *lic_category_name(enum lic_category c);
+int lic_category_parse(const char *s);          /* -1 when unknown */
+const char *ob_kind_name(enum ob_kind k);
+int ob_kind_parse(const char *s);               /* -1 when unknown */
+const char *relicense_name(enum relicense r);
+const char *severity_name(enum severity s);
+/* Add a problem line (used by validators in higher layers, e.g. phrase checks). */
+void licensedb_problem(struct licensedb *db, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,319 @@
+/* graph.c - memoised lineage graph; see graph.h. */
+#include "graph.h"
+#include "resolver.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/limits.h"
+#include "core/str.h"
+#include "core/strmap.h"
+#include "record/record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *make_key(const char *id, const char *rev)
+{
+	return rev && *rev ? lt_asprintf("%s@%s", id, rev) : lt_strdup(id);
+}
+
+int lgraph_init(struct lgraph *g, struct resolver *res, int max_depth)
+{
+	struct strmap *m = calloc(1, sizeof(*m));
+
+	memset(g, 0, sizeof(*g));
+	if (!m)
+		return LT_ENOMEM;
+	strmap_init(m);
+	g->index_ = m;
+	g->res = res;
+	g->max_depth = max_depth > 0 ? max_depth : LT_LINEAGE_MAX_DEPTH;
+	return 0;
+}
+
+static void node_free(struct lnode *n)
+{
+	if (!n)
+		return;
+	free(n->key);
+	free(n->id);
+	free(n->rev);
+	free(n->error);
+	free(n->parents);
+	record_free(n->rec);
+	free(n);
+}
+
+void lgraph_release(struct lgraph *g)
+{
+	for (size_t i = 0; i < g->nnodes; i++)
+		node_free(g->nodes[i]);
+	free(g->nodes);
+	if (g->index_) {
+		strmap_release(g->index_);
+		free(g->index_);
+	}
+	memset(g, 0, sizeof(*g));
+}
+
+static struct lnode *node_new(struct lgraph *g, const char *id, const char *rev, int depth)
+{
+	struct lnode *n;
+	struct lnode **p;
+
+	if (g->nnodes >= LT_MAX_MODELS)
+		return NULL;
+	n = calloc(1, sizeof(*n));
+	p = realloc(g->nodes, (g->nnodes + 1) * sizeof(*p));
+	if (!n || !p) {
+		free(n);
+		if (p)
+			g->nodes = p;
+		return NULL;
+	}
+	g->nodes = p;
+	n->id = lt_strdup(id);
+	n->rev = rev ? lt_strdup(rev) : NULL;
+	n->key = make_key(id, rev);
+	n->depth = depth;
+	if (!n->id || !n->key || strmap_put(g->index_, n->key, n)) {
+		node_free(n);
+		return NULL;
+	}
+	g->nodes[g->nnodes++] = n;
+	return n;
+}
+
+int lgraph_add_root(struct lgraph *g, struct model_record *rec, struct lnode **out)
+{
+	char *key = make_key(rec->id ? rec->id : rec->target, NULL);
+	struct lnode *n = key ? strmap_get(g->index_, key) : NULL;
+
+	/* A root named like a known node replaces an unresolved placeholder. */
+	if (n && n->rec) {
+		record_free(rec);
+	} else {
+		if (!n)
+			n = node_new(g, rec->id ? rec->id : rec->target, NULL, 0);
+		if (!n) {
+			free(key);
+			record_free(rec);
+			return LT_ENOMEM;
+		}
+		n->rec = rec;
+		n->status = LNODE_OK;
+		free(n->error);
+		n->error = NULL;
+	}
+	n->depth = 0;
+	free(key);
+	*out = n;
+	return 0;
+}
+
+static int add_edge(struct lnode *from, struct lnode *to, const struct parent *p)
+{
+	struct ledge *e = realloc(from->parents, (from->nparents + 1) * sizeof(*e));
+
+	if (!e)
+		return LT_ENOMEM;
+	from->parents = e;
+	e[from->nparents].to = to;
+	e[from->nparents].p = p;
+	e[from->nparents].closes_cycle = 0;
+	from->nparents++;
+	return 0;
+}
+
+static void resolve_node(struct lgraph *g, struct lnode *n)
+{
+	struct lt_error err;
+	struct model_record *rec = NULL;
+	int rc;
+
+	if (n->status != LNODE_OK || n->rec)
+		return;
+	lt_error_clear(&err);
+	rc = resolver_resolve(g->res, n->id, n->rev, &rec, &err);
+	if (rc == 0 && rec) {
+		n->rec = rec;
+		return;
+	}
+	n->status = LNODE_UNRESOLVED;
+	n->error_code = rc ? rc : LT_ENOTFOUND;
+	n->error = lt_strdup(rc == LT_ENOTFOUND || !err.message[0]
+				     ? "not found by any resolver (mirror, cache or hub)"
+				     : err.message);
+}
+
+/* Depth-first colouring: an edge to a node on the current path closes a cycle. */
+static void mark_cycles(struct lnode *n)
+{
+	n->color_ = 1;
+	for (size_t i = 0; i < n->nparents; i++) {
+		struct lnode *t = n->parents[i].to;
+		if (t->color_ == 1)
+			n->parents[i].closes_cycle = 1;
+		else if (t->color_ == 0)
+			mark_cycles(t);
+	}
+	n->color_ = 2;
+}
+
+int lgraph_expand(struct lgraph *g, struct lnode *root, struct lt_error *err)
+{
+	struct lnode **level = NULL, **next = NULL;
+	size_t nlevel = 0, nnext = 0;
+	int rc = 0;
+
+	level = malloc(sizeof(*level));
+	if (!level)
+		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+	level[nlevel++] = root;
+	for (int depth = 0; nlevel && !rc; depth++) {
+		const char **ids = calloc(nlevel + 1, sizeof(*ids));
+		const char **revs = calloc(nlevel + 1, sizeof(*revs));
+		size_t nids = 0;
+
+		/* resolve this level (prefetch lets the backend do it concurrently) */
+		for (size_t i = 0; i < nlevel; i++)
+			if (!level[i]->rec && level[i]->status == LNODE_OK && ids) {
+				ids[nids] = level[i]->id;
+				revs[nids++] = level[i]->rev;
+			}
+		if (nids && g->res && g->res->prefetch)
+			g->res->prefetch(g->res, ids, revs, nids);
+		free(ids);
+		free(revs);
+		for (size_t i = 0; i < nlevel; i++)
+			resolve_node(g, level[i]);
+
+		/* collect the next level */
+		for (size_t i = 0; i < nlevel && !rc; i++) {
+			struct lnode *n = level[i];
+			if (n->expanded || !n->rec)
+				continue;
+			if (depth >= g->max_depth) {
+				if (n->rec->nparents)
+					n->status = n->status == LNODE_OK ? LNODE_OK : n->status;
+				continue; /* findings report the cut (lineage-too-deep) */
+			}
+			n->expanded = 1;
+			for (size_t j = 0; j < n->rec->nparents && !rc; j++) {
+				const struct parent *p = &n->rec->parents[j];
+				char *key = make_key(p->id, p->revision);
+				struct lnode *t = key ? strmap_get(g->index_, key) : NULL;
+				int fresh = 0;
+
+				if (!t) {
+					t = node_new(g, p->id, p->revision, depth + 1);
+					fresh = 1;
+					if (t && p->local_path) {
+						t->status = LNODE_LOCAL_PATH;
+						t->error = lt_asprintf("'%s' is a local path, not a model id", p->id);
+					}
+				}
+				free(key);
+				if (!t) {
+					rc = lt_error_set(err, LT_ETOOBIG, NULL, 0,
+							  "lineage graph is over %d models", LT_MAX_MODELS);
+					break;
+				}
+				if (add_edge(n, t, p)) {
+					rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+					break;
+				}
+				if ((fresh || !t->expanded) && t->status == LNODE_OK) {
+					struct lnode **q = realloc(next, (nnext + 1) * sizeof(*q));
+					if (!q) {
+						rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+						break;
+					}
+					next = q;
+					/* a node already queued this level stays once */
+					int dup = 0;
+					for (size_t k = 0; k < nnext; k++)
+						if (next[k] == t)
+							dup = 1;
+					if (!dup)
+						next[nnext++] = t;
+				}
+				if (t->depth > depth + 1)
+					t->depth = depth + 1;
+			}
+		}
+		free(level);
+		level = next;
+		nlevel = nnext;
+		next = NULL;
+		nnext = 0;
+	}
+	free(level);
+	free(next);
+	for (size_t i = 0; i < g->nnodes; i++)
+		g->nodes[i]->color_ = 0;
+	mark_cycles(root);
+	return rc;
+}
+
+int lgraph_ancestors(const struct lgraph *g, struct lnode *root, struct lancestor **out,
+		     size_t *n)
+{
+	struct lancestor *a = NULL;
+	size_t na = 0, head = 0;
+	struct strmap seen;
+
+	(void)g;
+	*out = NULL;
+	*n = 0;
+	strmap_init(&seen);
+	strmap_put(&seen, root->key, root);
+	/* BFS with a queue stored in the result array itself; the root is a virtual
+	 * element at index -1 whose chain is its id. */
+	for (;;) {
+		struct lnode *cur = head == 0 && na == 0 ? root : NULL;
+		const char *chain;
+		int depth;
+
+		if (!cur) {
+			if (head >= na)
+				break;
+			cur = a[head].node;
+			chain = a[head].chain;
+			depth = a[head].depth;
+			head++;
+		} else {
+			chain = root->id;
+			depth = 0;
+		}
+		for (size_t i = 0; i < cur->nparents; i++) {
+			struct lnode *t = cur->parents[i].to;
+			struct lancestor *p;
+			if (strmap_get(&seen, t->key))
+				continue;
+			strmap_put(&seen, t->key, t);
+			p = realloc(a, (na + 1) * sizeof(*p));
+			if (!p)
+				break;
+			a = p;
+			a[na].node = t;
+			a[na].depth = depth + 1;
+			a[na].relation = cur->parents[i].p ? cur->parents[i].p->relation : NULL;
+			a[na].chain = lt_asprintf("%s -> %s (%s)", chain, t->id,
+						  a[na].relation ? a[na].relation : "parent");
+			na++;
+		}
+		if (head == 0 && cur == root && na == 0)
+			break;
+	}
+	strmap_release(&seen);
+	*out = a;
+	*n = na;
+	return 0;
+}
+
+void lgraph_ancestors_free(struct lancestor *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(a[i].chain);
+	free(a);
+}

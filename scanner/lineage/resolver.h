@@ -1,0 +1,55 @@
+/*
+ * resolver.h - how a parent model id becomes a model record.
+ *
+ * The lineage graph knows nothing of folders, caches or HTTP: it asks a resolver.
+ * Backends: a hub mirror folder (ROOT/org/name/), the huggingface_hub cache
+ * ($HF_HOME/hub/models--org--name/snapshots/<sha>/), an in-memory table (tests),
+ * the HTTP hub (its own issue), and a chain that tries several in order.
+ *
+ * resolve() returns 0 with *out set (caller owns the record), LT_ENOTFOUND when
+ * this resolver does not have the model (the chain tries the next one), or
+ * another LT_E* code (network, gated, truncated...) with err filled: that error
+ * is final for this model and makes the verdict incomplete.
+ */
+#ifndef LT_RESOLVER_H
+#define LT_RESOLVER_H
+
+#include <stddef.h>
+
+struct model_record;
+struct lt_error;
+struct licensedb;
+struct classify_ctx;
+
+struct resolver {
+	const char *name;
+	int (*resolve)(struct resolver *r, const char *id, const char *rev,
+		       struct model_record **out, struct lt_error *err);
+	/* Optional: fetch many ids at once (one level of the graph) so backends
+	 * that can work concurrently do so; resolve() then serves from memory. */
+	void (*prefetch)(struct resolver *r, const char *const *ids, const char *const *revs,
+			 size_t n);
+	void (*free_impl)(struct resolver *r);
+	void *impl;
+};
+
+/* Shared context backends need to build records (borrowed; must outlive them). */
+struct resolver_env {
+	const struct licensedb *db;
+	const struct classify_ctx *cls;
+};
+
+int resolver_resolve(struct resolver *r, const char *id, const char *rev,
+		     struct model_record **out, struct lt_error *err);
+void resolver_free(struct resolver *r);
+
+/* ROOT/org/name/ folders (a hub mirror; our fixtures use it). */
+struct resolver *resolver_mirror_new(const char *root, const struct resolver_env *env);
+/* huggingface_hub cache: HUB_CACHE/models--org--name/{refs,snapshots}. rev may be a
+ * branch, tag or sha; default "main". Symlinks into the cache's own blobs/ are
+ * followed; anything pointing elsewhere is refused. */
+struct resolver *resolver_hfcache_new(const char *hub_cache, const struct resolver_env *env);
+/* Try each resolver in order; takes ownership of them. */
+struct resolver *resolver_chain_new(struct resolver **list, size_t n);
+
+#endif

@@ -1,0 +1,287 @@
+/* resolvers.c - mirror, huggingface_hub cache and chain resolvers; see resolver.h. */
+#include "resolver.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/fileio.h"
+#include "core/path.h"
+#include "core/str.h"
+#include "record/record.h"
+#include "source/source.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int resolver_resolve(struct resolver *r, const char *id, const char *rev,
+		     struct model_record **out, struct lt_error *err)
+{
+	*out = NULL;
+	if (!r)
+		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "no resolver for '%s'", id);
+	return r->resolve(r, id, rev, out, err);
+}
+
+void resolver_free(struct resolver *r)
+{
+	if (!r)
+		return;
+	if (r->free_impl)
+		r->free_impl(r);
+	free(r);
+}
+
+static int build_from_source(struct source *src, const char *id, const char *rev,
+			     const struct resolver_env *env, const char *kind,
+			     struct model_record **out, struct lt_error *err)
+{
+	struct record_opts ro;
+	int rc;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.id = id;
+	rc = record_build(out, src, env->db, env->cls, &ro, err);
+	if (rc == 0) {
+		free((*out)->source_kind);
+		(*out)->source_kind = lt_strdup(kind);
+		if (rev && !(*out)->revision)
+			(*out)->revision = lt_strdup(rev);
+	}
+	return rc;
+}
+
+/* --- mirror --- */
+
+struct mirror {
+	char *root;
+	struct resolver_env env;
+};
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int mirror_resolve(struct resolver *r, const char *id, const char *rev,
+			  struct model_record **out, struct lt_error *err)
+{
+	struct mirror *m = r->impl;
+	struct source *src = NULL;
+	char *dir;
+	int rc;
+
+	if (!record_is_hub_id(id))
+		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not a model id", id);
+	dir = path_join(m->root, id);
+	if (!dir)
+		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+	if (!is_dir(dir)) {
+		free(dir);
+		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not in the mirror", id);
+	}
+	rc = source_open_dir(&src, dir, err);
+	free(dir);
+	if (rc)
+		return rc;
+	rc = build_from_source(src, id, rev, &m->env, "mirror", out, err);
+	source_free(src);
+	return rc;
+}
+
+static void mirror_free(struct resolver *r)
+{
+	struct mirror *m = r->impl;
+	if (m)
+		free(m->root);
+	free(m);
+}
+
+struct resolver *resolver_mirror_new(const char *root, const struct resolver_env *env)
+{
+	struct resolver *r = calloc(1, sizeof(*r));
+	struct mirror *m = calloc(1, sizeof(*m));
+
+	if (!r || !m) {
+		free(r);
+		free(m);
+		return NULL;
+	}
+	m->root = lt_strdup(root);
+	m->env = *env;
+	r->name = "mirror";
+	r->resolve = mirror_resolve;
+	r->free_impl = mirror_free;
+	r->impl = m;
+	return r;
+}
+
+/* --- huggingface_hub cache --- */
+
+struct hfcache {
+	char *root;
+	struct resolver_env env;
+};
+
+static int is_sha(const char *s)
+{
+	size_t n = 0;
+	for (; s[n]; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+			return 0;
+	return n == 40;
+}
+
+static int hfcache_resolve(struct resolver *r, const char *id, const char *rev,
+			   struct model_record **out, struct lt_error *err)
+{
+	struct hfcache *h = r->impl;
+	struct source *src = NULL;
+	struct buf b;
+	char *repo = NULL, *ref = NULL, *snap = NULL, *sha = NULL, *flat = NULL;
+	int rc = 0;
+
+	if (!record_is_hub_id(id))
+		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not a model id", id);
+	flat = lt_strdup(id);
+	if (!flat)
+		return LT_ENOMEM;
+	*strchr(flat, '/') = '\0';
+	repo = lt_asprintf("%s/models--%s--%s", h->root, flat, strchr(id, '/') + 1);
+	if (!rev || !*rev)
+		rev = "main";
+	buf_init(&b, 128);
+	if (is_sha(rev)) {
+		sha = lt_strdup(rev);
+	} else {
+		/* refs/<branch>; refs/pr/N lives at refs/refs/pr/N */
+		if (!path_is_safe_relative(rev)) {
+			rc = lt_error_set(err, LT_ENOTFOUND, NULL, 0, "bad revision '%s'", rev);
+			goto done;
+		}
+		ref = lt_asprintf("%s/refs/%s", repo, rev);
+		if (!ref || lt_read_file(&b, ref, 128, NULL) != 0) {
+			rc = lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s@%s' is not in the huggingface_hub cache", id, rev);
+			goto done;
+		}
+		sha = lt_strdup(buf_cstr(&b));
+		if (sha)
+			lt_trim(sha);
+		if (!sha || !is_sha(sha)) {
+			rc = lt_error_set(err, LT_EPARSE, ref, 1, "cache ref '%s' does not hold a commit sha", ref);
+			goto done;
+		}
+	}
+	snap = lt_asprintf("%s/snapshots/%s", repo, sha);
+	if (!snap || !is_dir(snap)) {
+		rc = lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s@%s' is not in the huggingface_hub cache", id, rev);
+		goto done;
+	}
+	rc = source_open_linked_dir(&src, snap, repo, err);
+	if (rc)
+		goto done;
+	free(src->revision);
+	src->revision = lt_strdup(sha);
+	rc = build_from_source(src, id, rev, &h->env, "hf-cache", out, err);
+done:
+	source_free(src);
+	buf_release(&b);
+	free(flat);
+	free(repo);
+	free(ref);
+	free(snap);
+	free(sha);
+	return rc;
+}
+
+static void hfcache_free(struct resolver *r)
+{
+	struct hfcache *h = r->impl;
+	if (h)
+		free(h->root);
+	free(h);
+}
+
+struct resolver *resolver_hfcache_new(const char *hub_cache, const struct resolver_env *env)
+{
+	struct resolver *r = calloc(1, sizeof(*r));
+	struct hfcache *h = calloc(1, sizeof(*h));
+
+	if (!r || !h) {
+		free(r);
+		free(h);
+		return NULL;
+	}
+	h->root = lt_strdup(hub_cache);
+	h->env = *env;
+	r->name = "hf-cache";
+	r->resolve = hfcache_resolve;
+	r->free_impl = hfcache_free;
+	r->impl = h;
+	return r;
+}
+
+/* --- chain --- */
+
+struct chain {
+	struct resolver **list;
+	size_t n;
+};
+
+static int chain_resolve(struct resolver *r, const char *id, const char *rev,
+			 struct model_record **out, struct lt_error *err)
+{
+	struct chain *c = r->impl;
+	int rc = LT_ENOTFOUND;
+
+	for (size_t i = 0; i < c->n; i++) {
+		lt_error_clear(err);
+		rc = c->list[i]->resolve(c->list[i], id, rev, out, err);
+		if (rc != LT_ENOTFOUND)
+			return rc;
+	}
+	return lt_error_set(err, LT_ENOTFOUND, NULL, 0,
+			    "'%s' was not found (looked in: %s%s%s%s%s)", id,
+			    c->n > 0 ? c->list[0]->name : "nothing", c->n > 1 ? ", " : "",
+			    c->n > 1 ? c->list[1]->name : "", c->n > 2 ? ", " : "",
+			    c->n > 2 ? c->list[2]->name : "");
+}
+
+static void chain_prefetch(struct resolver *r, const char *const *ids, const char *const *revs,
+			   size_t n)
+{
+	struct chain *c = r->impl;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->list[i]->prefetch)
+			c->list[i]->prefetch(c->list[i], ids, revs, n);
+}
+
+static void chain_free(struct resolver *r)
+{
+	struct chain *c = r->impl;
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		resolver_free(c->list[i]);
+	free(c->list);
+	free(c);
+}
+
+struct resolver *resolver_chain_new(struct resolver **list, size_t n)
+{
+	struct resolver *r = calloc(1, sizeof(*r));
+	struct chain *c = calloc(1, sizeof(*c));
+
+	if (!r || !c || !(c->list = calloc(n ? n : 1, sizeof(*c->list)))) {
+		free(r);
+		free(c);
+		return NULL;
+	}
+	memcpy(c->list, list, n * sizeof(*list));
+	c->n = n;
+	r->name = "chain";
+	r->resolve = chain_resolve;
+	r->prefetch = chain_prefetch;
+	r->free_impl = chain_free;
+	r->impl = c;
+	return r;
+}

@@ -1,0 +1,119 @@
+/*
+ * record.h - one model = one record: what a model's own files say about its
+ * license and lineage, each fact with where it came from (file and line, or API
+ * field). Built from a struct source by reading the card, configs, license /
+ * notice / policy files and weight-file headers, and classifying license texts.
+ *
+ * A record holds facts only; judgement (conflicts, verdicts) is the findings and
+ * policy layers' job. Ownership: a record owns all its strings; licdef pointers
+ * borrow from the license database, which must outlive the record.
+ */
+#ifndef LT_RECORD_H
+#define LT_RECORD_H
+
+#include <stddef.h>
+
+struct source;
+struct licensedb;
+struct licdef;
+struct classify_ctx;
+struct lt_error;
+
+struct where {
+	char *file;   /* path in the model repo, or "api" */
+	int line;     /* 1-based, 0 when not applicable */
+	char *field;  /* e.g. "license", "license_name", "tags", "general.license" */
+};
+
+struct declared {
+	char *value;               /* as written */
+	const struct licdef *lic;  /* resolved definition, or NULL when unknown */
+	struct where at;
+};
+
+struct detected {
+	const struct licdef *lic;
+	double confidence;
+	char *rule;       /* detection rule id */
+	int kind;         /* enum rule_kind */
+	struct where at;  /* file and line of the first matched phrase */
+};
+
+struct parent {
+	char *id;         /* Hub id "org/name", or the raw value when local_path */
+	char *revision;   /* "@rev" part, or NULL */
+	char *relation;   /* finetune, adapter, quantized, merge */
+	int inferred;     /* relation was inferred, not declared */
+	char *why;        /* how the relation was inferred */
+	int local_path;   /* the value is a local path, not an id */
+	struct where at;
+};
+
+/* A license-ish file of the repo, with its text kept for notice checks. */
+struct lic_file {
+	char *path;
+	char *role;           /* license, notice, policy */
+	char *text;           /* contents (NULL when unreadable) */
+	size_t len;
+	int unreadable;       /* symlink, binary, LFS pointer, too big ... */
+	char *why_unreadable;
+	int unknown;          /* readable but no license recognised */
+	char *modified_from;  /* resembles this license id but differs */
+};
+
+/* Raw observations the findings layer turns into findings. */
+struct note {
+	char *finding;  /* finding id (rules/findings.yaml) */
+	char *message;
+	struct where at;
+};
+
+struct model_record {
+	char *id;          /* Hub id or folder name */
+	char *name;        /* model name used for the naming rule */
+	char *target;      /* what was scanned */
+	char *source_kind; /* dir, git, archive, hub, mirror, hf-cache */
+	char *revision;    /* commit sha or NULL */
+	struct declared *declared;
+	size_t ndeclared;
+	struct detected *detected;
+	size_t ndetected;
+	struct parent *parents;
+	size_t nparents;
+	struct lic_file *files;
+	size_t nfiles;
+	struct note *notes;
+	size_t nnotes;
+	int has_card;
+	int other_declared;      /* license: other */
+	int has_license_name;
+	int has_license_link;
+	int gated;
+	int multimodal;          /* pipeline or tags say image/video/audio input */
+	int quantized_evidence;  /* GGUF/GPTQ/AWQ files or quantization config */
+	int adapter_evidence;    /* adapter_config.json or library_name peft */
+	int truncated;           /* some input was cut short (incomplete) */
+};
+
+struct record_opts {
+	const char *id;    /* model id to record (NULL: derived from the target) */
+	size_t max_license_bytes;
+	size_t max_card_bytes;
+};
+
+/* Build a record from an opened source. Borrows src, db and cls. */
+int record_build(struct model_record **out, struct source *src, const struct licensedb *db,
+		 const struct classify_ctx *cls, const struct record_opts *opts,
+		 struct lt_error *err);
+void record_free(struct model_record *r);
+
+/* Helpers shared with other layers. */
+void record_note(struct model_record *r, const char *finding, const char *file, int line,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* 1 when s looks like a Hub model id "org/name" (no scheme, no leading / . ~,
+ * exactly one '/'); also accepts "org/name@rev". */
+int record_is_hub_id(const char *s);
+/* 1 when s is a local path (absolute, ./ ../ ~/, Windows drive, or several '/'). */
+int record_is_local_path(const char *s);
+
+#endif

@@ -1,0 +1,256 @@
+/*
+ * w_json.c - the JSON report (schema in docs/REPORT.md), built with jansson:
+ * {"tool", "verdict", "models": [{"id", "source", "revision", "declared",
+ * "detected", "effective", "parents", "lineage", "obligations", "findings",
+ * "verdict"}]}. Output is written once, at end, so it is always one valid document.
+ */
+#include "report.h"
+#include "core/str.h"
+#include "record/record.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct jw {
+	json_t *models;
+};
+
+static json_t *jstr(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *jwhere(const char *file, int line, const char *field)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "file", jstr(file && *file ? file : NULL));
+	json_object_set_new(o, "line", line > 0 ? json_integer(line) : json_null());
+	if (field)
+		json_object_set_new(o, "field", json_string(field));
+	return o;
+}
+
+static json_t *lic_ref(const struct licdef *l)
+{
+	return l ? json_string(l->id) : json_null();
+}
+
+static int j_begin(struct report_writer *w, const struct report_ctx *ctx)
+{
+	struct jw *j = calloc(1, sizeof(*j));
+	w->ctx = ctx;
+	w->impl = j;
+	if (!j)
+		return -1;
+	j->models = json_array();
+	return 0;
+}
+
+static json_t *lineage(const struct model_report *m)
+{
+	json_t *nodes = json_array(), *edges = json_array(), *o = json_object();
+	const struct lnode *all[1 + 4096];
+	size_t n = 0;
+
+	all[n++] = m->node;
+	for (size_t i = 0; i < m->nanc && n < 4097; i++)
+		all[n++] = m->anc[i].node;
+	for (size_t i = 0; i < n; i++) {
+		const struct lnode *x = all[i];
+		json_t *jn = json_object(), *ls = json_array();
+		const struct licdef *l[64];
+		size_t k = x->rec ? record_licenses(x->rec, l, 64) : 0;
+		const char *status = x->status == LNODE_OK ? (x->rec && x->rec->nparents && !x->expanded && i ? "not-expanded" : "ok")
+				     : x->status == LNODE_LOCAL_PATH ? "local-path" : "unresolved";
+		for (size_t j = 0; j < k; j++)
+			json_array_append_new(ls, json_string(l[j]->id));
+		json_object_set_new(jn, "id", json_string(x->id));
+		json_object_set_new(jn, "revision", jstr(x->rec && x->rec->revision ? x->rec->revision : x->rev));
+		json_object_set_new(jn, "status", json_string(status));
+		json_object_set_new(jn, "licenses", ls);
+		json_object_set_new(jn, "source", jstr(x->rec ? x->rec->source_kind : NULL));
+		if (x->error)
+			json_object_set_new(jn, "error", json_string(x->error));
+		json_array_append_new(nodes, jn);
+		for (size_t e = 0; e < x->nparents; e++) {
+			json_t *je = json_object();
+			const struct ledge *ed = &x->parents[e];
+			json_object_set_new(je, "from", json_string(x->id));
+			json_object_set_new(je, "to", json_string(ed->to->id));
+			json_object_set_new(je, "relation", jstr(ed->p ? ed->p->relation : NULL));
+			json_object_set_new(je, "inferred", json_boolean(ed->p && ed->p->inferred));
+			json_object_set_new(je, "cycle", json_boolean(ed->closes_cycle));
+			if (ed->p)
+				json_object_set_new(je, "evidence", jwhere(ed->p->at.file, ed->p->at.line, ed->p->at.field));
+			json_array_append_new(edges, je);
+		}
+	}
+	json_object_set_new(o, "nodes", nodes);
+	json_object_set_new(o, "edges", edges);
+	return o;
+}
+
+static int j_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
+{
+	struct jw *j = w->impl;
+	const struct model_record *r = m->node->rec;
+	json_t *o = json_object(), *a;
+	const struct licdef *eff[256];
+	size_t neff = 0;
+
+	(void)g;
+	json_object_set_new(o, "id", jstr(m->node->id));
+	json_object_set_new(o, "source", json_pack("{s:s, s:s}", "kind", r->source_kind, "target", r->target));
+	json_object_set_new(o, "revision", jstr(r->revision));
+
+	a = json_array();
+	for (size_t i = 0; i < r->ndeclared; i++) {
+		const struct declared *d = &r->declared[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "value", json_string(d->value));
+		json_object_set_new(x, "license", lic_ref(d->lic));
+		json_object_set_new(x, "spdx", d->lic ? json_string(report_spdx(d->lic)) : json_null());
+		json_object_set_new(x, "evidence", jwhere(d->at.file, d->at.line, d->at.field));
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "declared", a);
+
+	a = json_array();
+	for (size_t i = 0; i < r->ndetected; i++) {
+		const struct detected *d = &r->detected[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "license", lic_ref(d->lic));
+		json_object_set_new(x, "spdx", json_string(report_spdx(d->lic)));
+		json_object_set_new(x, "kind", json_string(d->kind == RULE_POLICY ? "policy" : d->kind == RULE_NOTICE ? "notice" : "license"));
+		json_object_set_new(x, "confidence", json_real(d->confidence));
+		json_object_set_new(x, "rule", json_string(d->rule));
+		json_object_set_new(x, "evidence", jwhere(d->at.file, d->at.line, NULL));
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "detected", a);
+
+	/* effective: every license binding the model (own and inherited) */
+	for (size_t i = 0; i < m->nown; i++)
+		eff[neff++] = m->own[i];
+	for (size_t i = 0; i < m->nanc; i++) {
+		const struct licdef *l[64];
+		size_t k = m->anc[i].node->rec ? record_licenses(m->anc[i].node->rec, l, 64) : 0;
+		for (size_t x = 0; x < k && neff < 256; x++) {
+			int dup = 0;
+			for (size_t y = 0; y < neff; y++)
+				dup |= eff[y] == l[x];
+			if (!dup)
+				eff[neff++] = l[x];
+		}
+	}
+	a = json_array();
+	for (size_t i = 0; i < neff; i++)
+		json_array_append_new(a, json_string(eff[i]->id));
+	json_object_set_new(o, "effective", a);
+
+	a = json_array();
+	for (size_t i = 0; i < r->nparents; i++) {
+		const struct parent *p = &r->parents[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "id", json_string(p->id));
+		json_object_set_new(x, "relation", jstr(p->relation));
+		json_object_set_new(x, "inferred", json_boolean(p->inferred));
+		json_object_set_new(x, "local_path", json_boolean(p->local_path));
+		if (p->revision)
+			json_object_set_new(x, "revision", json_string(p->revision));
+		json_object_set_new(x, "evidence", jwhere(p->at.file, p->at.line, p->at.field));
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "parents", a);
+	json_object_set_new(o, "lineage", lineage(m));
+
+	a = json_array();
+	for (size_t i = 0; i < m->ob.n; i++) {
+		const struct eff_ob *e = &m->ob.v[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "kind", json_string(ob_kind_name(e->ob->kind)));
+		json_object_set_new(x, "license", json_string(e->lic->id));
+		if (e->ob->text)
+			json_object_set_new(x, "text", json_string(e->ob->text));
+		if (e->ob->url)
+			json_object_set_new(x, "url", json_string(e->ob->url));
+		if (e->ob->value)
+			json_object_set_new(x, "value", json_integer((json_int_t)e->ob->value));
+		if (e->ob->period)
+			json_object_set_new(x, "period", json_string(e->ob->period));
+		if (e->ob->territories.n) {
+			json_t *t = json_array();
+			for (size_t k = 0; k < e->ob->territories.n; k++)
+				json_array_append_new(t, json_string(e->ob->territories.v[k]));
+			json_object_set_new(x, "territories", t);
+			json_object_set_new(x, "scope", json_string(e->ob->scope ? e->ob->scope : "all"));
+		}
+		json_object_set_new(x, "from", json_string(e->model));
+		json_object_set_new(x, "inherited", json_boolean(!e->self));
+		json_object_set_new(x, "chain", jstr(e->chain));
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "obligations", a);
+
+	a = json_array();
+	for (size_t i = 0; i < m->nf; i++) {
+		const struct finding *f = &m->f[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "id", json_string(f->def->id));
+		json_object_set_new(x, "severity", json_string(severity_name(f->severity)));
+		json_object_set_new(x, "title", json_string(f->def->title));
+		json_object_set_new(x, "message", json_string(f->message));
+		json_object_set_new(x, "subject", jstr(f->subject));
+		json_object_set_new(x, "evidence", jwhere(f->file, f->line, NULL));
+		json_object_set_new(x, "chain", jstr(f->chain));
+		json_object_set_new(x, "incomplete", json_boolean(f->incomplete));
+		json_object_set_new(x, "why", json_string(f->def->why));
+		json_object_set_new(x, "fix", json_string(f->def->fix));
+		json_object_set_new(x, "exception", jstr(f->exception));
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "findings", a);
+	json_object_set_new(o, "verdict", json_string(verdict_name(m->verdict)));
+	json_array_append_new(j->models, o);
+	return 0;
+}
+
+static int j_end(struct report_writer *w, enum verdict overall)
+{
+	struct jw *j = w->impl;
+	json_t *root = json_object();
+	int rc;
+
+	json_object_set_new(root, "tool", json_pack("{s:s, s:s}", "name", "lictrace", "version",
+						      w->ctx->version ? w->ctx->version : "0"));
+	json_object_set_new(root, "verdict", json_string(verdict_name(overall)));
+	if (w->ctx->jurisdiction)
+		json_object_set_new(root, "jurisdiction", json_string(w->ctx->jurisdiction));
+	json_object_set(root, "models", j->models);
+	rc = json_dumpf(root, w->ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', w->ctx->out);
+	json_decref(root);
+	return rc;
+}
+
+static void j_free(struct report_writer *w)
+{
+	struct jw *j = w->impl;
+	if (j)
+		json_decref(j->models);
+	free(j);
+}
+
+struct report_writer *report_json_new(void)
+{
+	struct report_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->name = "json";
+	w->begin = j_begin;
+	w->model = j_model;
+	w->end = j_end;
+	w->free_impl = j_free;
+	return w;
+}

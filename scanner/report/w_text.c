@@ -1,0 +1,240 @@
+/*
+ * w_text.c - the human report: for each model the verdict, the lineage as a tree
+ * with the license at each node, the licenses with their evidence, the
+ * obligations, then the findings (what, where, why, how to fix). Written for a
+ * legal reader; colours only on a terminal and never with NO_COLOR.
+ */
+#include "report.h"
+#include "core/str.h"
+#include "record/record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct text {
+	int first;
+};
+
+static const char *col(const struct report_ctx *c, const char *code)
+{
+	return c->color ? code : "";
+}
+
+#define RESET(c) col(c, "\033[0m")
+#define BOLD(c) col(c, "\033[1m")
+
+static const char *verdict_colour(const struct report_ctx *c, enum verdict v)
+{
+	switch (v) {
+	case VERDICT_PASS: return col(c, "\033[32m");
+	case VERDICT_REVIEW: return col(c, "\033[33m");
+	case VERDICT_INCOMPLETE: return col(c, "\033[35m");
+	case VERDICT_FAIL: return col(c, "\033[31m");
+	}
+	return "";
+}
+
+static int t_begin(struct report_writer *w, const struct report_ctx *ctx)
+{
+	struct text *t = calloc(1, sizeof(*t));
+	w->ctx = ctx;
+	w->impl = t;
+	if (!t)
+		return -1;
+	t->first = 1;
+	return 0;
+}
+
+static void where(FILE *o, const char *file, int line)
+{
+	if (file && *file && line > 0)
+		fprintf(o, "%s:%d", file, line);
+	else if (file && *file)
+		fprintf(o, "%s", file);
+	else
+		fprintf(o, "-");
+}
+
+/* Tree of ancestors; a node reached twice is printed once, a cycle is marked. */
+static void tree(FILE *o, const struct report_ctx *c, const struct lnode *n, const struct ledge *via,
+		 const char *prefix, int last, int depth, const struct lnode **path, int npath)
+{
+	char *lics = report_node_licenses(n);
+	char *np;
+	int cyc = via && via->closes_cycle;
+
+	if (depth == 0) {
+		fprintf(o, "  %s%s%s  [%s]\n", BOLD(c), n->id, RESET(c), lics ? lics : "?");
+	} else {
+		fprintf(o, "  %s%s %s%s ", prefix, last ? "`--" : "|--",
+			via->p && via->p->relation ? via->p->relation : "parent",
+			via->p && via->p->inferred ? " (inferred)" : "");
+		fprintf(o, "%s%s%s  [%s]%s\n", BOLD(c), n->id, RESET(c), lics ? lics : "?",
+			cyc ? "  <- cycle: already in this chain" : "");
+	}
+	free(lics);
+	if (cyc || depth > 64)
+		return;
+	for (int i = 0; i < npath; i++)
+		if (path[i] == n)
+			return;
+	np = lt_asprintf("%s%s", prefix, depth == 0 ? "" : (last ? "    " : "|   "));
+	if (!np)
+		return;
+	const struct lnode *p2[70];
+	int k = npath < 64 ? npath : 64;
+	memcpy(p2, path, (size_t)k * sizeof(*path));
+	p2[k] = n;
+	for (size_t i = 0; i < n->nparents; i++)
+		tree(o, c, n->parents[i].to, &n->parents[i], np, i + 1 == n->nparents, depth + 1, p2, k + 1);
+	if (!n->nparents && n->rec && n->rec->nparents && !n->expanded)
+		fprintf(o, "  %s    ... (not followed: depth limit)\n", np);
+	free(np);
+}
+
+static const char *sev_label(enum severity s)
+{
+	switch (s) {
+	case SEV_ERROR: return "ERROR";
+	case SEV_WARNING: return "WARNING";
+	case SEV_INFO: return "INFO";
+	}
+	return "ERROR";
+}
+
+static int t_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
+{
+	const struct report_ctx *c = w->ctx;
+	struct text *t = w->impl;
+	FILE *o = c->out;
+	const struct model_record *r = m->node->rec;
+	int nerr = 0, nwarn = 0, ninfo = 0;
+
+	(void)g;
+	if (c->quiet && m->verdict == VERDICT_PASS)
+		return 0;
+	if (!t->first)
+		fprintf(o, "\n");
+	t->first = 0;
+	fprintf(o, "%sModel%s  %s\n", BOLD(c), RESET(c), m->node->id);
+	fprintf(o, "  source:   %s %s%s%s\n", r->source_kind, r->target, r->revision ? " @ " : "",
+		r->revision ? r->revision : "");
+	fprintf(o, "  verdict:  %s%s%s\n", verdict_colour(c, m->verdict), verdict_name(m->verdict), RESET(c));
+
+	fprintf(o, "\n%sLineage%s\n", BOLD(c), RESET(c));
+	tree(o, c, m->node, NULL, "", 1, 0, NULL, 0);
+
+	fprintf(o, "\n%sLicenses%s\n", BOLD(c), RESET(c));
+	if (!r->ndeclared && !r->ndetected)
+		fprintf(o, "  none declared, none detected\n");
+	for (size_t i = 0; i < r->ndeclared; i++) {
+		const struct declared *d = &r->declared[i];
+		fprintf(o, "  declared  %-22s ", d->value);
+		if (d->lic)
+			fprintf(o, "%s", d->lic->name);
+		else
+			fprintf(o, "(not a known license)");
+		fprintf(o, "  at ");
+		where(o, d->at.file, d->at.line);
+		fprintf(o, " (%s)\n", d->at.field ? d->at.field : "");
+	}
+	for (size_t i = 0; i < r->ndetected; i++) {
+		const struct detected *d = &r->detected[i];
+		fprintf(o, "  detected  %-22s %s%s  at ", d->lic->id, d->lic->name,
+			d->kind == RULE_POLICY ? " (use policy)" : d->kind == RULE_NOTICE ? " (notice)" : "");
+		where(o, d->at.file, d->at.line);
+		fprintf(o, " (rule %s, confidence %.2f)\n", d->rule, d->confidence);
+	}
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (r->files[i].unknown || r->files[i].unreadable)
+			fprintf(o, "  file      %-22s %s\n", r->files[i].path,
+				r->files[i].unreadable ? "unreadable" : "text not recognised");
+
+	fprintf(o, "\n%sObligations%s", BOLD(c), RESET(c));
+	if (!m->ob.n)
+		fprintf(o, "\n  none known\n");
+	else
+		fprintf(o, " (own license and inherited)\n");
+	for (size_t i = 0; i < m->ob.n; i++) {
+		const struct eff_ob *e = &m->ob.v[i];
+		fprintf(o, "  - %-24s %s", ob_kind_name(e->ob->kind), e->lic->id);
+		if (e->ob->text)
+			fprintf(o, ": \"%s\"", e->ob->text);
+		if (e->ob->value)
+			fprintf(o, " (%llu%s%s)", e->ob->value, e->ob->period ? " " : "", e->ob->period ? e->ob->period : "");
+		for (size_t k = 0; k < e->ob->territories.n; k++)
+			fprintf(o, "%s%s", k ? "," : " [", e->ob->territories.v[k]);
+		if (e->ob->territories.n)
+			fprintf(o, "]");
+		fprintf(o, "  %s\n", e->self ? "(own license)" : e->chain ? e->chain : "");
+	}
+
+	for (size_t i = 0; i < m->nf; i++) {
+		if (m->f[i].severity == SEV_ERROR)
+			nerr++;
+		else if (m->f[i].severity == SEV_WARNING)
+			nwarn++;
+		else
+			ninfo++;
+	}
+	fprintf(o, "\n%sFindings%s (%d error%s, %d warning%s, %d info)\n", BOLD(c), RESET(c), nerr,
+		nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s", ninfo);
+	for (int pass = 0; pass < 3; pass++) {
+		enum severity want = pass == 0 ? SEV_ERROR : pass == 1 ? SEV_WARNING : SEV_INFO;
+		for (size_t i = 0; i < m->nf; i++) {
+			const struct finding *f = &m->f[i];
+			if (f->severity != want)
+				continue;
+			fprintf(o, "  %s%-7s%s %s: %s\n", want == SEV_ERROR ? col(c, "\033[31m")
+							   : want == SEV_WARNING ? col(c, "\033[33m") : "",
+				sev_label(f->severity), RESET(c), f->def->id, f->def->title);
+			fprintf(o, "          what:  %s\n", f->message);
+			if (f->file) {
+				fprintf(o, "          where: ");
+				where(o, f->file, f->line);
+				fprintf(o, "\n");
+			}
+			if (f->chain)
+				fprintf(o, "          chain: %s\n", f->chain);
+			if (want != SEV_INFO || f->exception) {
+				fprintf(o, "          why:   %s\n", f->def->why);
+				fprintf(o, "          fix:   %s\n", f->def->fix);
+			}
+			if (f->exception)
+				fprintf(o, "          note:  %s\n", f->exception);
+		}
+	}
+	return 0;
+}
+
+static int t_end(struct report_writer *w, enum verdict overall)
+{
+	const struct report_ctx *c = w->ctx;
+	struct text *t = w->impl;
+
+	if (c->quiet && overall == VERDICT_PASS)
+		return 0;
+	if (!t->first)
+		fprintf(c->out, "\n");
+	fprintf(c->out, "%sOverall verdict: %s%s%s\n", BOLD(c), verdict_colour(c, overall),
+		verdict_name(overall), RESET(c));
+	return 0;
+}
+
+static void t_free(struct report_writer *w)
+{
+	free(w->impl);
+}
+
+struct report_writer *report_text_new(void)
+{
+	struct report_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->name = "text";
+	w->begin = t_begin;
+	w->model = t_model;
+	w->end = t_end;
+	w->free_impl = t_free;
+	return w;
+}
