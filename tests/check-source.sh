@@ -15,7 +15,7 @@ allowed() {
 	source) echo "core http" ;;
 	classify) echo "core licensedb" ;;
 	record) echo "core yamlx evidence source classify licensedb" ;;
-	lineage) echo "core yamlx evidence source classify licensedb record" ;;
+	lineage) echo "core yamlx evidence source classify licensedb record http" ;;
 	obligations) echo "core licensedb" ;;
 	findings) echo "core yamlx evidence source classify licensedb record lineage obligations" ;;
 	policy) echo "core yamlx evidence source classify licensedb record lineage obligations findings" ;;

@@ -13,6 +13,7 @@
 struct licensedb;
 struct classify_ctx;
 struct resolver;
+struct http_client;
 struct model_record;
 struct lt_error;
 
@@ -47,6 +48,8 @@ struct wire {
 	struct licensedb *db;
 	struct classify_ctx *cls;
 	struct resolver *res;
+	struct http_client *http;
+	char *token; /* never printed; wiped on release */
 };
 
 /* Load built-in data plus --data roots, and build the classifier. Prints problems

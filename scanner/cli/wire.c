@@ -8,6 +8,9 @@
 #include "core/log.h"
 #include "core/path.h"
 #include "core/str.h"
+#include "http/cache.h"
+#include "http/http.h"
+#include "source/hub.h"
 #include "licensedb/licensedb.h"
 #include "lineage/resolver.h"
 #include "record/record.h"
@@ -93,6 +96,51 @@ int wire_data(struct wire *w, const struct common_opts *c, int keep_problems)
 	return 0;
 }
 
+static int truthy(const char *v)
+{
+	return v && (lt_strieq(v, "1") || lt_strieq(v, "on") || lt_strieq(v, "yes") || lt_strieq(v, "true"));
+}
+
+/* The hub is asked unless the run is pinned to a mirror (tests, air-gapped
+ * mirrors) without an explicit --endpoint: a mirror must never leak to the net. */
+static int want_hub(const struct common_opts *c)
+{
+	return !c->hub_mirror || c->endpoint;
+}
+
+static struct resolver *hub_resolver(struct wire *w, const struct common_opts *c,
+				     const struct resolver_env *env)
+{
+	struct hub_opts ho;
+	struct http_opts hopt;
+	struct lt_error err;
+	const char *endpoint = c->endpoint ? c->endpoint : getenv("HF_ENDPOINT");
+	int offline = c->offline || truthy(getenv("HF_HUB_OFFLINE")) || truthy(getenv("TRANSFORMERS_OFFLINE"));
+
+	memset(&ho, 0, sizeof(ho));
+	ho.endpoint = endpoint && *endpoint ? endpoint : NULL;
+	ho.cache_dir = c->cache;
+	ho.offline = offline;
+	ho.hf_home = c->hf_home;
+	if (!offline) {
+		if (hub_token_from_env(&w->token, c->token_file) != 0) {
+			fprintf(stderr, "lictrace: cannot read the token file '%s'\n",
+				c->token_file ? c->token_file : "(from the environment)");
+			return NULL;
+		}
+		http_default_opts(&hopt);
+		hopt.token = w->token;
+		hopt.token_host = ho.endpoint ? ho.endpoint : HUB_DEFAULT_ENDPOINT;
+		if (c->jobs > 0)
+			hopt.jobs = c->jobs;
+		if (http_client_new(&w->http, &hopt, &err) != 0) {
+			fprintf(stderr, "lictrace: %s\n", err.message);
+			return NULL;
+		}
+	}
+	return resolver_hub_new(w->http, &ho, env);
+}
+
 int wire_resolver(struct wire *w, const struct common_opts *c)
 {
 	struct resolver *list[4];
@@ -119,6 +167,16 @@ int wire_resolver(struct wire *w, const struct common_opts *c)
 	if (hub_cache && is_dir(hub_cache))
 		list[n++] = resolver_hfcache_new(hub_cache, &env);
 	free(def);
+	if (want_hub(c)) {
+		if (!(list[n++] = hub_resolver(w, c, &env)))
+			n--;
+		if (!w->http && !c->offline && !truthy(getenv("HF_HUB_OFFLINE")) &&
+		    !truthy(getenv("TRANSFORMERS_OFFLINE"))) {
+			for (size_t i = 0; i < n; i++)
+				resolver_free(list[i]);
+			return EXIT_USAGE;
+		}
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!list[i])
 			return EXIT_USAGE;
@@ -126,34 +184,92 @@ int wire_resolver(struct wire *w, const struct common_opts *c)
 	return w->res ? 0 : EXIT_USAGE;
 }
 
+static int is_file(const char *p)
+{
+	struct stat st;
+	return p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* host[:port] of an http(s) URL, for the token check; caller frees. */
+static char *url_host(const char *url)
+{
+	const char *p = strstr(url, "://"), *e;
+
+	if (!p)
+		return NULL;
+	p += 3;
+	e = p + strcspn(p, "/?#");
+	return lt_strndup(p, (size_t)(e - p));
+}
+
+static int open_git(struct wire *w, const struct common_opts *c, const char *target,
+		    struct source **src, struct lt_error *err)
+{
+	struct git_source_opts go;
+	char *cache = c->cache ? lt_strdup(c->cache) : cache_default_dir();
+	const char *endpoint = c->endpoint ? c->endpoint : getenv("HF_ENDPOINT");
+	char *hub_host = url_host(endpoint && *endpoint ? endpoint : "https://huggingface.co");
+	char *tok = NULL;
+	int rc;
+
+	memset(&go, 0, sizeof(go));
+	go.cache_dir = cache;
+	go.use_index = c->staged;
+	go.offline = c->offline;
+	/* the hub's token goes to the hub's host only (credential callback) */
+	if (!c->offline && source_git_is_url(target) && hub_token_from_env(&tok, c->token_file) == 0 && tok) {
+		go.token = tok;
+		go.token_host = hub_host;
+	}
+	rc = source_open_git(src, target, c->rev, &go, err);
+	if (tok) {
+		memset(tok, 0, strlen(tok));
+		free(tok);
+	}
+	free(hub_host);
+	free(cache);
+	(void)w;
+	return rc;
+}
+
 int wire_record(struct wire *w, const struct common_opts *c, const char *target,
 		struct model_record **out, struct lt_error *err)
 {
 	struct source *src = NULL;
 	struct record_opts ro;
+	char *id = NULL, *rev = NULL;
 	int rc;
 
 	*out = NULL;
 	memset(&ro, 0, sizeof(ro));
 	if (is_dir(target)) {
-		rc = source_open_dir(&src, target, err);
-	} else if (record_is_hub_id(target) || lt_istarts_with(target, "https://huggingface.co/") ||
-		   lt_istarts_with(target, "hf.co/")) {
-		char *id = lt_strdup(target), *at;
-		const char *rev = c->rev;
-		if (!id)
-			return LT_ENOMEM;
-		if ((at = strchr(id, '@'))) {
-			*at = '\0';
-			rev = at + 1;
-		}
-		rc = resolver_resolve(w->res, id, rev, out, err);
+		if ((c->rev || c->staged) && source_git_is_repo(target))
+			rc = open_git(w, c, target, &src, err);
+		else if (c->rev || c->staged)
+			return lt_error_set(err, LT_EINVAL, target, 0,
+					    "'%s' is not a git repository; --rev and --staged need one", target);
+		else
+			rc = source_open_dir(&src, target, err);
+	} else if (is_file(target)) {
+		if (!source_archive_name_matches(target))
+			return lt_error_set(err, LT_EINVAL, target, 0,
+					    "'%s' is a file but not an archive lictrace reads (tar, tar.gz, zip, .nemo, .keras)",
+					    target);
+		rc = source_open_archive(&src, target, NULL, err);
+	} else if (source_git_is_url(target) &&
+		   (lt_ends_with(target, ".git") || hub_parse_target(target, &id, &rev) != 0)) {
+		rc = open_git(w, c, target, &src, err);
+	} else if (id || hub_parse_target(target, &id, &rev) == 0) {
+		rc = resolver_resolve(w->res, id, rev ? rev : c->rev, out, err);
 		free(id);
+		free(rev);
 		return rc;
 	} else {
 		return lt_error_set(err, LT_ENOTFOUND, target, 0,
 				    "'%s' is not a folder, archive, git repository or model id", target);
 	}
+	free(id);
+	free(rev);
 	if (rc)
 		return rc;
 	rc = record_build(out, src, w->db, w->cls, &ro, err);
@@ -164,6 +280,11 @@ int wire_record(struct wire *w, const struct common_opts *c, const char *target,
 void wire_release(struct wire *w)
 {
 	resolver_free(w->res);
+	http_client_free(w->http);
+	if (w->token) {
+		memset(w->token, 0, strlen(w->token));
+		free(w->token);
+	}
 	classify_free(w->cls);
 	licensedb_free(w->db);
 	memset(w, 0, sizeof(*w));

@@ -105,6 +105,18 @@ size_t record_licenses(const struct model_record *r, const struct licdef **out, 
 	for (size_t i = 0; i < r->ndetected; i++)
 		if (r->detected[i].kind == RULE_LICENSE)
 			n = (size_t)add_lic(out, n, max, r->detected[i].lic);
+	/* `license: other` only says "see license_name / the text": once either names
+	 * a known license, `other` adds nothing */
+	if (n > 1) {
+		size_t w = 0;
+		int known = 0;
+		for (size_t i = 0; i < n; i++)
+			known |= out[i]->category != CAT_UNKNOWN;
+		for (size_t i = 0; i < n; i++)
+			if (!known || out[i]->category != CAT_UNKNOWN)
+				out[w++] = out[i];
+		n = w;
+	}
 	return n;
 }
 
@@ -197,9 +209,14 @@ static void check_own(struct model_report *m, const struct licensedb *db)
 	if (r->other_declared && !r->has_license_name && !r->has_license_link)
 		findings_add(m, db, "other-without-name", NULL, "README.md", 0, NULL,
 			     "the card says `license: other` and names no license");
-	if (r->other_declared)
-		findings_add(m, db, "license-needs-review", "other", "README.md", 0, NULL,
-			     "`license: other`: the terms are not on the Hub's list and need a review");
+	if (r->other_declared) {
+		int named = 0;
+		for (size_t i = 0; i < m->nown; i++)
+			named |= m->own[i]->category != CAT_UNKNOWN;
+		if (!named)
+			findings_add(m, db, "license-needs-review", "other", "README.md", 0, NULL,
+				     "`license: other`: the terms are not on the Hub's list and need a review");
+	}
 
 	/* weight-file metadata that disagrees with the card */
 	for (size_t i = 0; i < r->ndeclared; i++) {
@@ -349,7 +366,7 @@ static int has_copy(const struct model_record *r, const struct licdef *lic)
 static int has_notice(const struct model_record *r, const char *sentence)
 {
 	for (size_t i = 0; i < r->nfiles; i++)
-		if (r->files[i].text && (!strcmp(r->files[i].role, "notice") || !strcmp(r->files[i].role, "license")) &&
+		if (r->files[i].text && !strcmp(r->files[i].role, "notice") &&
 		    text_contains(r->files[i].text, sentence))
 			return 1;
 	return 0;
@@ -384,16 +401,20 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 		const struct eff_ob *e = &s->v[i];
 		const struct obligation *ob = e->ob;
 		const char *chain = e->self ? NULL : e->chain;
+		/* shipping duties bind redistributors: a model with no parent may be the
+		 * licensor's own original, so its own license's copy and notice duties are
+		 * checked only when it derives from something */
+		int redistributes = !e->self || r->nparents > 0;
 
 		switch (ob->kind) {
 		case OB_LICENSE_COPY:
-			if (!has_copy(r, e->lic))
+			if (redistributes && !has_copy(r, e->lic))
 				findings_add(m, db, "missing-license-copy", e->lic->id, NULL, 0, chain,
 					     "%s requires shipping its text; no file in '%s' holds it",
 					     e->lic->name, r->id);
 			break;
 		case OB_NOTICE:
-			if (ob->text && !has_notice(r, ob->text))
+			if (redistributes && ob->text && !has_notice(r, ob->text))
 				findings_add(m, db, "missing-notice", e->lic->id, NULL, 0, chain,
 					     "%s requires a Notice file saying: \"%s\"", e->lic->name, ob->text);
 			break;

@@ -18,7 +18,9 @@
 
 struct lt_error;
 
-enum verdict { VERDICT_PASS, VERDICT_REVIEW, VERDICT_INCOMPLETE, VERDICT_FAIL };
+/* In order of precedence: a model with something unknown is `incomplete` even
+ * when other findings fail, because its full set of duties is not known. */
+enum verdict { VERDICT_PASS, VERDICT_REVIEW, VERDICT_FAIL, VERDICT_INCOMPLETE };
 
 struct finding {
 	const struct finding_def *def;

@@ -621,12 +621,15 @@ static struct ydoc *load_yaml_file(struct licensedb *db, const char *path)
 			    strcmp((arr)[i_]->idfield, (item)->idfield) == 0)                  \
 				break;                                                         \
 		if (i_ < (n)) {                                                                \
-			if ((gens)[i_] == (rootgen))                                           \
+			if ((gens)[i_] == (rootgen)) {                                         \
 				licensedb_problem(db, (item)->path, 0, "duplicate id '%s' (also in %s)", \
 						  (item)->idfield, (arr)[i_]->path);           \
-			freefn((arr)[i_]);                                                     \
-			(arr)[i_] = (item);                                                    \
-			(gens)[i_] = (rootgen);                                                \
+				freefn(item); /* the first definition stays */                 \
+			} else {                                                               \
+				freefn((arr)[i_]); /* a later root overrides */                \
+				(arr)[i_] = (item);                                            \
+				(gens)[i_] = (rootgen);                                        \
+			}                                                                      \
 		} else {                                                                       \
 			void *p_ = realloc((arr), ((n) + 1) * sizeof(*(arr)));                 \
 			void *g_ = realloc((gens), ((n) + 1) * sizeof(*(gens)));               \

@@ -140,9 +140,8 @@ static void resolve_node(struct lgraph *g, struct lnode *n)
 	}
 	n->status = LNODE_UNRESOLVED;
 	n->error_code = rc ? rc : LT_ENOTFOUND;
-	n->error = lt_strdup(rc == LT_ENOTFOUND || !err.message[0]
-				     ? "not found by any resolver (mirror, cache or hub)"
-				     : err.message);
+	n->error = lt_strdup(err.message[0] ? err.message
+					   : "not found by any resolver (mirror, cache or hub)");
 }
 
 /* Depth-first colouring: an edge to a node on the current path closes a cycle. */

@@ -49,6 +49,12 @@ struct resolver *resolver_mirror_new(const char *root, const struct resolver_env
  * branch, tag or sha; default "main". Symlinks into the cache's own blobs/ are
  * followed; anything pointing elsewhere is refused. */
 struct resolver *resolver_hfcache_new(const char *hub_cache, const struct resolver_env *env);
+/* A Hugging Face-compatible hub over HTTP (client borrowed; NULL when offline,
+ * then only caches answer). A gated model resolves with a gated-repository note. */
+struct http_client;
+struct hub_opts;
+struct resolver *resolver_hub_new(struct http_client *client, const struct hub_opts *opts,
+				  const struct resolver_env *env);
 /* Try each resolver in order; takes ownership of them. */
 struct resolver *resolver_chain_new(struct resolver **list, size_t n);
 

@@ -12,8 +12,24 @@
 #define LT_REPORT_H
 
 #include <stdio.h>
+#include <time.h>
 
 #include "findings/findings.h"
+
+struct buf;
+struct json_t;
+
+/* A whole report is kept in memory until end() so the output is one document;
+ * an audit of 10,000 models with deep chains stays well under this. A model's
+ * own section is capped separately so one hostile model cannot crowd out the
+ * rest: its section is replaced by a note instead. */
+#define REPORT_MAX_BYTES (512u * 1024u * 1024u)
+#define REPORT_MAX_SECTION (16u * 1024u * 1024u)
+/* Lineage pictures (html, dot) draw at most this many nodes per model; larger
+ * graphs are listed, not drawn. */
+#define REPORT_MAX_DRAWN 400
+/* Where SARIF viewers send users to learn about the tool. */
+#define REPORT_INFO_URI "https://github.com/lictrace/lictrace"
 
 struct report_ctx {
 	const struct licensedb *db;
@@ -22,6 +38,7 @@ struct report_ctx {
 	int quiet;            /* text: print nothing for passing models */
 	const char *jurisdiction;
 	const char *version;
+	time_t now;           /* creation time in BOMs and SARIF; 0: the current time */
 };
 
 struct report_writer {
@@ -34,7 +51,7 @@ struct report_writer {
 	void *impl;
 };
 
-/* NULL for an unknown format. Formats: text, json (more in report_formats()). */
+/* NULL for an unknown format. Formats: see report_formats(). */
 struct report_writer *report_writer_new(const char *format);
 void report_writer_free(struct report_writer *w);
 const char *report_formats(void);
@@ -43,5 +60,36 @@ const char *report_formats(void);
 const char *report_spdx(const struct licdef *l);
 /* Licenses of a graph node as "a, b" (or "no license found"); caller frees. */
 char *report_node_licenses(const struct lnode *n);
+/* The root of m then every ancestor, breadth-first, each once; caller frees the
+ * array (not the nodes). NULL only when out of memory. */
+const struct lnode **report_lineage_nodes(const struct model_report *m, size_t *n);
+/* "ok", "unresolved", "local-path" or "not-expanded" (as in the JSON report). */
+const char *report_node_status(const struct lnode *n, int root);
+/* The node's revision: its record's, else the one its child asked for, or NULL. */
+const char *report_node_rev(const struct lnode *n);
+/* "pkg:huggingface/org/name[@rev]" when the node's id is a Hub id, else NULL;
+ * caller frees. */
+char *report_purl(const struct lnode *n);
+/* Findings of m counted by severity: out[SEV_INFO], out[SEV_WARNING], out[SEV_ERROR]. */
+void report_count(const struct model_report *m, size_t out[3]);
+/* ctx->now (or the current time) as "YYYY-MM-DDThh:mm:ssZ"; size >= 21. */
+void report_timestamp(const struct report_ctx *ctx, char *out, size_t size);
+/* A random RFC 4122 version 4 UUID, 36 characters; size >= 37. */
+void report_uuid(char *out, size_t size);
+/* A JSON string for s (json null for NULL). Strings from model repos may not be
+ * UTF-8, which jansson refuses: each invalid byte becomes U+FFFD instead of the
+ * field silently going missing. NULL only when out of memory. */
+struct json_t *report_json_str(const char *s);
+/* Length in bytes (1-4) of the character at s, a non-empty string. *repl is
+ * set to what a human-readable report must show instead, or NULL when the
+ * character may be copied as it is: a space for ASCII control characters and
+ * DEL (they break lines and tables and move terminals), U+FFFD for invalid
+ * UTF-8 and for line separators and bidirectional overrides (they reorder what a
+ * reader sees). */
+size_t report_char(const char *s, const char **repl);
+/* Append a finished section to a document body and release it. A section that
+ * overflowed its cap is replaced by note. Returns 0, or -1 once the body is
+ * full (the body then keeps every earlier section whole). */
+int report_add_section(struct buf *body, struct buf *section, const char *note);
 
 #endif

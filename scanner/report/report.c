@@ -1,0 +1,272 @@
+/* report.c - writer table and shared helpers; see report.h. */
+#include "report.h"
+#include "core/buf.h"
+#include "core/str.h"
+#include "record/record.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct report_writer *report_text_new(void);
+struct report_writer *report_json_new(void);
+struct report_writer *report_sarif_new(void);
+struct report_writer *report_cyclonedx_new(void);
+struct report_writer *report_spdx_new(void);
+struct report_writer *report_markdown_new(void);
+struct report_writer *report_html_new(void);
+struct report_writer *report_dot_new(void);
+
+static const struct {
+	const char *name;
+	struct report_writer *(*make)(void);
+} writers[] = {
+	{ "text", report_text_new },
+	{ "json", report_json_new },
+	{ "sarif", report_sarif_new },
+	{ "cyclonedx", report_cyclonedx_new },
+	{ "spdx", report_spdx_new },
+	{ "markdown", report_markdown_new },
+	{ "html", report_html_new },
+	{ "dot", report_dot_new },
+};
+
+struct report_writer *report_writer_new(const char *format)
+{
+	for (size_t i = 0; i < sizeof(writers) / sizeof(*writers); i++)
+		if (!strcmp(writers[i].name, format))
+			return writers[i].make();
+	return NULL;
+}
+
+const char *report_formats(void)
+{
+	return "text, json, sarif, cyclonedx, spdx, markdown, html, dot";
+}
+
+void report_writer_free(struct report_writer *w)
+{
+	if (!w)
+		return;
+	if (w->free_impl)
+		w->free_impl(w);
+	free(w);
+}
+
+const char *report_spdx(const struct licdef *l)
+{
+	return l && l->spdx ? l->spdx : "NOASSERTION";
+}
+
+char *report_node_licenses(const struct lnode *n)
+{
+	const struct licdef *l[64];
+	size_t k;
+	struct buf b;
+
+	if (!n->rec)
+		return lt_strdup(n->status == LNODE_LOCAL_PATH ? "local path" : "unresolved");
+	k = record_licenses(n->rec, l, 64);
+	if (!k) {
+		/* show what the card says even when lictrace does not know it */
+		for (size_t i = 0; i < n->rec->ndeclared; i++)
+			return lt_asprintf("%s (unknown)", n->rec->declared[i].value);
+		return lt_strdup("no license found");
+	}
+	buf_init(&b, 4096);
+	for (size_t i = 0; i < k; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", l[i]->id);
+	return buf_detach(&b, NULL);
+}
+
+const struct lnode **report_lineage_nodes(const struct model_report *m, size_t *n)
+{
+	const struct lnode **v = malloc((m->nanc + 1) * sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	v[(*n)++] = m->node;
+	for (size_t i = 0; i < m->nanc; i++)
+		v[(*n)++] = m->anc[i].node;
+	return v;
+}
+
+const char *report_node_status(const struct lnode *n, int root)
+{
+	if (n->status == LNODE_LOCAL_PATH)
+		return "local-path";
+	if (n->status == LNODE_NOT_EXPANDED)
+		return "not-expanded";
+	if (n->status != LNODE_OK || !n->rec)
+		return "unresolved";
+	if (!root && n->rec->nparents && !n->expanded)
+		return "not-expanded";
+	return "ok";
+}
+
+const char *report_node_rev(const struct lnode *n)
+{
+	return n->rec && n->rec->revision ? n->rec->revision : n->rev;
+}
+
+void report_count(const struct model_report *m, size_t out[3])
+{
+	out[SEV_INFO] = out[SEV_WARNING] = out[SEV_ERROR] = 0;
+	for (size_t i = 0; i < m->nf; i++)
+		if ((unsigned)m->f[i].severity <= SEV_ERROR)
+			out[m->f[i].severity]++;
+}
+
+void report_timestamp(const struct report_ctx *ctx, char *out, size_t size)
+{
+	time_t t = ctx && ctx->now ? ctx->now : time(NULL);
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		lt_strlcpy(out, "1970-01-01T00:00:00Z", size);
+}
+
+void report_uuid(char *out, size_t size)
+{
+	unsigned char b[16];
+	FILE *f = fopen("/dev/urandom", "rb");
+	size_t got = f ? fread(b, 1, sizeof(b), f) : 0;
+	struct buf u;
+
+	if (f)
+		fclose(f);
+	if (got != sizeof(b)) {
+		/* no entropy source: unique enough for a document name, not a secret */
+		uint64_t x = (uint64_t)time(NULL) * 6364136223846793005u ^ (uint64_t)getpid() ^
+			     (uint64_t)(uintptr_t)out ^ (uint64_t)clock();
+		for (size_t i = 0; i < sizeof(b); i++) {
+			x += 0x9e3779b97f4a7c15u;
+			x ^= x >> 33;
+			x *= 0xff51afd7ed558ccdu;
+			x ^= x >> 29;
+			b[i] = (unsigned char)x;
+		}
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	buf_init(&u, 64);
+	for (size_t i = 0; i < sizeof(b); i++)
+		buf_printf(&u, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", b[i]);
+	lt_strlcpy(out, buf_cstr(&u), size);
+	buf_release(&u);
+}
+
+int report_add_section(struct buf *body, struct buf *section, const char *note)
+{
+	int rc;
+
+	if (buf_error(section))
+		rc = buf_adds(body, note);
+	else
+		rc = buf_add(body, buf_cstr(section), section->len);
+	buf_release(section);
+	return rc ? -1 : 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when the byte there does
+ * not start one. */
+static size_t utf8_seq(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+		   : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n && lt_utf8_valid((const char *)s, n) ? n : 0;
+}
+
+json_t *report_json_str(const char *s)
+{
+	struct buf b;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	if (lt_utf8_valid(s, strlen(s)))
+		return json_string(s);
+	buf_init(&b, 3 * strlen(s) + 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_seq(p);
+		if (n) {
+			buf_add(&b, p, n);
+			p += n;
+		} else {
+			buf_adds(&b, "\xEF\xBF\xBD");
+			p++;
+		}
+	}
+	j = buf_error(&b) ? NULL : json_string(buf_cstr(&b));
+	buf_release(&b);
+	return j;
+}
+
+size_t report_char(const char *s, const char **repl)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	*repl = NULL;
+	if (*p < 0x20 || *p == 0x7f) {
+		*repl = " ";
+		return 1;
+	}
+	if (*p < 0x80)
+		return 1;
+	n = utf8_seq(p);
+	if (!n) {
+		*repl = "\xEF\xBF\xBD";
+		return 1;
+	}
+	/* U+2028..U+202E: E2 80 A8..AE; U+2066..U+2069: E2 81 A6..A9 */
+	if (n == 3 && p[0] == 0xe2 && ((p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae) ||
+				       (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)))
+		*repl = "\xEF\xBF\xBD";
+	return n;
+}
+
+/* purl component: keep unreserved characters, percent-encode the rest. */
+static void purl_part(struct buf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~')
+			buf_addc(b, (char)c);
+		else
+			buf_printf(b, "%%%02X", c);
+	}
+}
+
+char *report_purl(const struct lnode *n)
+{
+	const char *slash, *rev = report_node_rev(n);
+	struct buf b;
+
+	if (!record_is_hub_id(n->id) || strchr(n->id, '@'))
+		return NULL;
+	slash = strchr(n->id, '/');
+	buf_init(&b, 4096);
+	buf_adds(&b, "pkg:huggingface/");
+	purl_part(&b, n->id, (size_t)(slash - n->id));
+	buf_addc(&b, '/');
+	purl_part(&b, slash + 1, strlen(slash + 1));
+	if (rev) {
+		buf_addc(&b, '@');
+		purl_part(&b, rev, strlen(rev));
+	}
+	if (buf_error(&b)) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}

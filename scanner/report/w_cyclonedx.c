@@ -1,0 +1,263 @@
+/*
+ * w_cyclonedx.c - a CycloneDX 1.6 JSON BOM of the scanned models and their
+ * ancestors. One component (type machine-learning-model) per graph node, once
+ * however many scanned models share it; name = model id, version = revision,
+ * licenses as SPDX ids (or by name for LicenseRef- and unknown ones), the direct
+ * parents as pedigree.ancestors and again in dependencies, lictrace's verdict and
+ * finding counts as properties. Built with jansson and written once, at end.
+ */
+#include "report.h"
+#include "core/buf.h"
+#include "core/str.h"
+#include "record/record.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/banned.h"
+
+struct cdx {
+	json_t *components;
+	json_t *deps;
+	json_t *index;   /* node key -> index in components (private: keys unchecked) */
+};
+
+static json_t *jstr(const char *s)
+{
+	return report_json_str(s);
+}
+
+static void prop(json_t *props, const char *name, json_t *value)
+{
+	json_t *p = json_object();
+
+	json_object_set_new(p, "name", json_string(name));
+	json_object_set_new(p, "value", value);
+	json_array_append_new(props, p);
+}
+
+static void prop_count(json_t *props, const char *name, size_t n)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%zu", n);
+	prop(props, name, json_string(v));
+}
+
+/* Name, version and purl: what identifies a model, here and in pedigree. */
+static json_t *identity(const struct lnode *n)
+{
+	json_t *c = json_object();
+	const char *rev = report_node_rev(n);
+	char *p = report_purl(n);
+
+	json_object_set_new(c, "type", json_string("machine-learning-model"));
+	json_object_set_new(c, "name", jstr(n->id));
+	if (rev)
+		json_object_set_new(c, "version", jstr(rev));
+	if (p)
+		json_object_set_new(c, "purl", jstr(p));
+	free(p);
+	return c;
+}
+
+/* An SPDX list id goes in license.id; LicenseRef-, NOASSERTION, families and
+ * unknown licenses are not on the SPDX list and go by name. */
+static json_t *license_of(const struct licdef *l, int declared)
+{
+	json_t *lic = json_object();
+
+	if (l->spdx && strncmp(l->spdx, "LicenseRef-", 11) != 0 && strcmp(l->spdx, "NOASSERTION") != 0 &&
+	    l->category != CAT_FAMILY && l->category != CAT_UNKNOWN)
+		json_object_set_new(lic, "id", jstr(l->spdx));
+	else
+		json_object_set_new(lic, "name", jstr(l->name ? l->name : l->id));
+	if (l->url)
+		json_object_set_new(lic, "url", jstr(l->url));
+	json_object_set_new(lic, "acknowledgement", json_string(declared ? "declared" : "concluded"));
+	return json_pack("{s:o}", "license", lic);
+}
+
+static json_t *licenses(const struct model_record *r)
+{
+	json_t *a = json_array();
+	const struct licdef *l[64];
+	size_t k = record_licenses(r, l, 64);
+
+	for (size_t i = 0; i < k; i++) {
+		int declared = 0;
+		for (size_t j = 0; j < r->ndeclared; j++)
+			declared |= r->declared[j].lic == l[i];
+		json_array_append_new(a, license_of(l[i], declared));
+	}
+	/* what the card says even when lictrace does not know it */
+	for (size_t j = 0; j < r->ndeclared; j++) {
+		const char *field = r->declared[j].at.field ? r->declared[j].at.field : "";
+		if (r->declared[j].lic || !strncmp(field, "general.", 8) || !strncmp(field, "modelspec.", 10))
+			continue;
+		json_t *lic = json_object();
+		json_object_set_new(lic, "name", jstr(r->declared[j].value));
+		json_object_set_new(lic, "acknowledgement", json_string("declared"));
+		json_array_append_new(a, json_pack("{s:o}", "license", lic));
+	}
+	return a;
+}
+
+static json_t *component(const struct lnode *n, int root)
+{
+	json_t *c = identity(n), *props = json_array(), *anc = json_array();
+
+	json_object_set_new(c, "bom-ref", jstr(n->key));
+	if (n->rec)
+		json_object_set_new(c, "licenses", licenses(n->rec));
+	for (size_t i = 0; i < n->nparents; i++) {
+		json_t *a = identity(n->parents[i].to), *ap = json_array();
+		const struct parent *p = n->parents[i].p;
+		prop(ap, "lictrace:relation", jstr(p && p->relation ? p->relation : "parent"));
+		if (p && p->inferred)
+			prop(ap, "lictrace:inferred", json_string("true"));
+		if (n->parents[i].closes_cycle)
+			prop(ap, "lictrace:cycle", json_string("true"));
+		json_object_set_new(a, "properties", ap);
+		json_array_append_new(anc, a);
+	}
+	if (json_array_size(anc))
+		json_object_set_new(c, "pedigree", json_pack("{s:o}", "ancestors", anc));
+	else
+		json_decref(anc);
+	prop(props, "lictrace:status", json_string(report_node_status(n, root)));
+	if (n->rec && n->rec->source_kind)
+		prop(props, "lictrace:source", jstr(n->rec->source_kind));
+	if (n->error)
+		prop(props, "lictrace:error", jstr(n->error));
+	json_object_set_new(c, "properties", props);
+	return c;
+}
+
+static int c_begin(struct report_writer *w, const struct report_ctx *ctx)
+{
+	struct cdx *x = calloc(1, sizeof(*x));
+
+	w->ctx = ctx;
+	w->impl = x;
+	if (!x)
+		return -1;
+	x->components = json_array();
+	x->deps = json_array();
+	x->index = json_object();
+	return x->components && x->deps && x->index ? 0 : -1;
+}
+
+static int c_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
+{
+	struct cdx *x = w->impl;
+	const struct lnode **nodes;
+	size_t n, cnt[3];
+	json_t *root, *props;
+
+	(void)g;
+	if (!x || !(nodes = report_lineage_nodes(m, &n)))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct lnode *nd = nodes[i];
+		json_t *dep, *on;
+
+		if (json_object_get(x->index, nd->key))
+			continue;
+		json_object_set_new_nocheck(x->index, nd->key, json_integer((json_int_t)json_array_size(x->components)));
+		json_array_append_new(x->components, component(nd, i == 0));
+		dep = json_object();
+		on = json_array();
+		json_object_set_new(dep, "ref", jstr(nd->key));
+		for (size_t e = 0; e < nd->nparents; e++) {
+			int dup = 0;
+			for (size_t k = 0; k < e; k++)
+				dup |= nd->parents[k].to == nd->parents[e].to;
+			if (!dup)
+				json_array_append_new(on, jstr(nd->parents[e].to->key));
+		}
+		json_object_set_new(dep, "dependsOn", on);
+		json_array_append_new(x->deps, dep);
+	}
+	free(nodes);
+
+	/* the scanned model's verdict, also when it was first met as an ancestor */
+	root = json_array_get(x->components,
+			      (size_t)json_integer_value(json_object_get(x->index, m->node->key)));
+	props = json_object_get(root, "properties");
+	if (!props)
+		return -1;
+	report_count(m, cnt);
+	prop(props, "lictrace:scanned", json_string("true"));
+	prop(props, "lictrace:verdict", json_string(verdict_name(m->verdict)));
+	prop_count(props, "lictrace:findings:error", cnt[SEV_ERROR]);
+	prop_count(props, "lictrace:findings:warning", cnt[SEV_WARNING]);
+	prop_count(props, "lictrace:findings:info", cnt[SEV_INFO]);
+	prop_count(props, "lictrace:obligations", m->ob.n);
+	return 0;
+}
+
+static int c_end(struct report_writer *w, enum verdict overall)
+{
+	struct cdx *x = w->impl;
+	json_t *root, *meta, *tool, *props;
+	char ts[32], uuid[40], serial[64];
+	int rc;
+
+	if (!x)
+		return -1;
+	report_timestamp(w->ctx, ts, sizeof(ts));
+	report_uuid(uuid, sizeof(uuid));
+	snprintf(serial, sizeof(serial), "urn:uuid:%s", uuid);
+	tool = json_pack("{s:s, s:s, s:s}", "type", "application", "name", "lictrace", "version",
+			 w->ctx->version ? w->ctx->version : "0");
+	meta = json_object();
+	json_object_set_new(meta, "timestamp", json_string(ts));
+	json_object_set_new(meta, "tools", json_pack("{s:[o]}", "components", tool));
+	props = json_array();
+	prop(props, "lictrace:verdict", json_string(verdict_name(overall)));
+	if (w->ctx->jurisdiction)
+		prop(props, "lictrace:jurisdiction", jstr(w->ctx->jurisdiction));
+	json_object_set_new(meta, "properties", props);
+
+	root = json_object();
+	json_object_set_new(root, "$schema", json_string("http://cyclonedx.org/schema/bom-1.6.schema.json"));
+	json_object_set_new(root, "bomFormat", json_string("CycloneDX"));
+	json_object_set_new(root, "specVersion", json_string("1.6"));
+	json_object_set_new(root, "serialNumber", json_string(serial));
+	json_object_set_new(root, "version", json_integer(1));
+	json_object_set_new(root, "metadata", meta);
+	json_object_set(root, "components", x->components);
+	json_object_set(root, "dependencies", x->deps);
+	rc = json_dumpf(root, w->ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', w->ctx->out);
+	json_decref(root);
+	return rc;
+}
+
+static void c_free(struct report_writer *w)
+{
+	struct cdx *x = w->impl;
+
+	if (x) {
+		json_decref(x->components);
+		json_decref(x->deps);
+		json_decref(x->index);
+	}
+	free(x);
+}
+
+struct report_writer *report_cyclonedx_new(void)
+{
+	struct report_writer *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->name = "cyclonedx";
+	w->begin = c_begin;
+	w->model = c_model;
+	w->end = c_end;
+	w->free_impl = c_free;
+	return w;
+}

@@ -1,0 +1,240 @@
+/*
+ * w_sarif.c - findings as SARIF 2.1.0, for code-scanning dashboards and PR
+ * annotations. One run; the driver lists one rule per finding id that occurs
+ * (title, why, fix, default level); each finding is one result located at the
+ * model target joined with its evidence file (and line when known). Built with
+ * jansson and written once, at end, so the output is always one valid document.
+ */
+#include "report.h"
+#include "core/buf.h"
+#include "core/str.h"
+#include "record/record.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/banned.h"
+
+struct sarif {
+	json_t *rules;   /* driver rules, in order of first use */
+	json_t *index;   /* finding id -> rule index */
+	json_t *results;
+	json_t *models;  /* [{id, verdict}] for the run's properties */
+};
+
+static const char *level(enum severity s)
+{
+	switch (s) {
+	case SEV_ERROR: return "error";
+	case SEV_WARNING: return "warning";
+	case SEV_INFO: return "note";
+	}
+	return "error";
+}
+
+/* Every string that can come from a model repo goes through report_json_str. */
+static json_t *text(const char *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "text", report_json_str(s ? s : ""));
+	return o;
+}
+
+static json_t *jstr(const char *s)
+{
+	return report_json_str(s);
+}
+
+static json_t *obj1(const char *key, json_t *val)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, key, val);
+	return o;
+}
+
+/* Percent-encode what may not appear in a URI path (RFC 3986: unreserved,
+ * sub-delims, ':' '@' '/'); '%' itself is encoded, so a hostile file name cannot
+ * smuggle an escape of its own. */
+static void uri_path(struct buf *b, const char *s)
+{
+	static const char ok[] = "-._~!$&'()*+,;=:@/";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr(ok, *p))
+			buf_addc(b, (char)*p);
+		else
+			buf_printf(b, "%%%02X", *p);
+	}
+}
+
+/* The artifact a finding points at: the model target joined with the evidence
+ * file. A URL target is kept as it is; an absolute path becomes a file: URI; a
+ * relative one stays relative (code-scanning tools resolve it against the
+ * checkout). "api" evidence (a Hub API field) points at the target alone. */
+static char *artifact_uri(const struct model_record *r, const char *file)
+{
+	const char *target = r && r->target ? r->target : "";
+	struct buf b;
+
+	buf_init(&b, 64 * 1024);
+	if (strstr(target, "://"))
+		buf_adds(&b, target);
+	else {
+		if (target[0] == '/')
+			buf_adds(&b, "file://");
+		uri_path(&b, target);
+	}
+	if (file && *file && strcmp(file, "api") != 0) {
+		if (b.len && b.data[b.len - 1] != '/')
+			buf_addc(&b, '/');
+		uri_path(&b, file[0] == '/' ? file + 1 : file);
+	}
+	if (!b.len)
+		buf_adds(&b, ".");
+	if (buf_error(&b)) {
+		buf_release(&b);
+		return lt_strdup(".");
+	}
+	return buf_detach(&b, NULL);
+}
+
+static json_int_t rule_index(struct sarif *s, const struct finding_def *d)
+{
+	json_t *have = json_object_get(s->index, d->id);
+	json_t *rule;
+
+	if (have)
+		return json_integer_value(have);
+	rule = json_object();
+	json_object_set_new(rule, "id", jstr(d->id));
+	json_object_set_new(rule, "shortDescription", text(d->title));
+	json_object_set_new(rule, "fullDescription", text(d->why));
+	json_object_set_new(rule, "help", text(d->fix));
+	json_object_set_new(rule, "defaultConfiguration", json_pack("{s:s}", "level", level(d->severity)));
+	json_array_append_new(s->rules, rule);
+	json_object_set_new_nocheck(s->index, d->id, json_integer((json_int_t)json_array_size(s->rules) - 1));
+	return (json_int_t)json_array_size(s->rules) - 1;
+}
+
+static int s_begin(struct report_writer *w, const struct report_ctx *ctx)
+{
+	struct sarif *s = calloc(1, sizeof(*s));
+
+	w->ctx = ctx;
+	w->impl = s;
+	if (!s)
+		return -1;
+	s->rules = json_array();
+	s->index = json_object();
+	s->results = json_array();
+	s->models = json_array();
+	return s->rules && s->index && s->results && s->models ? 0 : -1;
+}
+
+static int s_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
+{
+	struct sarif *s = w->impl;
+	const struct model_record *r = m->node->rec;
+	json_t *mo;
+
+	(void)g;
+	if (!s)
+		return -1;
+	mo = obj1("id", jstr(m->node->id));
+	json_object_set_new(mo, "verdict", json_string(verdict_name(m->verdict)));
+	json_array_append_new(s->models, mo);
+	for (size_t i = 0; i < m->nf; i++) {
+		const struct finding *f = &m->f[i];
+		json_t *res = json_object(), *loc = json_object(), *phys = json_object(), *props;
+		char *uri = artifact_uri(r, f->file);
+
+		json_object_set_new(res, "ruleId", jstr(f->def->id));
+		json_object_set_new(res, "ruleIndex", json_integer(rule_index(s, f->def)));
+		json_object_set_new(res, "level", json_string(level(f->severity)));
+		json_object_set_new(res, "message", text(f->message));
+		json_object_set_new(phys, "artifactLocation", obj1("uri", jstr(uri ? uri : ".")));
+		if (f->file && f->line > 0)
+			json_object_set_new(phys, "region", json_pack("{s:i}", "startLine", f->line));
+		json_object_set_new(loc, "physicalLocation", phys);
+		json_object_set_new(res, "locations", json_pack("[o]", loc));
+		free(uri);
+		if (f->exception) {
+			/* accepted by a policy exception: viewers show it as suppressed */
+			json_t *sup = obj1("kind", json_string("external"));
+			json_object_set_new(sup, "justification", jstr(f->exception));
+			json_object_set_new(res, "suppressions", json_pack("[o]", sup));
+		}
+		props = json_object();
+		json_object_set_new(props, "model", jstr(m->node->id));
+		json_object_set_new(props, "subject", jstr(f->subject));
+		json_object_set_new(props, "chain", jstr(f->chain));
+		json_object_set_new(props, "verdict", json_string(verdict_name(m->verdict)));
+		json_object_set_new(props, "incomplete", json_boolean(f->incomplete));
+		json_object_set_new(res, "properties", props);
+		json_array_append_new(s->results, res);
+	}
+	return 0;
+}
+
+static int s_end(struct report_writer *w, enum verdict overall)
+{
+	struct sarif *s = w->impl;
+	json_t *root, *driver, *run, *props;
+	int rc;
+
+	if (!s)
+		return -1;
+	root = json_object();
+	driver = json_object();
+	run = json_object();
+	json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+	json_object_set_new(root, "version", json_string("2.1.0"));
+	json_object_set_new(driver, "name", json_string("lictrace"));
+	json_object_set_new(driver, "version", json_string(w->ctx->version ? w->ctx->version : "0"));
+	json_object_set_new(driver, "informationUri", json_string(REPORT_INFO_URI));
+	json_object_set(driver, "rules", s->rules);
+	json_object_set_new(run, "tool", json_pack("{s:o}", "driver", driver));
+	json_object_set(run, "results", s->results);
+	props = json_object();
+	json_object_set_new(props, "verdict", json_string(verdict_name(overall)));
+	if (w->ctx->jurisdiction)
+		json_object_set_new(props, "jurisdiction", json_string(w->ctx->jurisdiction));
+	json_object_set(props, "models", s->models);
+	json_object_set_new(run, "properties", props);
+	json_object_set_new(root, "runs", json_pack("[o]", run));
+	rc = json_dumpf(root, w->ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', w->ctx->out);
+	json_decref(root);
+	return rc;
+}
+
+static void s_free(struct report_writer *w)
+{
+	struct sarif *s = w->impl;
+
+	if (s) {
+		json_decref(s->rules);
+		json_decref(s->index);
+		json_decref(s->results);
+		json_decref(s->models);
+	}
+	free(s);
+}
+
+struct report_writer *report_sarif_new(void)
+{
+	struct report_writer *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->name = "sarif";
+	w->begin = s_begin;
+	w->model = s_model;
+	w->end = s_end;
+	w->free_impl = s_free;
+	return w;
+}

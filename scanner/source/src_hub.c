@@ -1,0 +1,1437 @@
+/*
+ * src_hub.c - the hub backend of struct source; see hub.h for the contract.
+ *
+ * Flow of hub_open_many():
+ *   parse ids -> [offline: cache / huggingface_hub cache, done]
+ *   phase 1:  GET /api/models/{id}[/revision/{rev}]?blobs=true for all models
+ *             (If-None-Match from the cache; 304 reuses the cached answer)
+ *   phase 1b: models whose info answered 401/403 GatedRepo: GET README.md at the
+ *             requested revision, take the sha from X-Repo-Commit, and build a
+ *             minimal info (the file list stays unknown; a problem says why)
+ *   build:    info JSON -> source entries, struct hub_model_info, wanted files
+ *   phase 2:  GET /{id}/resolve/{sha}/{path} for every wanted file of every
+ *             model not already in the cache (Range for weights headers)
+ * Every failure is kept per model; one model's failure never stops the others.
+ */
+#include "hub.h"
+#include "source.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/fileio.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/path.h"
+#include "core/str.h"
+#include "core/strmap.h"
+#include "http/cache.h"
+#include "http/http.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/banned.h"
+
+/* The Range asked for a weights header: bytes 0 .. HUB_HEADER_BYTES-1. */
+#define HUB_HEADER_RANGE "0-1048575"
+#define HUB_HEADER_VARIANT "range=0-1048575"
+/* Tags on one model: real models have < 100; the cap stops a hostile answer. */
+#define HUB_MAX_TAGS 10000
+/* A token file holds one line; 4 KiB is far above any real token. */
+#define HUB_MAX_TOKEN_BYTES 4096
+
+/* ---- the source backend: files in memory ------------------------------ */
+
+struct hub_file {
+	char *path;
+	char *data;
+	size_t len;
+	int partial; /* data is a prefix of the file (a Range read) */
+};
+
+struct hub_impl {
+	struct hub_file *files;
+	size_t n;
+};
+
+static struct hub_file *impl_find(struct hub_impl *h, const char *path)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (strcmp(h->files[i].path, path) == 0)
+			return &h->files[i];
+	return NULL;
+}
+
+static int hub_read(struct source *src, const char *path, size_t max, struct buf *out,
+		    int *truncated, struct lt_error *err)
+{
+	struct hub_file *f = impl_find(src->impl, path);
+	size_t n;
+
+	if (!f)
+		return lt_error_set(err, LT_ENOTFOUND, path, 0, "'%s' was not fetched from the hub",
+				    path);
+	n = f->len;
+	if (f->len > max || f->partial) {
+		if (!truncated) {
+			if (f->partial)
+				return lt_error_set(err, LT_ETOOBIG, path, 0,
+						    "only the first %zu bytes of '%s' were fetched",
+						    f->len, path);
+			return lt_error_set(err, LT_ETOOBIG, path, 0,
+					    "'%s' is larger than the %zu byte limit", path, max);
+		}
+		if (n > max)
+			n = max;
+		*truncated = 1;
+	}
+	if (buf_add(out, f->data, n))
+		return lt_error_set(err, out->err, path, 0, "cannot hold '%s' in memory", path);
+	return 0;
+}
+
+static void hub_free_impl(struct source *src)
+{
+	struct hub_impl *h = src->impl;
+
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->files[i].path);
+		free(h->files[i].data);
+	}
+	free(h->files);
+	free(h);
+	src->impl = NULL;
+}
+
+static const struct source_ops hub_ops = { hub_read, hub_free_impl };
+
+/* Keep data (taken over on success) as the content of path; mark it readable. */
+static int attach_file(struct source *src, const char *path, char *data, size_t len, int partial)
+{
+	struct hub_impl *h = src->impl;
+	struct hub_file *p;
+
+	for (size_t i = 0; i < src->nentries; i++)
+		if (strcmp(src->entries[i].path, path) == 0)
+			src->entries[i].readable = 1;
+	p = realloc(h->files, (h->n + 1) * sizeof(*p));
+	if (!p)
+		return LT_ENOMEM;
+	h->files = p;
+	p[h->n].path = lt_strdup(path);
+	if (!p[h->n].path)
+		return LT_ENOMEM;
+	p[h->n].data = data;
+	p[h->n].len = len;
+	p[h->n].partial = partial;
+	h->n++;
+	return 0;
+}
+
+/* A hub serves content, but a mirror may serve the pointer a git push stored:
+ * say so instead of letting the pointer pass for a license text. */
+static void mark_lfs_pointer(struct source *src, const char *path, const char *data, size_t len)
+{
+	char *oid = NULL;
+	unsigned long long size = 0;
+
+	if (!source_parse_lfs_pointer(data, len, &oid, &size))
+		return;
+	for (size_t i = 0; i < src->nentries; i++) {
+		struct source_entry *e = &src->entries[i];
+		if (strcmp(e->path, path) != 0)
+			continue;
+		e->lfs_pointer = 1;
+		free(e->lfs_oid);
+		e->lfs_oid = oid;
+		oid = NULL;
+		e->lfs_size = size;
+		source_problem(src, "'%s' is a Git LFS pointer, not the file", path);
+		break;
+	}
+	free(oid);
+}
+
+void hub_model_info_free(struct hub_model_info *info)
+{
+	if (!info)
+		return;
+	free(info->id);
+	free(info->sha);
+	free(info->card_data_json);
+	for (size_t i = 0; i < info->ntags; i++)
+		free(info->tags[i]);
+	free(info->tags);
+	free(info->error_code);
+	free(info);
+}
+
+/* ---- names, targets, environment ---------------------------------------- */
+
+static int is_sha(const char *s)
+{
+	size_t i;
+
+	if (!s)
+		return 0;
+	for (i = 0; s[i]; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 40;
+}
+
+/* An org or repo name as the Hub allows it (huggingface_hub validate_repo_id):
+ * letters, digits, '-', '_', '.', no "--" or "..", not starting or ending with
+ * '-' or '.', at most HUB_MAX_NAME. */
+static int valid_name(const char *s, size_t n)
+{
+	if (n == 0 || n > HUB_MAX_NAME || s[0] == '-' || s[0] == '.' || s[n - 1] == '-' ||
+	    s[n - 1] == '.')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return 0;
+		if (i > 0 && (c == '-' || c == '.') && s[i - 1] == c)
+			return 0;
+	}
+	return 1;
+}
+
+static int valid_rev(const char *r)
+{
+	size_t n = strlen(r);
+
+	if (n == 0 || n > HUB_MAX_REV)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)r[i] <= 0x20 || (unsigned char)r[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode s[0..n); NULL on a bad escape or a decoded control byte. */
+static char *url_decode(const char *s, size_t n)
+{
+	char *o = malloc(n + 1), *d = o;
+
+	if (!o)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '%') {
+			if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+				free(o);
+				return NULL;
+			}
+			c = (unsigned char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			free(o);
+			return NULL;
+		}
+		*d++ = (char)c;
+	}
+	*d = '\0';
+	return o;
+}
+
+int hub_parse_target(const char *target, char **id, char **rev)
+{
+	static const char *const hosts[] = { "huggingface.co/", "www.huggingface.co/", "hf.co/" };
+	const char *p = target, *seg[4], *at;
+	size_t seglen[4], nseg = 0, plen;
+	int is_url = 0;
+
+	*id = *rev = NULL;
+	if (!target)
+		return LT_EINVAL;
+	if (lt_istarts_with(p, "https://"))
+		p += 8, is_url = 1;
+	else if (lt_istarts_with(p, "http://"))
+		p += 7, is_url = 1;
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(*hosts); i++) {
+		if (lt_istarts_with(p, hosts[i])) {
+			p += strlen(hosts[i]);
+			is_url = 2;
+			break;
+		}
+	}
+	if (is_url == 1) /* a scheme with some other host */
+		return LT_EINVAL;
+	if (!is_url) {
+		/* org/name[@rev]: the revision may contain '/' (refs/pr/1) */
+		const char *slash = strchr(p, '/');
+		at = strchr(p, '@');
+		if (!slash || (at && at < slash))
+			return LT_EINVAL;
+		plen = at ? (size_t)(at - p) : strlen(p);
+		if (memchr(slash + 1, '/', plen - (size_t)(slash + 1 - p)) ||
+		    !valid_name(p, (size_t)(slash - p)) ||
+		    !valid_name(slash + 1, plen - (size_t)(slash + 1 - p)))
+			return LT_EINVAL;
+		if (at && !valid_rev(at + 1))
+			return LT_EINVAL;
+		*id = lt_strndup(p, plen);
+		*rev = at ? lt_strdup(at + 1) : NULL;
+		if (!*id || (at && !*rev))
+			goto oom;
+		return 0;
+	}
+	plen = strcspn(p, "?#");
+	while (plen > 0 && p[plen - 1] == '/')
+		plen--;
+	for (size_t i = 0; i < plen && nseg < 4;) {
+		size_t j = i;
+		while (j < plen && p[j] != '/')
+			j++;
+		seg[nseg] = p + i;
+		seglen[nseg++] = j - i;
+		i = j + 1;
+	}
+	if (nseg < 2 || !valid_name(seg[0], seglen[0]) || !valid_name(seg[1], seglen[1]))
+		return LT_EINVAL;
+	/* datasets/, spaces/ and site pages are not models */
+	if ((seglen[0] == 8 && !memcmp(seg[0], "datasets", 8)) ||
+	    (seglen[0] == 6 && !memcmp(seg[0], "spaces", 6)) ||
+	    (seglen[0] == 6 && !memcmp(seg[0], "models", 6)))
+		return LT_EINVAL;
+	if (nseg == 3)
+		return LT_EINVAL;
+	if (nseg == 4) {
+		if (!((seglen[2] == 4 && !memcmp(seg[2], "tree", 4)) ||
+		      (seglen[2] == 4 && !memcmp(seg[2], "blob", 4)) ||
+		      (seglen[2] == 7 && !memcmp(seg[2], "resolve", 7))))
+			return LT_EINVAL;
+		*rev = url_decode(seg[3], seglen[3]);
+		if (!*rev || !valid_rev(*rev)) {
+			free(*rev);
+			*rev = NULL;
+			return LT_EINVAL;
+		}
+	}
+	*id = lt_strndup(seg[0], seglen[0] + 1 + seglen[1]);
+	if (!*id)
+		goto oom;
+	return 0;
+oom:
+	free(*id);
+	free(*rev);
+	*id = *rev = NULL;
+	return LT_ENOMEM;
+}
+
+static int env_truthy(const char *v)
+{
+	return v && (lt_strieq(v, "1") || lt_strieq(v, "on") || lt_strieq(v, "yes") ||
+		     lt_strieq(v, "true"));
+}
+
+static const char *env_nonempty(const char *name)
+{
+	const char *v = getenv(name);
+	return v && v[0] ? v : NULL;
+}
+
+/* huggingface_hub's HF_HOME. */
+static char *hf_home_dir(void)
+{
+	const char *v;
+
+	if ((v = env_nonempty("HF_HOME")))
+		return lt_strdup(v);
+	if ((v = env_nonempty("XDG_CACHE_HOME")))
+		return lt_asprintf("%s/huggingface", v);
+	if ((v = env_nonempty("HOME")))
+		return lt_asprintf("%s/.cache/huggingface", v);
+	return NULL;
+}
+
+static int token_ok(const char *t)
+{
+	for (; *t; t++)
+		if ((unsigned char)*t < 0x21 || (unsigned char)*t > 0x7e)
+			return 0;
+	return 1;
+}
+
+int hub_token_from_env(char **out, const char *token_file_opt)
+{
+	const char *v;
+	char *path = NULL, *home = NULL, *tok = NULL;
+	struct buf b;
+	int rc = 0, explicit_file = 0;
+
+	*out = NULL;
+	buf_init(&b, HUB_MAX_TOKEN_BYTES);
+	if ((v = env_nonempty("HF_TOKEN")) || (v = env_nonempty("HUGGING_FACE_HUB_TOKEN"))) {
+		tok = lt_strdup(v);
+	} else {
+		if (token_file_opt) {
+			path = lt_strdup(token_file_opt);
+			explicit_file = 1;
+		} else if ((v = env_nonempty("HF_TOKEN_PATH"))) {
+			path = lt_strdup(v);
+		} else if (!env_truthy(getenv("HF_HUB_DISABLE_IMPLICIT_TOKEN")) &&
+			   (home = hf_home_dir())) {
+			path = path_join(home, "token");
+		}
+		if (path) {
+			/* the user's own config file: a symlink (dotfile managers) is fine */
+			char real[PATH_MAX];
+			if (realpath(path, real) && lt_read_file(&b, real, HUB_MAX_TOKEN_BYTES, NULL) == 0)
+				tok = buf_detach(&b, NULL);
+			else if (explicit_file)
+				rc = LT_ENOTFOUND; /* --token-file named a file we cannot read */
+			/* a missing or unreadable default file simply means "no token" */
+		}
+	}
+	if (rc)
+		goto done;
+	if (tok) {
+		lt_trim(tok);
+		if (!tok[0]) {
+			free(tok);
+			tok = NULL;
+		} else if (!token_ok(tok)) {
+			rc = LT_EINVAL;
+			goto done;
+		} else {
+			log_add_secret(tok);
+		}
+	}
+	*out = tok;
+	tok = NULL;
+done:
+	free(tok);
+	free(path);
+	free(home);
+	buf_release(&b);
+	return rc;
+}
+
+/* ---- per-call context ----------------------------------------------------- */
+
+struct want {
+	char *path;
+	size_t max;
+	int head;                /* Range read of a weights header */
+	unsigned long long size; /* from siblings, 0 if unknown */
+};
+
+struct model {
+	const char *target;
+	char *id, *rev;
+	struct lt_error *err;
+	int failed;
+	struct buf api;        /* info JSON */
+	int api_from_cache;
+	char *api_etag;        /* ETag of the cached answer */
+	int gated_api;         /* info refused with GatedRepo */
+	char *readme;          /* README fetched in phase 1b */
+	size_t readme_len;
+	struct hub_model_info *info;
+	struct source *src;
+	struct want *wants;
+	size_t nwants;
+};
+
+struct hub_ctx {
+	struct http_client *client;
+	char *endpoint;
+	char *hf_hub_cache; /* huggingface_hub cache folder (offline reads) */
+	int offline;
+	struct cache *cache;
+};
+
+static int fail(struct model *m, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(struct model *m, int code, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[LT_ERROR_MSG];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	m->failed = 1;
+	lt_error_set(m->err, code, NULL, 0, "%s", msg);
+	return code;
+}
+
+static int ctx_init(struct hub_ctx *x, struct http_client *client, const struct hub_opts *o,
+		    struct lt_error *err)
+{
+	const char *ep = o->endpoint ? o->endpoint : env_nonempty("HF_ENDPOINT");
+	size_t n;
+	int rc;
+
+	memset(x, 0, sizeof(*x));
+	x->client = client;
+	x->offline = o->offline || env_truthy(getenv("HF_HUB_OFFLINE"));
+	x->endpoint = lt_strdup(ep ? ep : HUB_DEFAULT_ENDPOINT);
+	if (!x->endpoint)
+		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+	n = strlen(x->endpoint);
+	while (n > 0 && x->endpoint[n - 1] == '/')
+		x->endpoint[--n] = '\0';
+	if (!lt_istarts_with(x->endpoint, "https://") && !lt_istarts_with(x->endpoint, "http://"))
+		return lt_error_set(err, LT_EINVAL, NULL, 0,
+				    "hub endpoint '%s' is not an http(s) URL", x->endpoint);
+	if (!x->offline && !client)
+		return lt_error_set(err, LT_EINVAL, NULL, 0, "no http client for an online hub");
+	if (o->hf_home) {
+		x->hf_hub_cache = path_join(o->hf_home, "hub");
+	} else if (env_nonempty("HF_HUB_CACHE")) {
+		x->hf_hub_cache = lt_strdup(getenv("HF_HUB_CACHE"));
+	} else {
+		char *home = hf_home_dir();
+		x->hf_hub_cache = home ? path_join(home, "hub") : NULL;
+		free(home);
+	}
+	rc = cache_open(&x->cache, o->cache_dir, err);
+	return rc;
+}
+
+static void ctx_release(struct hub_ctx *x)
+{
+	free(x->endpoint);
+	free(x->hf_hub_cache);
+	cache_free(x->cache);
+}
+
+static void model_release(struct model *m)
+{
+	free(m->id);
+	free(m->rev);
+	buf_release(&m->api);
+	free(m->api_etag);
+	free(m->readme);
+	for (size_t i = 0; i < m->nwants; i++)
+		free(m->wants[i].path);
+	free(m->wants);
+	source_free(m->src);
+	hub_model_info_free(m->info);
+}
+
+/* ---- mapping refusals --------------------------------------------------- */
+
+/*
+ * The code and message for a non-2xx answer about model m (file NULL for the
+ * info). LT_EGATED means "gated, access not granted".
+ */
+static int refusal(const struct hub_ctx *x, const struct model *m, const struct http_req *req,
+		   const struct http_resp *r, const char *file, char *msg, size_t msz)
+{
+	const char *code = r->error_code ? r->error_code : "";
+	const char *emsg = r->error_message ? r->error_message : "";
+	int tok = http_client_sends_token(x->client, req->url);
+
+	if (strcmp(code, "GatedRepo") == 0) {
+		if (file)
+			snprintf(msg, msz, "gated: '%s' needs an access token with granted access", file);
+		else
+			snprintf(msg, msz, "gated: '%s' needs an access token with granted access", m->id);
+		return LT_EGATED;
+	}
+	if (strcmp(code, "RepoNotFound") == 0) {
+		snprintf(msg, msz, "model '%s' not found on '%s'%s", m->id, x->endpoint,
+			 (!tok && r->status == 401) ? " (a private model needs a token)" : "");
+		return LT_ENOTFOUND;
+	}
+	if (strcmp(code, "RevisionNotFound") == 0) {
+		snprintf(msg, msz, "revision '%s' of '%s' not found", m->rev ? m->rev : "main", m->id);
+		return LT_ENOTFOUND;
+	}
+	if (strcmp(code, "EntryNotFound") == 0 || (r->status == 404 && file)) {
+		snprintf(msg, msz, "'%s' is listed but the hub has no such file", file ? file : "?");
+		return LT_ENOTFOUND;
+	}
+	if (strstr(emsg, "disabled")) {
+		snprintf(msg, msz, "model '%s' is disabled on the hub", m->id);
+		return LT_EAUTH;
+	}
+	if (r->status == 401) {
+		if (!tok)
+			snprintf(msg, msz, "repository '%s' not found or needs a token", m->id);
+		else
+			snprintf(msg, msz, "the token was refused for '%s'", m->id);
+		return LT_EAUTH;
+	}
+	if (r->status == 403) {
+		snprintf(msg, msz, "the token has no permission to read '%s'", m->id);
+		return LT_EAUTH;
+	}
+	if (r->status == 404) {
+		snprintf(msg, msz, "model '%s' not found on '%s'", m->id, x->endpoint);
+		return LT_ENOTFOUND;
+	}
+	snprintf(msg, msz, "unexpected HTTP status %ld for '%s'", r->status, file ? file : m->id);
+	return LT_ENET;
+}
+
+/* ---- info JSON -> source, info, wanted files --------------------------- */
+
+static const char *const config_names[] = {
+	"config.json", "adapter_config.json", "quantize_config.json", "quant_config.json",
+	"hf_quant_config.json", "mergekit_config.yml", "mergekit_config.yaml", "merge.yml",
+	"merge.yaml", "metadata.json", "model_config.yaml",
+};
+
+static const char *const license_prefixes[] = {
+	"license", "licence", "copying", "notice", "use_policy", "usage_policy", "model_license",
+};
+
+/* The byte cap for a root file the scanner reads, or 0 when it is not one. */
+static size_t wanted_cap(const char *path)
+{
+	char low[256];
+
+	if (strchr(path, '/') || strlen(path) >= sizeof(low))
+		return 0;
+	lt_strlcpy(low, path, sizeof(low));
+	lt_str_lower(low);
+	if (strcmp(low, "readme.md") == 0)
+		return LT_MAX_CARD_BYTES;
+	for (size_t i = 0; i < sizeof(config_names) / sizeof(*config_names); i++)
+		if (strcmp(low, config_names[i]) == 0)
+			return LT_MAX_CONFIG_BYTES;
+	for (size_t i = 0; i < sizeof(license_prefixes) / sizeof(*license_prefixes); i++)
+		if (lt_starts_with(low, license_prefixes[i]))
+			return LT_MAX_LICENSE_BYTES;
+	if (lt_ends_with(low, "license") || lt_ends_with(low, "license.md") ||
+	    lt_ends_with(low, "license.txt"))
+		return LT_MAX_LICENSE_BYTES;
+	return 0;
+}
+
+static int add_want(struct model *m, const char *path, size_t max, int head,
+		    unsigned long long size)
+{
+	struct want *p = realloc(m->wants, (m->nwants + 1) * sizeof(*p));
+
+	if (!p)
+		return LT_ENOMEM;
+	m->wants = p;
+	p[m->nwants].path = lt_strdup(path);
+	if (!p[m->nwants].path)
+		return LT_ENOMEM;
+	p[m->nwants].max = max;
+	p[m->nwants].head = head;
+	p[m->nwants].size = size;
+	m->nwants++;
+	return 0;
+}
+
+/* Index of the weights file whose header we read: among paths ending in ext, the
+ * first "-00001-of-" shard if any, else the first by name (entries are sorted). */
+static const struct source_entry *pick_weights(const struct source *src, const char *ext)
+{
+	const struct source_entry *first = NULL;
+	char low[1024];
+
+	for (size_t i = 0; i < src->nentries; i++) {
+		const char *p = src->entries[i].path;
+		if (strlen(p) >= sizeof(low))
+			continue;
+		lt_strlcpy(low, p, sizeof(low));
+		lt_str_lower(low);
+		if (!lt_ends_with(low, ext))
+			continue;
+		if (strstr(low, "-00001-of-"))
+			return &src->entries[i];
+		if (!first)
+			first = &src->entries[i];
+	}
+	return first;
+}
+
+static int plan_wants(struct model *m)
+{
+	struct source *src = m->src;
+	const struct source_entry *w;
+	int rc;
+
+	for (size_t i = 0; i < src->nentries; i++) {
+		const struct source_entry *e = &src->entries[i];
+		size_t cap = wanted_cap(e->path);
+		if (!cap)
+			continue;
+		if (e->size > cap) {
+			source_problem(src, "'%s' is %llu bytes, over the %zu byte limit; not read",
+				       e->path, e->size, cap);
+			continue;
+		}
+		if ((rc = add_want(m, e->path, cap, 0, e->size)) != 0)
+			return rc;
+	}
+	if ((w = pick_weights(src, ".gguf")) && (rc = add_want(m, w->path, HUB_HEADER_BYTES, 1, w->size)))
+		return rc;
+	if ((w = pick_weights(src, ".safetensors")) &&
+	    (rc = add_want(m, w->path, HUB_HEADER_BYTES, 1, w->size)))
+		return rc;
+	return 0;
+}
+
+/* Build m->src and m->info from the info JSON in m->api. */
+static int build_from_info(struct hub_ctx *x, struct model *m)
+{
+	json_t *root = NULL, *v, *sib;
+	json_error_t jerr;
+	struct strmap seen;
+	struct hub_impl *impl = NULL;
+	size_t i;
+	int rc = 0;
+
+	(void)x;
+	strmap_init(&seen);
+	root = json_loadb(buf_cstr(&m->api), m->api.len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root || !json_is_object(root)) {
+		rc = fail(m, LT_EPARSE, "the hub's model info for '%s' is not a JSON object", m->id);
+		goto done;
+	}
+	m->info = calloc(1, sizeof(*m->info));
+	m->src = source_new(SOURCE_HUB, m->target, &hub_ops);
+	impl = calloc(1, sizeof(*impl));
+	if (!m->info || !m->src || !impl) {
+		rc = fail(m, LT_ENOMEM, "out of memory");
+		goto done;
+	}
+	m->src->impl = impl;
+	impl = NULL;
+	v = json_object_get(root, "sha");
+	if (!json_is_string(v) || !is_sha(json_string_value(v))) {
+		rc = fail(m, LT_EPARSE, "the hub's model info for '%s' has no commit sha", m->id);
+		goto done;
+	}
+	m->info->sha = lt_strdup(json_string_value(v));
+	m->src->revision = lt_strdup(json_string_value(v));
+	v = json_object_get(root, "id");
+	{
+		const char *id = json_is_string(v) ? json_string_value(v) : NULL;
+		const char *slash = id ? strchr(id, '/') : NULL;
+		/* the hub's spelling (a renamed repo answers with its new id), if sane */
+		if (!slash || !valid_name(id, (size_t)(slash - id)) ||
+		    !valid_name(slash + 1, strlen(slash + 1)))
+			id = m->id;
+		m->info->id = lt_strdup(id);
+	}
+	v = json_object_get(root, "gated");
+	m->info->gated = (json_is_string(v) && json_string_length(v) > 0) || json_is_true(v);
+	v = json_object_get(root, "cardData");
+	if (json_is_object(v))
+		m->info->card_data_json = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	v = json_object_get(root, "tags");
+	if (json_is_array(v) && json_array_size(v) > 0) {
+		size_t nt = json_array_size(v) < HUB_MAX_TAGS ? json_array_size(v) : HUB_MAX_TAGS;
+		m->info->tags = calloc(nt, sizeof(char *));
+		for (i = 0; m->info->tags && i < nt; i++) {
+			json_t *t = json_array_get(v, i);
+			if (json_is_string(t) && (m->info->tags[m->info->ntags] = lt_strdup(json_string_value(t))))
+				m->info->ntags++;
+		}
+	}
+	if (!m->info->sha || !m->src->revision || !m->info->id) {
+		rc = fail(m, LT_ENOMEM, "out of memory");
+		goto done;
+	}
+	sib = json_object_get(root, "siblings");
+	json_array_foreach(sib, i, v) {
+		json_t *name = json_object_get(v, "rfilename"), *size = json_object_get(v, "size");
+		json_t *lfs = json_object_get(v, "lfs");
+		struct source_entry e;
+		const char *path;
+
+		if (m->src->nentries >= LT_MAX_DIR_ENTRIES) {
+			source_problem(m->src, "the hub lists more than %u files; the rest are ignored",
+				       (unsigned)LT_MAX_DIR_ENTRIES);
+			break;
+		}
+		if (!json_is_string(name))
+			continue;
+		path = json_string_value(name);
+		if (!path_is_safe_relative(path) || strlen(path) != json_string_length(name)) {
+			source_problem(m->src, "the hub listed an unsafe file name; ignored");
+			continue;
+		}
+		if (strmap_get(&seen, path))
+			continue;
+		if (strmap_put(&seen, path, (void *)1)) {
+			rc = fail(m, LT_ENOMEM, "out of memory");
+			goto done;
+		}
+		memset(&e, 0, sizeof(e));
+		e.path = (char *)path;
+		if (json_is_integer(size) && json_integer_value(size) >= 0)
+			e.size = (unsigned long long)json_integer_value(size);
+		else if (json_is_object(lfs) && json_is_integer(json_object_get(lfs, "size")) &&
+			 json_integer_value(json_object_get(lfs, "size")) >= 0)
+			e.size = (unsigned long long)json_integer_value(json_object_get(lfs, "size"));
+		if (source_add_entry(m->src, &e)) {
+			rc = fail(m, LT_ENOMEM, "out of memory");
+			goto done;
+		}
+	}
+	source_sort(m->src);
+	if (json_is_true(json_object_get(root, "lictrace_info_refused"))) {
+		m->info->gated = 1;
+		m->info->error_code = lt_strdup("GatedRepo");
+		source_problem(m->src, "gated: the file list of '%s' needs an access token with granted access",
+			       m->id);
+	}
+	if (plan_wants(m)) {
+		rc = fail(m, LT_ENOMEM, "out of memory");
+		goto done;
+	}
+done:
+	free(impl);
+	strmap_release(&seen);
+	json_decref(root);
+	return rc;
+}
+
+/* ---- URLs and cache keys ----------------------------------------------------- */
+
+static char *info_url(const struct hub_ctx *x, const struct model *m)
+{
+	char *rev, *u;
+
+	if (!m->rev)
+		return lt_asprintf("%s/api/models/%s?blobs=true", x->endpoint, m->id);
+	rev = http_url_escape(m->rev, 0);
+	u = rev ? lt_asprintf("%s/api/models/%s/revision/%s?blobs=true", x->endpoint, m->id, rev) : NULL;
+	free(rev);
+	return u;
+}
+
+static char *resolve_url(const struct hub_ctx *x, const struct model *m, const char *rev,
+			 const char *path)
+{
+	char *r = http_url_escape(rev, 0), *p = http_url_escape(path, 1), *u = NULL;
+
+	if (r && p)
+		u = lt_asprintf("%s/%s/resolve/%s/%s", x->endpoint, m->id, r, p);
+	free(r);
+	free(p);
+	return u;
+}
+
+static void api_key(const struct hub_ctx *x, const struct model *m, struct cache_key *k)
+{
+	k->endpoint = x->endpoint;
+	k->repo = m->id;
+	k->rev = m->rev ? m->rev : "";
+	k->path = NULL;
+	k->variant = "api";
+}
+
+static void file_key(const struct hub_ctx *x, const struct model *m, const struct want *w,
+		     const char *variant, struct cache_key *k)
+{
+	k->endpoint = x->endpoint;
+	k->repo = m->id;
+	k->rev = m->info->sha;
+	k->path = w->path;
+	k->variant = variant ? variant : (w->head ? HUB_HEADER_VARIANT : NULL);
+}
+
+/* ---- offline -------------------------------------------------------------- */
+
+/* Open model m from an existing huggingface_hub cache. */
+static int open_hf_cache(struct hub_ctx *x, struct model *m)
+{
+	char *repo = NULL, *ref = NULL, *snap = NULL, *sha = NULL;
+	const char *slash = strchr(m->id, '/');
+	const char *rev = m->rev ? m->rev : "main";
+	struct buf b;
+	struct stat st;
+	struct lt_error e;
+	int rc = LT_ENOTFOUND;
+
+	buf_init(&b, 256);
+	if (!x->hf_hub_cache || !path_is_safe_relative(rev))
+		goto done;
+	repo = lt_asprintf("%s/models--%.*s--%s", x->hf_hub_cache, (int)(slash - m->id), m->id,
+			   slash + 1);
+	if (!repo)
+		goto done;
+	if (is_sha(rev)) {
+		sha = lt_strdup(rev);
+	} else {
+		ref = lt_asprintf("%s/refs/%s", repo, rev);
+		if (!ref || lt_read_file(&b, ref, 255, NULL))
+			goto done;
+		sha = buf_detach(&b, NULL);
+		if (sha)
+			lt_trim(sha);
+	}
+	if (!is_sha(sha))
+		goto done;
+	snap = lt_asprintf("%s/snapshots/%s", repo, sha);
+	if (!snap || stat(snap, &st) != 0 || !S_ISDIR(st.st_mode))
+		goto done;
+	lt_error_clear(&e);
+	if (source_open_linked_dir(&m->src, snap, repo, &e))
+		goto done;
+	m->src->kind = SOURCE_HUB;
+	free(m->src->target);
+	m->src->target = lt_strdup(m->target);
+	free(m->src->revision);
+	m->src->revision = lt_strdup(sha);
+	source_problem(m->src, "read from the huggingface_hub cache: files never downloaded there are not listed");
+	m->info = calloc(1, sizeof(*m->info));
+	if (m->info) {
+		m->info->id = lt_strdup(m->id);
+		m->info->sha = lt_strdup(sha);
+	}
+	if (!m->src->target || !m->src->revision || !m->info || !m->info->id || !m->info->sha) {
+		rc = fail(m, LT_ENOMEM, "out of memory");
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_release(&b);
+	free(repo);
+	free(ref);
+	free(snap);
+	free(sha);
+	return rc;
+}
+
+static void open_offline(struct hub_ctx *x, struct model *m)
+{
+	struct cache_key k;
+
+	api_key(x, m, &k);
+	buf_init(&m->api, HUB_MAX_API_BYTES);
+	if (cache_get(x->cache, &k, HUB_MAX_API_BYTES, &m->api, NULL, NULL, NULL) != 0) {
+		if (open_hf_cache(x, m) != 0 && !m->failed)
+			fail(m, LT_ENOTFOUND, "'%s%s%s' is not in the offline cache", m->id,
+			     m->rev ? "@" : "", m->rev ? m->rev : "");
+		return;
+	}
+	if (build_from_info(x, m))
+		return;
+	for (size_t i = 0; i < m->nwants && !m->failed; i++) {
+		struct want *w = &m->wants[i];
+		struct buf body;
+		int partial = 0;
+
+		buf_init(&body, w->max);
+		file_key(x, m, w, NULL, &k);
+		if (cache_get(x->cache, &k, w->max, &body, NULL, &partial, NULL) == 0) {
+			size_t len;
+			char *d = buf_detach(&body, &len);
+			if (!d || attach_file(m->src, w->path, d, len, partial)) {
+				free(d);
+				fail(m, LT_ENOMEM, "out of memory");
+				continue;
+			}
+			mark_lfs_pointer(m->src, w->path, d, len);
+			continue;
+		}
+		buf_release(&body);
+		file_key(x, m, w, "gated", &k);
+		buf_init(&body, 16);
+		if (cache_get(x->cache, &k, 16, &body, NULL, NULL, NULL) == 0) {
+			m->info->gated = 1;
+			source_problem(m->src, "gated: '%s' needs an access token with granted access",
+				       w->path);
+		} else {
+			fail(m, LT_ENOTFOUND, "'%s' of '%s' is not in the offline cache", w->path, m->id);
+		}
+		buf_release(&body);
+	}
+}
+
+/* ---- online phases ---------------------------------------------------------- */
+
+static int phase_info(struct hub_ctx *x, struct model *ms, size_t n)
+{
+	struct http_req *reqs = calloc(n ? n : 1, sizeof(*reqs));
+	struct http_resp *resps = calloc(n ? n : 1, sizeof(*resps));
+	size_t *idx = calloc(n ? n : 1, sizeof(*idx)), nr = 0;
+	int rc = 0;
+
+	if (!reqs || !resps || !idx) {
+		rc = LT_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct model *m = &ms[i];
+		struct cache_key k;
+
+		if (m->failed)
+			continue;
+		buf_init(&m->api, HUB_MAX_API_BYTES);
+		api_key(x, m, &k);
+		if (cache_get(x->cache, &k, HUB_MAX_API_BYTES, &m->api, &m->api_etag, NULL, NULL) == 0)
+			m->api_from_cache = 1;
+		reqs[nr].url = info_url(x, m);
+		if (!reqs[nr].url) {
+			fail(m, LT_ENOMEM, "out of memory");
+			continue;
+		}
+		reqs[nr].if_none_match = m->api_from_cache ? m->api_etag : NULL;
+		reqs[nr].follow_redirects = 1; /* a renamed repo answers with a redirect */
+		reqs[nr].max_bytes = HUB_MAX_API_BYTES;
+		idx[nr++] = i;
+	}
+	http_perform(x->client, reqs, nr, resps);
+	for (size_t j = 0; j < nr; j++) {
+		struct model *m = &ms[idx[j]];
+		struct http_resp *r = &resps[j];
+		char msg[LT_ERROR_MSG];
+		int code;
+
+		if (r->err) {
+			fail(m, r->err == LT_ENOMEM ? LT_ENOMEM : (r->err == LT_ETOOBIG ? LT_ETOOBIG : LT_ENET),
+			     "cannot get the model info of '%s': %s", m->id, r->errmsg);
+			continue;
+		}
+		if (r->status == 304 && m->api_from_cache)
+			continue; /* the cached answer is current */
+		if (r->status == 200) {
+			struct cache_key k;
+			struct lt_error e;
+			buf_release(&m->api);
+			m->api = r->body;
+			buf_init(&r->body, 1);
+			api_key(x, m, &k);
+			if (cache_put(x->cache, &k, m->api.data ? m->api.data : "", m->api.len, r->etag, 0, &e))
+				log_msg(LOG_WARN, "%s", e.message);
+			continue;
+		}
+		code = refusal(x, m, &reqs[j], r, NULL, msg, sizeof(msg));
+		if (code == LT_EGATED) {
+			m->gated_api = 1;
+			continue;
+		}
+		fail(m, code, "%s", msg);
+	}
+done:
+	for (size_t j = 0; j < nr; j++) {
+		free((char *)reqs[j].url);
+		http_resp_release(&resps[j]);
+	}
+	free(reqs);
+	free(resps);
+	free(idx);
+	return rc;
+}
+
+/* Gated info: learn the sha from README.md at the requested revision. */
+static int phase_gated_readme(struct hub_ctx *x, struct model *ms, size_t n)
+{
+	struct http_req *reqs = calloc(n ? n : 1, sizeof(*reqs));
+	struct http_resp *resps = calloc(n ? n : 1, sizeof(*resps));
+	size_t *idx = calloc(n ? n : 1, sizeof(*idx)), nr = 0;
+	int rc = 0;
+
+	if (!reqs || !resps || !idx) {
+		rc = LT_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (ms[i].failed || !ms[i].gated_api)
+			continue;
+		reqs[nr].url = resolve_url(x, &ms[i], ms[i].rev ? ms[i].rev : "main", "README.md");
+		if (!reqs[nr].url) {
+			fail(&ms[i], LT_ENOMEM, "out of memory");
+			continue;
+		}
+		reqs[nr].follow_redirects = 1;
+		reqs[nr].max_bytes = LT_MAX_CARD_BYTES;
+		idx[nr++] = i;
+	}
+	http_perform(x->client, reqs, nr, resps);
+	for (size_t j = 0; j < nr; j++) {
+		struct model *m = &ms[idx[j]];
+		struct http_resp *r = &resps[j];
+		json_t *o;
+		char *txt;
+
+		if (r->err || r->status != 200 || !is_sha(r->repo_commit)) {
+			fail(m, LT_EGATED, "gated: '%s' needs an access token with granted access", m->id);
+			continue;
+		}
+		/* a minimal info, cached like a real one so --offline sees the same */
+		o = json_pack("{s:s, s:s, s:s, s:[{s:s, s:I}], s:b}", "id", m->id, "sha", r->repo_commit,
+			      "gated", "manual", "siblings", "rfilename", "README.md", "size",
+			      (json_int_t)r->body.len, "lictrace_info_refused", 1);
+		txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		if (!txt) {
+			fail(m, LT_ENOMEM, "out of memory");
+			continue;
+		}
+		buf_reset(&m->api);
+		buf_adds(&m->api, txt);
+		free(txt);
+		{
+			struct cache_key k;
+			api_key(x, m, &k);
+			cache_put(x->cache, &k, buf_cstr(&m->api), m->api.len, NULL, 0, NULL);
+		}
+		m->readme_len = r->body.len;
+		m->readme = buf_detach(&r->body, NULL);
+		buf_init(&r->body, 1);
+	}
+done:
+	for (size_t j = 0; j < nr; j++) {
+		free((char *)reqs[j].url);
+		http_resp_release(&resps[j]);
+	}
+	free(reqs);
+	free(resps);
+	free(idx);
+	return rc;
+}
+
+struct fetch {
+	struct model *m;
+	struct want *w;
+};
+
+/* A fetched body for want w of m: attach and cache it. */
+static void got_file(struct hub_ctx *x, struct model *m, struct want *w, struct http_resp *r)
+{
+	struct cache_key k;
+	struct lt_error e;
+	int partial = 0;
+	size_t len = r->body.len;
+	char *d;
+
+	if (w->head) {
+		/* complete only if we can tell the whole file arrived */
+		int whole = (r->status == 200 && !r->truncated) ||
+			    (r->status == 206 && r->range_total == len) || (w->size && w->size == len);
+		partial = !whole;
+	}
+	file_key(x, m, w, NULL, &k);
+	if (cache_put(x->cache, &k, r->body.data ? r->body.data : "", len,
+		      r->linked_etag ? r->linked_etag : r->etag, partial, &e))
+		log_msg(LOG_WARN, "%s", e.message);
+	d = buf_detach(&r->body, NULL);
+	buf_init(&r->body, 1);
+	if (!d || attach_file(m->src, w->path, d, len, partial)) {
+		free(d);
+		fail(m, LT_ENOMEM, "out of memory");
+		return;
+	}
+	mark_lfs_pointer(m->src, w->path, d, len);
+}
+
+static int phase_files(struct hub_ctx *x, struct model *ms, size_t n)
+{
+	struct http_req *reqs = NULL;
+	struct http_resp *resps = NULL;
+	struct fetch *fs = NULL;
+	size_t total = 0, nr = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!ms[i].failed)
+			total += ms[i].nwants;
+	reqs = calloc(total ? total : 1, sizeof(*reqs));
+	resps = calloc(total ? total : 1, sizeof(*resps));
+	fs = calloc(total ? total : 1, sizeof(*fs));
+	if (!reqs || !resps || !fs) {
+		rc = LT_ENOMEM;
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct model *m = &ms[i];
+		for (size_t j = 0; j < m->nwants && !m->failed; j++) {
+			struct want *w = &m->wants[j];
+			struct cache_key k;
+			struct buf body;
+			int partial = 0;
+
+			if (m->readme && strcmp(w->path, "README.md") == 0) {
+				struct http_resp fake;
+				memset(&fake, 0, sizeof(fake));
+				fake.status = 200;
+				buf_init(&fake.body, m->readme_len + 1);
+				buf_add(&fake.body, m->readme, m->readme_len);
+				got_file(x, m, w, &fake);
+				http_resp_release(&fake);
+				continue;
+			}
+			/* a file at a commit never changes: a cached copy needs no request */
+			buf_init(&body, w->max);
+			file_key(x, m, w, NULL, &k);
+			if (cache_get(x->cache, &k, w->max, &body, NULL, &partial, NULL) == 0) {
+				size_t len;
+				char *d = buf_detach(&body, &len);
+				if (!d || attach_file(m->src, w->path, d, len, partial)) {
+					free(d);
+					fail(m, LT_ENOMEM, "out of memory");
+					continue;
+				}
+				mark_lfs_pointer(m->src, w->path, d, len);
+				continue;
+			}
+			buf_release(&body);
+			reqs[nr].url = resolve_url(x, m, m->info->sha, w->path);
+			if (!reqs[nr].url) {
+				fail(m, LT_ENOMEM, "out of memory");
+				continue;
+			}
+			reqs[nr].range = w->head ? HUB_HEADER_RANGE : NULL;
+			reqs[nr].follow_redirects = 1;
+			reqs[nr].max_bytes = w->max;
+			fs[nr].m = m;
+			fs[nr].w = w;
+			nr++;
+		}
+	}
+	http_perform(x->client, reqs, nr, resps);
+	for (size_t j = 0; j < nr; j++) {
+		struct model *m = fs[j].m;
+		struct want *w = fs[j].w;
+		struct http_resp *r = &resps[j];
+		char msg[LT_ERROR_MSG];
+		int code;
+
+		if (m->failed)
+			continue;
+		if (r->err == LT_ETOOBIG) {
+			source_problem(m->src, "'%s' is over the %zu byte limit; not read", w->path, w->max);
+			continue;
+		}
+		if (r->err == LT_ETRUNC) {
+			fail(m, LT_ETRUNC, "'%s' of '%s' arrived truncated after %d attempts", w->path,
+			     m->id, r->attempts);
+			continue;
+		}
+		if (r->err) {
+			fail(m, r->err == LT_ENOMEM ? LT_ENOMEM : LT_ENET, "cannot fetch '%s' of '%s': %s",
+			     w->path, m->id, r->errmsg);
+			continue;
+		}
+		if (r->status == 200 || r->status == 206) {
+			got_file(x, m, w, r);
+			continue;
+		}
+		if (r->status == 416 && w->head && r->range_total == 0 && w->size == 0) {
+			/* an empty file answers a Range with 416: it has no byte 0 to start at */
+			buf_reset(&r->body);
+			r->status = 200;
+			got_file(x, m, w, r);
+			continue;
+		}
+		code = refusal(x, m, &reqs[j], r, w->path, msg, sizeof(msg));
+		if (code == LT_EGATED) {
+			struct cache_key k;
+			m->info->gated = 1;
+			if (!m->info->error_code)
+				m->info->error_code = lt_strdup("GatedRepo");
+			source_problem(m->src, "%s", msg);
+			file_key(x, m, w, "gated", &k);
+			cache_put(x->cache, &k, "", 0, NULL, 0, NULL);
+		} else if (code == LT_ENOTFOUND || code == LT_EAUTH) {
+			source_problem(m->src, "%s", msg);
+		} else {
+			fail(m, code, "%s", msg);
+		}
+	}
+done:
+	for (size_t j = 0; j < nr; j++) {
+		free((char *)reqs[j].url);
+		http_resp_release(&resps[j]);
+	}
+	free(reqs);
+	free(resps);
+	free(fs);
+	return rc;
+}
+
+/* ---- entry point ----------------------------------------------------------- */
+
+int hub_open_many(struct http_client *client, const struct hub_opts *opts,
+		  const char *const *ids, size_t n, struct source **out_sources,
+		  struct hub_model_info **out_infos, struct lt_error *out_errs)
+{
+	struct hub_ctx x;
+	struct model *ms = NULL;
+	struct lt_error cerr;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		out_sources[i] = NULL;
+		if (out_infos)
+			out_infos[i] = NULL;
+		lt_error_clear(&out_errs[i]);
+	}
+	lt_error_clear(&cerr);
+	if (ctx_init(&x, client, opts, &cerr)) {
+		rc = cerr.code;
+		goto all_fail;
+	}
+	ms = calloc(n ? n : 1, sizeof(*ms));
+	if (!ms) {
+		rc = lt_error_set(&cerr, LT_ENOMEM, NULL, 0, "out of memory");
+		goto all_fail;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct model *m = &ms[i];
+		m->target = ids[i];
+		m->err = &out_errs[i];
+		buf_init(&m->api, HUB_MAX_API_BYTES);
+		if (hub_parse_target(ids[i], &m->id, &m->rev))
+			fail(m, LT_EINVAL, "'%s' is not a hub model id (org/name[@revision])",
+			     ids[i] ? ids[i] : "");
+	}
+	if (x.offline) {
+		for (size_t i = 0; i < n; i++)
+			if (!ms[i].failed)
+				open_offline(&x, &ms[i]);
+	} else {
+		if ((rc = phase_info(&x, ms, n)) || (rc = phase_gated_readme(&x, ms, n)))
+			goto oom;
+		for (size_t i = 0; i < n; i++)
+			if (!ms[i].failed)
+				build_from_info(&x, &ms[i]);
+		if ((rc = phase_files(&x, ms, n)))
+			goto oom;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct model *m = &ms[i];
+		if (m->failed) {
+			if (!rc)
+				rc = out_errs[i].code;
+			continue;
+		}
+		out_sources[i] = m->src;
+		m->src = NULL;
+		if (out_infos) {
+			out_infos[i] = m->info;
+			m->info = NULL;
+		}
+	}
+	goto done;
+oom:
+	lt_error_set(&cerr, rc, NULL, 0, "out of memory");
+all_fail:
+	for (size_t i = 0; i < n; i++)
+		if (!out_errs[i].code)
+			out_errs[i] = cerr;
+done:
+	for (size_t i = 0; ms && i < n; i++)
+		model_release(&ms[i]);
+	free(ms);
+	ctx_release(&x);
+	return rc;
+}
+
+/* ---- listing ---------------------------------------------------------------- */
+
+int hub_list_models(struct http_client *client, const struct hub_opts *opts, const char *author,
+		    char ***out_ids, size_t *out_n, struct lt_error *err)
+{
+	struct hub_ctx x;
+	char *url = NULL, *enc = NULL, **ids = NULL;
+	size_t n = 0;
+	int rc;
+
+	*out_ids = NULL;
+	*out_n = 0;
+	if ((rc = ctx_init(&x, client, opts, err)))
+		goto done;
+	if (x.offline) {
+		rc = lt_error_set(err, LT_EINVAL, NULL, 0, "listing models needs the network");
+		goto done;
+	}
+	if (!author || !valid_name(author, strlen(author))) {
+		rc = lt_error_set(err, LT_EINVAL, NULL, 0, "'%s' is not a hub user or organisation",
+				  author ? author : "");
+		goto done;
+	}
+	enc = http_url_escape(author, 0);
+	url = enc ? lt_asprintf("%s/api/models?author=%s&limit=1000", x.endpoint, enc) : NULL;
+	for (int page = 0; url && page < HUB_MAX_LIST_PAGES; page++) {
+		struct http_req req;
+		struct http_resp resp;
+		json_t *arr, *v;
+		size_t i;
+
+		memset(&req, 0, sizeof(req));
+		req.url = url;
+		req.follow_redirects = 1;
+		req.max_bytes = HUB_MAX_API_BYTES;
+		http_perform(client, &req, 1, &resp);
+		if (resp.err || resp.status != 200) {
+			rc = lt_error_set(err, resp.err ? LT_ENET : (resp.status == 401 ? LT_EAUTH : LT_ENET),
+					  NULL, 0, "cannot list the models of '%s': %s", author,
+					  resp.err ? resp.errmsg : "unexpected HTTP status");
+			http_resp_release(&resp);
+			goto done;
+		}
+		arr = json_loadb(buf_cstr(&resp.body), resp.body.len, 0, NULL);
+		json_array_foreach(arr, i, v) {
+			json_t *id = json_object_get(v, "id");
+			char **p;
+			if (!json_is_string(id) || n >= LT_MAX_MODELS)
+				continue;
+			p = realloc(ids, (n + 1) * sizeof(*p));
+			if (!p || !(p[n] = lt_strdup(json_string_value(id)))) {
+				if (p)
+					ids = p;
+				json_decref(arr);
+				http_resp_release(&resp);
+				rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+				goto done;
+			}
+			ids = p;
+			n++;
+		}
+		if (!json_is_array(arr)) {
+			json_decref(arr);
+			http_resp_release(&resp);
+			rc = lt_error_set(err, LT_EPARSE, NULL, 0, "the model list of '%s' is not a JSON array",
+					  author);
+			goto done;
+		}
+		json_decref(arr);
+		free(url);
+		url = resp.link_next;
+		resp.link_next = NULL;
+		http_resp_release(&resp);
+	}
+	if (url) {
+		rc = lt_error_set(err, LT_ETOOBIG, NULL, 0, "'%s' has more than %d pages of models", author,
+				  HUB_MAX_LIST_PAGES);
+		goto done;
+	}
+	*out_ids = ids;
+	*out_n = n;
+	ids = NULL;
+	n = 0;
+done:
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	free(url);
+	free(enc);
+	ctx_release(&x);
+	return rc;
+}

@@ -1,0 +1,914 @@
+/*
+ * test_classify.c - normalisation, the phrase automaton, similarity and license
+ * classification: our fixtures (fixtures/texts/<expected>/<file>) and, when it
+ * is present, the real-world development corpus (../shared/corpus/licenses).
+ */
+#include "tap.h"
+
+#include "classify/ac.h"
+#include "classify/classify.h"
+#include "classify/normalize.h"
+#include "classify/similar.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/fileio.h"
+#include "core/str.h"
+#include "licensedb/licensedb.h"
+
+#include <dirent.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_TEXT (4u * 1024u * 1024u)
+
+/* --- helpers --- */
+
+static char *norm_opts(const char *s, size_t len, int flags)
+{
+	struct buf b;
+	struct lt_error err;
+	char *out;
+
+	buf_init(&b, 1u << 20);
+	if (normalize_text_opts(&b, NULL, s, len, flags, &err) != 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	out = lt_strndup(buf_cstr(&b), b.len);
+	buf_release(&b);
+	return out;
+}
+
+static char *norm(const char *s)
+{
+	return norm_opts(s, strlen(s), NORM_FULL);
+}
+
+#define CHECK_NORM(in, want)                                                               \
+	do {                                                                               \
+		char *got_ = norm(in);                                                     \
+		CHECK_STR(got_, want);                                                     \
+		free(got_);                                                                \
+	} while (0)
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static struct licensedb *load_db(void)
+{
+	const char *roots[1] = { LT_SOURCE_DIR };
+	struct licensedb *db = NULL;
+	struct lt_error err;
+	int rc = licensedb_load(&db, roots, 1, &err);
+
+	if (rc != 0) {
+		fprintf(stderr, "  licensedb: %s\n", err.message);
+		for (size_t i = 0; db && i < db->problems.n && i < 20; i++)
+			fprintf(stderr, "    %s\n", db->problems.v[i]);
+	}
+	CHECK_EQ_INT(rc, 0);
+	return db;
+}
+
+static int read_path(struct buf *b, const char *path)
+{
+	struct lt_error err;
+
+	buf_init(b, MAX_TEXT);
+	return lt_read_file(b, path, MAX_TEXT, &err);
+}
+
+/* 1 when id is one of the detections in v[0..n). */
+static int has_id(const struct detection *v, size_t n, const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].lic->id, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* --- normalisation --- */
+
+static void test_normalize_basics(void)
+{
+	CHECK_NORM("Hello,  World!\r\n", "hello world");
+	CHECK_NORM("", "");
+	CHECK_NORM(" \t\r\n ", "");
+	CHECK_NORM("a\r\nb\rc\n\nd", "a b c d");                       /* CRLF, CR */
+	CHECK_NORM("a\tb\xC2\xA0" "c\xE2\x80\x83" "d", "a b c d");      /* tab, no-break, em space */
+	CHECK_NORM("\xEF\xBB\xBFMIT License", "mit license");            /* byte-order mark */
+	CHECK_NORM("non\xE2\x80\x94" "commercial Non-Commercial non\xE2\x80\x90" "commercial",
+		   "non commercial non commercial non commercial");        /* dashes */
+	CHECK_NORM("the \xE2\x80\x9CSoftware\xE2\x80\x9D People\xE2\x80\x99s People's users'",
+		   "the software peoples peoples users");                  /* quotes */
+	CHECK_NORM("zero\xE2\x80\x8Bwidth soft\xC2\xADhyphen Llama\xE2\x84\xA2 2",
+		   "zerowidth softhyphen llama 2");
+	CHECK_NORM("Copyright \xC2\xA9 Meta, Copyright (c) Meta", "copyright c meta copyright c meta");
+}
+
+static void test_normalize_versions_and_numbers(void)
+{
+	CHECK_NORM("Llama 3.1 Version Release Date: July 23, 2024.",
+		   "llama 3.1 version release date july 23 2024");
+	CHECK_NORM("Version 1.0. 1. Definitions 2.0\n3.", "version 1.0 1 definitions 2.0 3");
+	CHECK_NORM("Tencent Hunyuan Release Date: 2024/5/14", "tencent hunyuan release date 2024 5 14");
+	CHECK_NORM("USD $1,000,000", "usd 1 000 000");
+	CHECK_NORM("Kimi K2.5 vs MiniMax-M2.1", "kimi k2.5 vs minimax m2.1");
+	CHECK_NORM("RAIL++-M GPL-2.0+ a + b", "rail++ m gpl 2.0+ a b");
+}
+
+static void test_normalize_markdown(void)
+{
+	CHECK_NORM("# Title\n## Sub\n**Bold** __b__ *i* _j_", "title sub bold b i j");
+	CHECK_NORM("1\\. item\n2\\. llama3\\_3 3\\.1", "1 item 2 llama3 3 3.1");
+	CHECK_NORM("llama3_3 and llama3\\_3", "llama3 3 and llama3 3");
+	CHECK_NORM("[Use Policy](https://www.llama.com/llama3_2/use-policy)",
+		   "use policy https www llama com llama3 2 use policy");
+	CHECK_NORM("```text\nabc\n```\n\"\"", "text abc");
+	CHECK_NORM("> quoted\n- bullet\n* star\n+ plus\n| a | b |\n---\n===", "quoted bullet star plus a b");
+	CHECK_NORM("**LLAMA 3\\.3 COMMUNITY LICENSE AGREEMENT**", "llama 3.3 community license agreement");
+}
+
+static void test_normalize_entities_and_html(void)
+{
+	CHECK_NORM("a &amp; b &quot;c&quot; d&#39;s &nbsp;e &lt;f&gt; &#x41;&#66; &copy; &bogus; &#xZZ;",
+		   "a b c ds e f ab c bogus xzz");
+	CHECK_NORM("&#0; &#x110000; &#1114111;", "x110000 \xF4\x8F\xBF\xBF");
+	CHECK_NORM("a<br>b <p class=\"x\">c</p> <!-- hidden -->d", "a b c d");
+	CHECK_NORM("<yyyy> <unclosed tag", "yyyy unclosed tag");
+}
+
+static void test_normalize_headers(void)
+{
+	/* a YAML header at the top is dropped ... */
+	CHECK_NORM("---\nkey: mit\nshort_name: MIT\nother_urls:\n    - http://x\n---\n\nMIT License",
+		   "mit license");
+	CHECK_NORM("\n\n---\nkey: x\n...\nbody", "body");
+	/* ... but a markdown rule around prose is not YAML */
+	CHECK_NORM("---\nHello world\n---\nx", "hello world x");
+	CHECK_NORM("---\n---\nx", "x" /* no key: not a header, and '-' separates */);
+	/* leading pointer lines */
+	CHECK_NORM("[For the original license, see https://x.y/z]\n\nReal text", "real text");
+	CHECK_NORM("---\nkey: a\n---\n[For the original, see https://x]\nBody", "body");
+	CHECK_NORM("[yyyy] [name of copyright owner]\nBody", "yyyy name of copyright owner body");
+	CHECK_NORM("[Licensee Name]\nBody", "licensee name body");
+	CHECK_NORM("Body\n[For the original license, see https://x.y/z]",
+		   "body for the original license see https x y z");
+}
+
+static void test_normalize_unicode(void)
+{
+	CHECK_NORM("许可协议（示例）。发布", "许可协议 示例 发布");
+	CHECK_NORM("Baichuan 2模型社区许可协议 glm-4模型", "baichuan 2 模型社区许可协议 glm 4 模型");
+	CHECK_NORM("\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3\xEF\xBC\x91\xEF\xBC\x92", "abc12"); /* fullwidth */
+	CHECK_NORM("Caf\xC3\xA9 na\xC3\xAFve", "caf\xC3\xA9 na\xC3\xAFve");
+	CHECK_NORM("\xEF\xAC\x81le o\xEF\xAC\x80ice", "file office"); /* ligatures */
+	/* invalid UTF-8: opaque bytes, kept, never a crash */
+	CHECK_NORM("a\xFF\xFE" "b c\xC3", "a\xFF\xFE" "b c\xC3");
+	CHECK_NORM("\xE2\x80", "\xE2\x80");
+	{
+		/* UTF-16LE with a byte-order mark */
+		static const char u16[] = "\xFF\xFE" "A\0b\0 \0" "3\0.\0" "1\0\x19\x20s\0";
+		char *got = norm_opts(u16, sizeof(u16) - 1, NORM_FULL);
+		CHECK_STR(got, "ab 3.1s");
+		free(got);
+	}
+}
+
+static void test_normalize_offsets(void)
+{
+	const char *in = "  Ab\r\nC&amp;d";
+	struct buf b;
+	struct lt_error err;
+	uint32_t *off = NULL;
+
+	buf_init(&b, 1024);
+	CHECK_EQ_INT(normalize_text(&b, &off, in, strlen(in), &err), 0);
+	CHECK_STR(buf_cstr(&b), "ab c d");
+	CHECK(off != NULL);
+	if (off && b.len == 6) {
+		CHECK_EQ_INT(off[0], 2);
+		CHECK_EQ_INT(off[1], 3);
+		CHECK_EQ_INT(off[2], 4); /* the separator maps to the first separating byte */
+		CHECK_EQ_INT(off[3], 6);
+		CHECK_EQ_INT(off[4], 7); /* the entity */
+		CHECK_EQ_INT(off[5], 12);
+		CHECK_EQ_INT(off[6], strlen(in));
+	}
+	free(off);
+	buf_release(&b);
+}
+
+static void test_normalize_modes_and_limits(void)
+{
+	struct buf b;
+	struct lt_error err;
+	char *p = norm_opts("1\\. &amp; [x](y)", 16, NORM_PLAIN);
+
+	CHECK_STR(p, "1 amp x y");
+	free(p);
+	p = norm_opts("---\nkey: a\n---\nx", 16, NORM_PLAIN);
+	CHECK_STR(p, "key a x");
+	free(p);
+	buf_init(&b, 8);
+	CHECK_EQ_INT(normalize_text(&b, NULL, "a long text over the cap", 24, &err), LT_ETOOBIG);
+	buf_release(&b);
+	buf_init(&b, 8);
+	CHECK_EQ_INT(normalize_text(&b, NULL, NULL, 0, &err), 0);
+	CHECK_EQ_INT(b.len, 0);
+	buf_release(&b);
+}
+
+/* every prefix of a hostile input normalises without a sanitizer report */
+static void test_normalize_fuzz_prefixes(void)
+{
+	static const char nasty[] = "&#x1F600;&#99999999;&am\\\xF0\x9F\x98\x80<!--<br \xFF\xFE\x00"
+				    "---\nk: v\n[see http]\n\xEF\xBB\xBF\xE2\x80\x99'.9.+";
+	unsigned seed = 7;
+
+	for (size_t n = 0; n <= sizeof(nasty) - 1; n++) {
+		char *p = norm_opts(nasty, n, NORM_FULL);
+		CHECK(p != NULL);
+		free(p);
+	}
+	for (int round = 0; round < 300; round++) {
+		char rnd[200];
+		size_t n = (size_t)(round % 199) + 1;
+		uint32_t *off = NULL;
+		struct buf b;
+		struct lt_error err;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			rnd[i] = "&#;x\\<>!-_.'a1 \n\xE2\x80\x99\xC3\xFF["[(seed >> 16) % 22];
+		}
+		buf_init(&b, 1 << 16);
+		CHECK_EQ_INT(normalize_text(&b, &off, rnd, n, &err), 0);
+		for (size_t i = 0; off && i < b.len; i++)
+			if (off[i] >= n) {
+				CHECK(off[i] < n);
+				break;
+			}
+		free(off);
+		buf_release(&b);
+	}
+}
+
+/* --- automaton --- */
+
+struct hits {
+	uint32_t id[20000];
+	size_t end[20000];
+	size_t n;
+};
+
+static int collect(void *payload, uint32_t id, size_t end)
+{
+	struct hits *h = payload;
+
+	if (h->n < 20000) {
+		h->id[h->n] = id;
+		h->end[h->n] = end;
+		h->n++;
+	}
+	return 0;
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+	return *x < *y ? -1 : *x > *y;
+}
+
+static void test_ac_matches_naive(void)
+{
+	static struct hits h;
+	static char pats[300][8];
+	static size_t plen[300];
+	static uint32_t pid[300];
+	static uint64_t want[20000], got[20000];
+	unsigned seed = 12345;
+
+	for (int mode = 0; mode < 2; mode++) {
+		for (int round = 0; round < 20; round++) {
+			struct ac *ac = NULL;
+			struct lt_error err;
+			char text[3000];
+			size_t nw = 0, np = 100 + (size_t)round * 10;
+
+			CHECK_EQ_INT(ac_new(&ac, mode ? AC_WORDS : AC_BYTES, 0, &err), 0);
+			for (size_t i = 0; i < np; i++) {
+				seed = seed * 1103515245u + 12345u;
+				plen[i] = 1 + (seed >> 16) % 7;
+				for (size_t k = 0; k < plen[i]; k++) {
+					seed = seed * 1103515245u + 12345u;
+					pats[i][k] = "ab c"[(seed >> 16) % 4];
+				}
+				CHECK_EQ_INT(ac_add(ac, pats[i], plen[i], &pid[i], &err), 0);
+			}
+			CHECK_EQ_INT(ac_build(ac, &err), 0);
+			for (size_t k = 0; k < sizeof(text); k++) {
+				seed = seed * 1103515245u + 12345u;
+				text[k] = "ab c"[(seed >> 16) % 4];
+			}
+			h.n = 0;
+			ac_scan(ac, text, sizeof(text), collect, &h);
+			/* naive: every distinct pattern at every end position */
+			for (size_t i = 0; i < np; i++) {
+				int dup = 0;
+				for (size_t j = 0; j < i; j++)
+					if (plen[j] == plen[i] && memcmp(pats[j], pats[i], plen[i]) == 0) {
+						CHECK_EQ_INT(pid[j], pid[i]); /* same bytes, same id */
+						dup = 1;
+					}
+				if (dup)
+					continue;
+				for (size_t e = plen[i]; e <= sizeof(text); e++) {
+					size_t s = e - plen[i];
+					if (memcmp(text + s, pats[i], plen[i]) != 0)
+						continue;
+					if (mode && !((s == 0 || text[s - 1] == ' ') &&
+						      (e == sizeof(text) || text[e] == ' ')))
+						continue;
+					if (nw < 20000)
+						want[nw++] = ((uint64_t)e << 20) | pid[i];
+				}
+			}
+			for (size_t i = 0; i < h.n; i++)
+				got[i] = ((uint64_t)h.end[i] << 20) | h.id[i];
+			qsort(want, nw, sizeof(*want), cmp_hit);
+			qsort(got, h.n, sizeof(*got), cmp_hit);
+			CHECK_EQ_INT(h.n, nw);
+			CHECK(h.n == nw && memcmp(want, got, nw * sizeof(*want)) == 0);
+			ac_free(ac);
+		}
+	}
+}
+
+static void test_ac_limits(void)
+{
+	struct ac *ac = NULL;
+	struct lt_error err;
+	uint32_t id;
+
+	CHECK_EQ_INT(ac_new(&ac, AC_WORDS, 4, &err), 0);
+	CHECK_EQ_INT(ac_add(ac, "abc", 3, &id, &err), 0);
+	CHECK_EQ_INT(ac_add(ac, "abd", 3, &id, &err), LT_ETOOBIG); /* 5 states > 4 */
+	CHECK_EQ_INT(ac_add(ac, "", 0, &id, &err), LT_EINVAL);
+	CHECK_EQ_INT(ac_build(ac, &err), 0);
+	CHECK_EQ_INT(ac_add(ac, "x", 1, &id, &err), LT_EINVAL);
+	CHECK_EQ_INT(ac_npatterns(ac), 1);
+	CHECK(ac_memory(ac) > 0);
+	ac_free(ac);
+	ac_free(NULL);
+	/* word boundaries: "llama 3" does not hit inside "llama 3.1", "mit" not in "permit" */
+	CHECK_EQ_INT(ac_new(&ac, AC_WORDS, 0, &err), 0);
+	CHECK_EQ_INT(ac_add(ac, "llama 3", 7, &id, &err), 0);
+	CHECK_EQ_INT(ac_add(ac, "mit", 3, &id, &err), 0);
+	CHECK_EQ_INT(ac_build(ac, &err), 0);
+	{
+		static struct hits h;
+		h.n = 0;
+		ac_scan(ac, "llama 3.1 permit mit", 20, collect, &h);
+		CHECK_EQ_INT(h.n, 1);
+		CHECK_EQ_INT(h.end[0], 20);
+		h.n = 0;
+		ac_scan(ac, "meta llama 3", 12, collect, &h);
+		CHECK_EQ_INT(h.n, 1);
+	}
+	ac_free(ac);
+}
+
+/* --- similarity --- */
+
+static void test_similar(void)
+{
+	const char *a = "the quick brown fox jumps over the lazy dog";
+	const char *b = "a quick brown fox jumps over a sleeping cat";
+	struct simtext ta, tb;
+	struct simset sa, sb;
+	unsigned char cov[16] = { 0 };
+
+	CHECK_EQ_INT(simtext_build(&ta, a, strlen(a)), 0);
+	CHECK_EQ_INT(simtext_build(&tb, b, strlen(b)), 0);
+	CHECK_EQ_INT(ta.n, 9);
+	CHECK_EQ_INT(simset_build(&sa, &ta), 0);
+	CHECK_EQ_INT(simset_build(&sb, &tb), 0);
+	CHECK(simset_containment(&sa, &sa) > 0.999);
+	/* shared 3-grams: quick brown fox, brown fox jumps, fox jumps over */
+	CHECK(simset_containment(&sa, &sb) > 0.42 && simset_containment(&sa, &sb) < 0.43);
+	simtext_cover(&tb, &sa, cov, 1);
+	CHECK(!cov[0] && cov[1] && cov[5] && !cov[6] && !cov[8]);
+	simset_release(&sa);
+	simset_release(&sb);
+	simtext_release(&ta);
+	simtext_release(&tb);
+	CHECK_EQ_INT(simtext_build(&ta, "", 0), 0);
+	CHECK_EQ_INT(simset_build(&sa, &ta), 0);
+	CHECK_EQ_INT(sa.n, 0);
+	CHECK(simset_containment(&sa, &sa) == 0);
+	simset_release(&sa);
+	simtext_release(&ta);
+}
+
+/* --- classification against our fixtures --- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Classify path; expected answer is the directory name. Returns 1 when right. */
+static int check_fixture(const struct classify_ctx *ctx, const char *dir, const char *path)
+{
+	struct buf b;
+	struct classify_result r;
+	struct lt_error err;
+	char *want[8], *copy = lt_strdup(dir), *p, *save = NULL;
+	size_t nwant = 0;
+	int ok;
+
+	if (read_path(&b, path) != 0) {
+		free(copy);
+		return 0;
+	}
+	CHECK_EQ_INT(classify_text(ctx, buf_cstr(&b), b.len, &r, &err), 0);
+	if (strcmp(dir, "binary") == 0) {
+		ok = r.binary && r.n == 0;
+	} else if (strcmp(dir, "unknown") == 0) {
+		ok = !r.binary && r.n == 0;
+	} else {
+		for (p = strtok_r(copy, "+", &save); p && nwant < 8; p = strtok_r(NULL, "+", &save))
+			want[nwant++] = p;
+		ok = !r.binary && r.n == nwant;
+		for (size_t i = 0; ok && i < nwant; i++)
+			ok = has_id(r.v, r.n, want[i]);
+		qsort(want, nwant, sizeof(*want), cmp_str);
+	}
+	if (!ok) {
+		fprintf(stderr, "  %s: expected %s, got", path, dir);
+		for (size_t i = 0; i < r.n; i++)
+			fprintf(stderr, " %s", r.v[i].lic->id);
+		fprintf(stderr, "%s%s\n", r.binary ? " (binary)" : "", r.n || r.binary ? "" : " nothing");
+	}
+	classify_result_release(&r);
+	buf_release(&b);
+	free(copy);
+	return ok;
+}
+
+static void test_classify_fixtures(void)
+{
+	struct licensedb *db = load_db();
+	struct classify_ctx *ctx = NULL;
+	struct lt_error err;
+	char root[512];
+	DIR *d;
+	struct dirent *e;
+	int files = 0;
+
+	if (!db)
+		return;
+	CHECK_EQ_INT(classify_new(&ctx, db, &err), 0);
+	snprintf(root, sizeof(root), "%s/fixtures/texts", LT_SOURCE_DIR);
+	d = opendir(root);
+	CHECK(d != NULL);
+	while (d && ctx && (e = readdir(d))) {
+		char sub[1024];
+		DIR *d2;
+		struct dirent *f;
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", root, e->d_name);
+		if (!(d2 = opendir(sub)))
+			continue;
+		while ((f = readdir(d2))) {
+			char path[1536];
+			struct stat st;
+			if (f->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", sub, f->d_name);
+			if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+				continue;
+			files++;
+			CHECK(check_fixture(ctx, e->d_name, path));
+		}
+		closedir(d2);
+	}
+	if (d)
+		closedir(d);
+	CHECK(files >= 30);
+	classify_free(ctx);
+	licensedb_free(db);
+}
+
+static int classify_file(const struct classify_ctx *ctx, const char *rel, struct classify_result *r)
+{
+	char path[1024];
+	struct buf b;
+	struct lt_error err;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/fixtures/texts/%s", LT_SOURCE_DIR, rel);
+	memset(r, 0, sizeof(*r));
+	if (read_path(&b, path) != 0) {
+		CHECK(!"fixture readable");
+		return -1;
+	}
+	rc = classify_text(ctx, buf_cstr(&b), b.len, r, &err);
+	buf_release(&b);
+	return rc;
+}
+
+static void test_classify_semantics(void)
+{
+	struct licensedb *db = load_db();
+	struct classify_ctx *ctx = NULL;
+	struct classify_result r;
+	struct classify_stats st;
+	struct lt_error err;
+
+	if (!db)
+		return;
+	CHECK_EQ_INT(classify_new(&ctx, db, &err), 0);
+	if (!ctx) {
+		licensedb_free(db);
+		return;
+	}
+	classify_get_stats(ctx, &st);
+	CHECK(st.rules >= 200);
+	CHECK(st.references >= 5);
+
+	/* a Kimi-style modified MIT: the specific license, never mit */
+	CHECK_EQ_INT(classify_file(ctx, "kimi-k2/LICENSE", &r), 0);
+	CHECK(r.n == 1 && strcmp(r.v[0].lic->id, "kimi-k2") == 0);
+	CHECK(!has_id(r.v, r.n, "mit") && !has_id(r.alt, r.nalt, "mit"));
+	CHECK(r.modified_from == NULL);
+	classify_result_release(&r);
+
+	/* MIT plus an unknown extra clause: unknown, noted as modified from mit */
+	CHECK_EQ_INT(classify_file(ctx, "unknown/modified-mit-extra-clause.txt", &r), 0);
+	CHECK_EQ_INT(r.n, 0);
+	CHECK_STR(r.modified_from, "mit");
+	CHECK(has_id(r.alt, r.nalt, "mit"));
+	CHECK(r.nalt && r.alt[0].confidence < r.alt[0].rule->confidence);
+	classify_result_release(&r);
+
+	/* the same MIT without the clause is plain mit; line of its first phrase */
+	CHECK_EQ_INT(classify_file(ctx, "mit/scancode-header.LICENSE", &r), 0);
+	CHECK(r.n == 1 && strcmp(r.v[0].lic->id, "mit") == 0 && r.v[0].kind == RULE_LICENSE);
+	CHECK(r.n == 1 && r.v[0].line == 13);
+	CHECK(r.modified_from == NULL);
+	classify_result_release(&r);
+
+	/* version lines tell Llama versions apart; the line is the date line */
+	CHECK_EQ_INT(classify_file(ctx, "llama3.1/excerpt.txt", &r), 0);
+	CHECK(r.n == 1 && strcmp(r.v[0].lic->id, "llama3.1") == 0);
+	CHECK(r.n == 1 && r.v[0].line == 2);
+	CHECK(r.n == 1 && strcmp(r.v[0].rule->id, "llama3.1-release-date") == 0);
+	classify_result_release(&r);
+
+	/* a license with its AUP appended: one detection of kind license */
+	CHECK_EQ_INT(classify_file(ctx, "llama3/license-with-aup.txt", &r), 0);
+	CHECK(r.n == 1 && strcmp(r.v[0].lic->id, "llama3") == 0 && r.v[0].kind == RULE_LICENSE);
+	classify_result_release(&r);
+
+	/* the family fallback loses to the dated version and is kept as alternative */
+	CHECK_EQ_INT(classify_file(ctx, "gemma-2024-04/excerpt.txt", &r), 0);
+	CHECK(r.n == 1 && strcmp(r.v[0].lic->id, "gemma-2024-04") == 0);
+	CHECK(has_id(r.alt, r.nalt, "gemma"));
+	classify_result_release(&r);
+
+	/* bundle: both licenses, each with its own line */
+	CHECK_EQ_INT(classify_file(ctx, "bsd-3-clause+mit/NOTICE", &r), 0);
+	CHECK_EQ_INT(r.n, 2);
+	CHECK(r.n == 2 && r.v[0].line != r.v[1].line);
+	CHECK(r.modified_from == NULL);
+	classify_result_release(&r);
+
+	/* a per-file header plus a restriction is not plain Apache either */
+	CHECK_EQ_INT(classify_file(ctx, "unknown/apache-header-plus-restriction.txt", &r), 0);
+	CHECK_EQ_INT(r.n, 0);
+	CHECK_STR(r.modified_from, "apache-2.0");
+	classify_result_release(&r);
+
+	/* a per-file header is a notice */
+	CHECK_EQ_INT(classify_file(ctx, "apache-2.0/header-notice.txt", &r), 0);
+	CHECK(r.n == 1 && r.v[0].kind == RULE_NOTICE);
+	classify_result_release(&r);
+
+	CHECK_EQ_INT(classify_file(ctx, "binary/weights.gguf", &r), 0);
+	CHECK(r.binary == 1 && r.n == 0);
+	classify_result_release(&r);
+
+	/* limits */
+	CHECK_EQ_INT(classify_text(ctx, "x", (size_t)CLASSIFY_MAX_TEXT + 1, &r, &err), LT_ETOOBIG);
+	classify_result_release(&r);
+	CHECK_EQ_INT(classify_text(ctx, "", 0, &r, &err), 0);
+	CHECK(r.n == 0 && !r.binary);
+	classify_result_release(&r);
+	classify_result_release(NULL);
+	classify_free(ctx);
+	classify_free(NULL);
+	licensedb_free(db);
+}
+
+/* --- rules check --- */
+
+static void test_shipped_phrases_are_clean(void)
+{
+	struct licensedb *db = load_db();
+	size_t before;
+
+	if (!db)
+		return;
+	before = db->problems.n;
+	CHECK_EQ_INT(classify_check_phrases(db), 0);
+	for (size_t i = before; i < db->problems.n; i++)
+		fprintf(stderr, "  %s\n", db->problems.v[i]);
+	licensedb_free(db);
+}
+
+static int write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fputs(s, f);
+	return fclose(f);
+}
+
+static void test_check_phrases_finds_problems(void)
+{
+	char dir[] = "/tmp/lt-classify-XXXXXX", p[256];
+	const char *roots[1] = { dir };
+	struct licensedb *db = NULL;
+	struct lt_error err;
+	int n;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(p, sizeof(p), "%s/licenses", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/rules", dir);
+	mkdir(p, 0700);
+	snprintf(p, sizeof(p), "%s/licenses/foo.yaml", dir);
+	CHECK_EQ_INT(write_file(p, "id: foo\nname: Foo\nspdx: LicenseRef-foo\nfamily: foo\nversion: \"\"\n"
+				"category: permissive\nsummary: a test license\n"
+				"derivatives:\n  relicense: allowed\n  note: test\n"), 0);
+	snprintf(p, sizeof(p), "%s/rules/detect-test.yaml", dir);
+	CHECK_EQ_INT(write_file(p, "detect:\n"
+				"  - id: good\n    license: foo\n    all: ['Foo License, Version 1.0']\n"
+				"  - id: entity\n    license: foo\n    all: ['Foo &amp; Bar']\n"
+				"  - id: escape\n    license: foo\n    all: ['Version 3\\.1']\n"
+				"  - id: empty\n    license: foo\n    all: ['---']\n"
+				"  - id: pointer\n    license: foo\n    any: ['[For the original, see http://x]']\n"
+				"  - id: both\n    license: foo\n    all: ['Foo License']\n    none: ['foo  LICENSE']\n"), 0);
+	CHECK_EQ_INT(licensedb_load(&db, roots, 1, &err), 0);
+	if (db) {
+		size_t before = db->problems.n;
+		n = classify_check_phrases(db);
+		/* entity, escape, empty (+ no usable phrase), pointer (+ no usable phrase), both */
+		CHECK_EQ_INT(n, 7);
+		CHECK_EQ_INT(db->problems.n - before, 7);
+		for (size_t i = before; i < db->problems.n; i++)
+			CHECK(strstr(db->problems.v[i], "good") == NULL);
+		{
+			/* a rule with an empty phrase is skipped, the database still builds */
+			struct classify_ctx *ctx = NULL;
+			struct classify_result r;
+			struct classify_stats st;
+			CHECK_EQ_INT(classify_new(&ctx, db, &err), 0);
+			classify_get_stats(ctx, &st);
+			CHECK_EQ_INT(st.rules, 4); /* good, entity, escape, both */
+			CHECK_EQ_INT(classify_text(ctx, "FOO LICENSE, version 1.0", 24, &r, &err), 0);
+			CHECK(r.n == 1 && strcmp(r.v[0].rule->id, "good") == 0);
+			classify_result_release(&r);
+			classify_free(ctx);
+		}
+	}
+	licensedb_free(db);
+	snprintf(p, sizeof(p), "%s/rules/detect-test.yaml", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/licenses/foo.yaml", dir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/rules", dir);
+	rmdir(p);
+	snprintf(p, sizeof(p), "%s/licenses", dir);
+	rmdir(p);
+	rmdir(dir);
+}
+
+/* --- the real-world corpus --- */
+
+struct expect {
+	char family[96], version[96];
+	char ids[256], allowed[256];
+	char category[64];
+};
+
+static int load_map(struct expect *m, size_t max)
+{
+	char path[512], line[1024];
+	FILE *f;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s/fixtures/texts/corpus-map.tsv", LT_SOURCE_DIR);
+	if (!(f = fopen(path, "r")))
+		return 0;
+	while (n < max && fgets(line, sizeof(line), f)) {
+		char *save = NULL, *c[5];
+		int k = 0;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\r\n")] = '\0';
+		for (char *t = strtok_r(line, "\t", &save); t && k < 5; t = strtok_r(NULL, "\t", &save))
+			c[k++] = t;
+		if (k != 5)
+			continue;
+		lt_strlcpy(m[n].family, c[0], sizeof(m[n].family));
+		lt_strlcpy(m[n].version, c[1], sizeof(m[n].version));
+		lt_strlcpy(m[n].ids, c[2], sizeof(m[n].ids));
+		lt_strlcpy(m[n].allowed, c[3], sizeof(m[n].allowed));
+		lt_strlcpy(m[n].category, c[4], sizeof(m[n].category));
+		n++;
+	}
+	fclose(f);
+	return (int)n;
+}
+
+static int in_list(const char *list, const char *id)
+{
+	size_t k = strlen(id);
+
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t l = e ? (size_t)(e - p) : strlen(p);
+		if (l == k && memcmp(p, id, k) == 0)
+			return 1;
+		p = e ? e + 1 : NULL;
+	}
+	return 0;
+}
+
+static int list_count(const char *list)
+{
+	int n = 1;
+
+	if (strcmp(list, "-") == 0)
+		return 0;
+	for (const char *p = list; *p; p++)
+		n += *p == ',';
+	return n;
+}
+
+/* strictest category of the ids in list, or -1 */
+static int list_category(const struct licensedb *db, const char *list)
+{
+	char copy[256], *save = NULL;
+	int best = -1;
+
+	lt_strlcpy(copy, list, sizeof(copy));
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		const struct licdef *d = licensedb_get(db, t);
+		if (d && (int)d->category > best)
+			best = (int)d->category;
+	}
+	return best;
+}
+
+static void test_corpus(void)
+{
+	static struct expect map[256];
+	char dir[512], mpath[600], line[2048];
+	struct licensedb *db = NULL;
+	struct classify_ctx *ctx = NULL;
+	struct lt_error err;
+	FILE *mf;
+	int nmap, correct = 0, wrong = 0, unknown = 0, looser = 0, unmapped = 0, total = 0;
+	double t0, build_ms, scan_ms = 0;
+	size_t bytes = 0;
+
+	snprintf(dir, sizeof(dir), "%s/../shared/corpus/licenses", LT_SOURCE_DIR);
+	snprintf(mpath, sizeof(mpath), "%s/MANIFEST.tsv", dir);
+	if (access(mpath, R_OK) != 0) {
+		printf("# corpus absent (%s), skipped\n", dir);
+		return;
+	}
+	nmap = load_map(map, sizeof(map) / sizeof(*map));
+	CHECK(nmap > 0);
+	if (!(db = load_db()))
+		return;
+	t0 = now_ms();
+	CHECK_EQ_INT(classify_new(&ctx, db, &err), 0);
+	build_ms = now_ms() - t0;
+	mf = fopen(mpath, "r");
+	CHECK(mf != NULL);
+	while (ctx && mf && fgets(line, sizeof(line), mf)) {
+		char *save = NULL, *file, *family, *version, path[1024];
+		const struct expect *x = NULL;
+		struct classify_result r;
+		struct buf b;
+		int ok, truth, got = -1;
+
+		line[strcspn(line, "\r\n")] = '\0';
+		file = strtok_r(line, "\t", &save);
+		family = strtok_r(NULL, "\t", &save);
+		version = strtok_r(NULL, "\t", &save);
+		if (!file || !family || !version || strcmp(file, "file") == 0)
+			continue;
+		for (int i = 0; i < nmap && !x; i++)
+			if (strcmp(map[i].family, family) == 0 &&
+			    (strcmp(map[i].version, version) == 0 || strcmp(map[i].version, "*") == 0))
+				x = &map[i];
+		if (!x) {
+			printf("# unmapped: %s (%s %s)\n", file, family, version);
+			unmapped++;
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, file);
+		if (read_path(&b, path) != 0) {
+			buf_release(&b);
+			continue;
+		}
+		total++;
+		t0 = now_ms();
+		CHECK_EQ_INT(classify_text(ctx, buf_cstr(&b), b.len, &r, &err), 0);
+		scan_ms += now_ms() - t0;
+		bytes += b.len;
+		/* right: every expected id, nothing else but the allowed extras */
+		ok = (int)r.n >= list_count(x->ids);
+		for (size_t i = 0; ok && i < r.n; i++)
+			ok = in_list(x->ids, r.v[i].lic->id) || in_list(x->allowed, r.v[i].lic->id);
+		for (int i = 0, k = list_count(x->ids); ok && i < k; i++) {
+			char copy[256], *s2 = NULL, *t;
+			lt_strlcpy(copy, x->ids, sizeof(copy));
+			t = strtok_r(copy, ",", &s2);
+			for (int j = 0; j < i && t; j++)
+				t = strtok_r(NULL, ",", &s2);
+			ok = t && has_id(r.v, r.n, t);
+		}
+		if (list_count(x->ids) == 0)
+			ok = r.n == 0 && !r.binary;
+		truth = strcmp(x->category, "-") != 0 ? lic_category_parse(x->category)
+						      : list_category(db, x->ids);
+		/* what a reader takes away: the first license for a single text, the
+		 * strictest one for a bundle */
+		if (r.n && list_count(x->ids) <= 1)
+			got = (int)r.v[0].lic->category;
+		for (size_t i = 0; r.n && list_count(x->ids) > 1 && i < r.n; i++)
+			if ((int)r.v[i].lic->category > got)
+				got = (int)r.v[i].lic->category;
+		if (ok)
+			correct++;
+		else if (r.n == 0)
+			unknown++;
+		else
+			wrong++;
+		if (got >= 0 && truth >= 0 && got < truth) {
+			looser++;
+			printf("# MORE PERMISSIVE: %s: %s (%s) for %s (%s)\n", file, r.v[0].lic->id,
+			       lic_category_name(r.v[0].lic->category), x->ids, lic_category_name(truth));
+		}
+		if (!ok) {
+			printf("# miss: %s: expected %s, got", file, x->ids);
+			for (size_t i = 0; i < r.n; i++)
+				printf(" %s(%s)", r.v[i].lic->id, r.v[i].rule->id);
+			printf("%s\n", r.n ? "" : " unknown");
+		}
+		classify_result_release(&r);
+		buf_release(&b);
+	}
+	if (mf)
+		fclose(mf);
+	{
+		struct classify_stats st;
+		classify_get_stats(ctx, &st);
+		printf("# corpus: %d texts: %d correct, %d wrong, %d unknown, %d more permissive than the truth"
+		       " (%d unmapped)\n", total, correct, wrong, unknown, looser, unmapped);
+		printf("# automaton: %zu rules, %zu phrases, %zu states, %zu KiB; built in %.1f ms"
+		       " (with %zu reference texts)\n", st.rules, st.phrases, st.states, st.memory / 1024,
+		       build_ms, st.references);
+		/* throughput: repeat the pass so the figure is not timer noise */
+		if (bytes && scan_ms > 0)
+			printf("# classify: %zu KiB in %.1f ms: %.1f MiB/s (sanitizer builds are ~5x slower)\n",
+			       bytes / 1024, scan_ms, (double)bytes / (1024.0 * 1024.0) / (scan_ms / 1000.0));
+	}
+	CHECK(total > 0);
+	CHECK_EQ_INT(looser, 0); /* never more permissive than the truth */
+	classify_free(ctx);
+	licensedb_free(db);
+}
+
+TESTS(T(normalize_basics), T(normalize_versions_and_numbers), T(normalize_markdown),
+      T(normalize_entities_and_html), T(normalize_headers), T(normalize_unicode),
+      T(normalize_offsets), T(normalize_modes_and_limits), T(normalize_fuzz_prefixes),
+      T(ac_matches_naive), T(ac_limits), T(similar), T(classify_fixtures),
+      T(classify_semantics), T(shipped_phrases_are_clean), T(check_phrases_finds_problems),
+      T(corpus))

@@ -1,0 +1,714 @@
+/* test_report.c - every report writer on a small hand-built scan: a model with two
+ * parents (one licensed, one unresolved) and a hostile model whose id and
+ * license value carry HTML, quotes, pipes and invalid UTF-8. JSON-family
+ * output is parsed back and checked field by field; html, markdown and dot are
+ * checked for escaping and structure. */
+#include "tap.h"
+
+#include "core/err.h"
+#include "core/str.h"
+#include "lineage/graph.h"
+#include "lineage/resolver.h"
+#include "record/record.h"
+#include "report/report.h"
+
+#include <jansson.h>
+#include <strings.h>
+
+#define HOSTILE_ID "evil/<script>alert(1)</script>"
+#define HOSTILE_PARENT "quote/\"x\\"
+#define NOW 1700000000 /* 2023-11-14T22:13:20Z */
+
+static struct licensedb *db;
+
+static void free_db(void)
+{
+	licensedb_free(db);
+}
+
+/* The license data, loaded once for every test (each test can run alone). */
+static void load_db(void)
+{
+	const char *roots[] = { LT_SOURCE_DIR };
+	struct lt_error err;
+
+	if (db)
+		return;
+	CHECK(licensedb_load(&db, roots, 1, &err) == 0);
+	CHECK(db && licensedb_get(db, "llama3") && licensedb_get(db, "apache-2.0"));
+	atexit(free_db);
+}
+
+static void where_set(struct where *w, const char *file, int line, const char *field)
+{
+	w->file = lt_strdup(file);
+	w->line = line;
+	w->field = lt_strdup(field);
+}
+
+static struct model_record *rec_new(const char *id, const char *target, const char *rev)
+{
+	struct model_record *r = calloc(1, sizeof(*r));
+
+	r->id = lt_strdup(id);
+	r->name = lt_strdup(strchr(id, '/') ? strchr(id, '/') + 1 : id);
+	r->target = lt_strdup(target);
+	r->source_kind = lt_strdup("dir");
+	r->revision = lt_strdup(rev);
+	r->has_card = 1;
+	return r;
+}
+
+static void rec_declare(struct model_record *r, const char *value, int line)
+{
+	struct declared *d;
+
+	r->declared = realloc(r->declared, (r->ndeclared + 1) * sizeof(*r->declared));
+	d = &r->declared[r->ndeclared++];
+	memset(d, 0, sizeof(*d));
+	d->value = lt_strdup(value);
+	d->lic = licensedb_lookup(db, value);
+	where_set(&d->at, "README.md", line, "license");
+}
+
+static void rec_parent(struct model_record *r, const char *id, const char *relation, int inferred)
+{
+	struct parent *p;
+
+	r->parents = realloc(r->parents, (r->nparents + 1) * sizeof(*r->parents));
+	p = &r->parents[r->nparents++];
+	memset(p, 0, sizeof(*p));
+	p->id = lt_strdup(id);
+	p->relation = lt_strdup(relation);
+	p->inferred = inferred;
+	where_set(&p->at, "README.md", 4, "base_model");
+}
+
+/* Only base/licensed exists; everything else is unresolved. */
+static int mem_resolve(struct resolver *res, const char *id, const char *rev,
+		       struct model_record **out, struct lt_error *err)
+{
+	(void)res;
+	(void)rev;
+	if (!strcmp(id, "base/licensed")) {
+		*out = rec_new(id, id, "def456");
+		rec_declare(*out, "llama3", 3);
+		return 0;
+	}
+	if (!strcmp(id, "cyc/b")) {
+		*out = rec_new(id, id, NULL);
+		rec_declare(*out, "mit", 3);
+		rec_parent(*out, "cyc/a", "finetune", 0);
+		return 0;
+	}
+	return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not on the hub", id);
+}
+
+static struct resolver mem = { "memory", mem_resolve, NULL, NULL, NULL };
+
+struct scan {
+	struct lgraph g;
+	struct model_report m[2];
+};
+
+static void report_for(struct model_report *m, struct lgraph *g, struct lnode *root)
+{
+	const struct licdef *l[8];
+	struct ob_input in[8];
+	size_t nl, nin = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->node = root;
+	CHECK(lgraph_ancestors(g, root, &m->anc, &m->nanc) == 0);
+	nl = record_licenses(root->rec, l, 8);
+	m->own = calloc(nl + 1, sizeof(*m->own));
+	for (size_t i = 0; i < nl; i++) {
+		m->own[m->nown++] = l[i];
+		in[nin++] = (struct ob_input){ l[i], root->id, NULL, 1 };
+	}
+	for (size_t i = 0; i < m->nanc && nin < 8; i++) {
+		const struct licdef *al[8];
+		size_t k = m->anc[i].node->rec ? record_licenses(m->anc[i].node->rec, al, 8) : 0;
+		for (size_t j = 0; j < k && nin < 8; j++)
+			in[nin++] = (struct ob_input){ al[j], m->anc[i].node->id, m->anc[i].chain, 0 };
+	}
+	CHECK(obligations_compute(&m->ob, in, nin) == 0);
+}
+
+static int scan_build(struct scan *s)
+{
+	struct model_record *a, *b;
+	struct lnode *ra, *rb;
+	struct lt_error err;
+	struct finding *f;
+
+	memset(s, 0, sizeof(*s));
+	load_db();
+	if (lgraph_init(&s->g, &mem, 10))
+		return -1;
+	a = rec_new("org/child", "fixtures/child", "abc123");
+	rec_declare(a, "apache-2.0", 2);
+	rec_parent(a, "base/licensed", "finetune", 0);
+	rec_parent(a, "gone/missing", "adapter", 1);
+	b = rec_new(HOSTILE_ID, "evil dir", NULL);
+	rec_declare(b, "a|b \"c\" <i>x</i> \xff", 2);
+	rec_parent(b, HOSTILE_PARENT, "merge", 0);
+	if (lgraph_add_root(&s->g, a, &ra) || lgraph_expand(&s->g, ra, &err) ||
+	    lgraph_add_root(&s->g, b, &rb) || lgraph_expand(&s->g, rb, &err))
+		return -1;
+
+	report_for(&s->m[0], &s->g, ra);
+	f = findings_add(&s->m[0], db, "relicensed-restricted-base", "llama3", "README.md", 2,
+			 "org/child -> base/licensed (finetune)", "relicensed llama3 as apache-2.0");
+	CHECK(f != NULL);
+	f = findings_add(&s->m[0], db, "parent-unresolved", "gone/missing", "README.md", 4,
+			 "org/child -> gone/missing (adapter)", "gone/missing cannot be resolved");
+	CHECK(f != NULL);
+	if (f) {
+		f->incomplete = 1;
+		f->severity = SEV_WARNING; /* as a policy exception leaves it */
+		f->exception = lt_strdup("approved by legal, ticket 42");
+	}
+	s->m[0].verdict = VERDICT_FAIL;
+
+	report_for(&s->m[1], &s->g, rb);
+	f = findings_add(&s->m[1], db, "unknown-declared-license", "a|b", "README.md", 2, NULL,
+			 "'%s' is not a license lictrace knows", rb->rec->declared[0].value);
+	CHECK(f != NULL);
+	s->m[1].verdict = VERDICT_REVIEW;
+	return 0;
+}
+
+/* cyc/a -> cyc/b -> cyc/a: one scanned model whose lineage loops. */
+static int scan_cycle(struct scan *s)
+{
+	struct model_record *a;
+	struct lnode *ra;
+	struct lt_error err;
+
+	memset(s, 0, sizeof(*s));
+	load_db();
+	if (lgraph_init(&s->g, &mem, 10))
+		return -1;
+	a = rec_new("cyc/a", "cyc-a", NULL);
+	rec_declare(a, "apache-2.0", 2);
+	rec_parent(a, "cyc/b", "quantized", 0);
+	if (lgraph_add_root(&s->g, a, &ra) || lgraph_expand(&s->g, ra, &err))
+		return -1;
+	report_for(&s->m[0], &s->g, ra);
+	s->m[0].verdict = VERDICT_PASS;
+	return 0;
+}
+
+static void scan_free(struct scan *s)
+{
+	model_report_release(&s->m[0]);
+	model_report_release(&s->m[1]);
+	lgraph_release(&s->g);
+}
+
+/* Run one writer over the scan into memory; caller frees. */
+static char *run(const char *format, struct scan *s, size_t nmodels)
+{
+	struct report_writer *w = report_writer_new(format);
+	struct report_ctx ctx;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	CHECK(w != NULL);
+	CHECK(f != NULL);
+	if (!w || !f) {
+		report_writer_free(w);
+		if (f)
+			fclose(f);
+		free(out);
+		return NULL;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.db = db;
+	ctx.out = f;
+	ctx.version = "9.9.9";
+	ctx.now = NOW;
+	CHECK_EQ_INT(w->begin(w, &ctx), 0);
+	for (size_t i = 0; i < nmodels; i++)
+		CHECK_EQ_INT(w->model(w, &s->m[i], &s->g), 0);
+	CHECK_EQ_INT(w->end(w, nmodels ? VERDICT_FAIL : VERDICT_PASS), 0);
+	report_writer_free(w);
+	fclose(f);
+	return out;
+}
+
+static json_t *parse(const char *text)
+{
+	json_error_t e;
+	json_t *j = text ? json_loads(text, 0, &e) : NULL;
+
+	if (!j && text)
+		fprintf(stderr, "  parse error line %d: %s\n", e.line, e.text);
+	CHECK(j != NULL);
+	return j;
+}
+
+static const char *sget(const json_t *o, const char *path)
+{
+	char key[128];
+	const json_t *cur = o;
+
+	/* "a.b.0.c": object keys and array indexes */
+	while (cur && *path) {
+		size_t n = strcspn(path, ".");
+		lt_strlcpy(key, path, n + 1 < sizeof(key) ? n + 1 : sizeof(key));
+		if (json_is_array(cur))
+			cur = json_array_get(cur, strtoul(key, NULL, 10));
+		else
+			cur = json_object_get(cur, key);
+		path += n + (path[n] == '.');
+	}
+	return json_string_value(cur);
+}
+
+static json_t *find_by(json_t *arr, const char *key, const char *value)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (json_string_value(json_object_get(v, key)) &&
+		    !strcmp(json_string_value(json_object_get(v, key)), value))
+			return v;
+	return NULL;
+}
+
+static const char *prop(json_t *component, const char *name)
+{
+	json_t *p = find_by(json_object_get(component, "properties"), "name", name);
+	return p ? json_string_value(json_object_get(p, "value")) : NULL;
+}
+
+static void test_formats_listed(void)
+{
+	static const char *const all[] = { "text", "json", "sarif", "cyclonedx", "spdx",
+					   "markdown", "html", "dot", NULL };
+
+	for (int i = 0; all[i]; i++) {
+		struct report_writer *w = report_writer_new(all[i]);
+		CHECK(w != NULL);
+		CHECK(strstr(report_formats(), all[i]) != NULL);
+		if (w)
+			CHECK_STR(w->name, all[i]);
+		report_writer_free(w);
+	}
+	CHECK(report_writer_new("pdf") == NULL);
+}
+
+static void test_sarif(void)
+{
+	struct scan s;
+	char *out;
+	json_t *j, *run0, *rules, *results, *r;
+	size_t i;
+
+	CHECK(scan_build(&s) == 0);
+	out = run("sarif", &s, 2);
+	j = parse(out);
+	CHECK_STR(sget(j, "version"), "2.1.0");
+	CHECK(sget(j, "$schema") && strstr(sget(j, "$schema"), "sarif-2.1.0"));
+	run0 = json_array_get(json_object_get(j, "runs"), 0);
+	CHECK_STR(sget(run0, "tool.driver.name"), "lictrace");
+	CHECK_STR(sget(run0, "tool.driver.version"), "9.9.9");
+	CHECK(sget(run0, "tool.driver.informationUri") != NULL);
+	rules = json_object_get(json_object_get(json_object_get(run0, "tool"), "driver"), "rules");
+	results = json_object_get(run0, "results");
+	CHECK_EQ_INT(json_array_size(rules), 3);
+	CHECK_EQ_INT(json_array_size(results), s.m[0].nf + s.m[1].nf);
+	r = find_by(rules, "id", "parent-unresolved");
+	CHECK(r != NULL);
+	CHECK(sget(r, "shortDescription.text") && *sget(r, "shortDescription.text"));
+	CHECK(sget(r, "fullDescription.text") && *sget(r, "fullDescription.text"));
+	CHECK(sget(r, "help.text") && *sget(r, "help.text"));
+	CHECK(sget(r, "defaultConfiguration.level") != NULL);
+	/* each result's ruleIndex names its rule */
+	json_array_foreach(results, i, r) {
+		json_t *rule = json_array_get(rules, (size_t)json_integer_value(json_object_get(r, "ruleIndex")));
+		CHECK_STR(sget(rule, "id"), sget(r, "ruleId"));
+		CHECK(sget(r, "message.text") != NULL);
+	}
+	r = find_by(results, "ruleId", "relicensed-restricted-base");
+	CHECK_STR(sget(r, "level"), "error");
+	CHECK_STR(sget(r, "locations.0.physicalLocation.artifactLocation.uri"), "fixtures/child/README.md");
+	CHECK_EQ_INT(json_integer_value(json_object_get(
+			     json_object_get(json_object_get(json_array_get(json_object_get(r, "locations"), 0),
+							     "physicalLocation"), "region"), "startLine")), 2);
+	CHECK_STR(sget(r, "properties.model"), "org/child");
+	CHECK_STR(sget(r, "properties.chain"), "org/child -> base/licensed (finetune)");
+	CHECK_STR(sget(r, "properties.verdict"), "fail");
+	CHECK(json_object_get(r, "suppressions") == NULL);
+	r = find_by(results, "ruleId", "parent-unresolved");
+	/* the result has the finding's effective level, the rule its default */
+	CHECK_STR(sget(r, "level"), "warning");
+	CHECK_STR(sget(find_by(rules, "id", "parent-unresolved"), "defaultConfiguration.level"), "error");
+	CHECK_STR(sget(r, "suppressions.0.kind"), "external");
+	CHECK_STR(sget(r, "suppressions.0.justification"), "approved by legal, ticket 42");
+	/* the hostile model: URI encoded, message kept (invalid UTF-8 replaced) */
+	r = find_by(results, "ruleId", "unknown-declared-license");
+	CHECK_STR(sget(r, "locations.0.physicalLocation.artifactLocation.uri"), "evil%20dir/README.md");
+	CHECK_STR(sget(r, "properties.model"), HOSTILE_ID);
+	CHECK(sget(r, "message.text") && strstr(sget(r, "message.text"), "\xEF\xBF\xBD"));
+	CHECK_STR(sget(run0, "properties.verdict"), "fail");
+	json_decref(j);
+	free(out);
+	scan_free(&s);
+}
+
+static void test_cyclonedx(void)
+{
+	struct scan s;
+	char *out;
+	json_t *j, *comps, *c, *anc, *dep;
+
+	CHECK(scan_build(&s) == 0);
+	out = run("cyclonedx", &s, 2);
+	j = parse(out);
+	CHECK_STR(sget(j, "bomFormat"), "CycloneDX");
+	CHECK_STR(sget(j, "specVersion"), "1.6");
+	CHECK(sget(j, "serialNumber") && lt_starts_with(sget(j, "serialNumber"), "urn:uuid:") &&
+	      strlen(sget(j, "serialNumber")) == 45);
+	CHECK_STR(sget(j, "metadata.timestamp"), "2023-11-14T22:13:20Z");
+	CHECK_STR(sget(j, "metadata.tools.components.0.name"), "lictrace");
+	comps = json_object_get(j, "components");
+	/* org/child, base/licensed, gone/missing, the hostile model, its parent: once each */
+	CHECK_EQ_INT(json_array_size(comps), 5);
+
+	c = find_by(comps, "name", "org/child");
+	CHECK(c != NULL);
+	CHECK_STR(sget(c, "type"), "machine-learning-model");
+	CHECK_STR(sget(c, "version"), "abc123");
+	CHECK_STR(sget(c, "purl"), "pkg:huggingface/org/child@abc123");
+	CHECK_STR(sget(c, "licenses.0.license.id"), "Apache-2.0");
+	CHECK_STR(sget(c, "licenses.0.license.acknowledgement"), "declared");
+	anc = json_object_get(json_object_get(c, "pedigree"), "ancestors");
+	CHECK_EQ_INT(json_array_size(anc), 2);
+	CHECK(find_by(anc, "name", "base/licensed") != NULL);
+	CHECK(find_by(anc, "name", "gone/missing") != NULL);
+	CHECK_STR(prop(c, "lictrace:verdict"), "fail");
+	CHECK_STR(prop(c, "lictrace:findings:error"), "1");
+	CHECK_STR(prop(c, "lictrace:findings:warning"), "1");
+	CHECK_STR(prop(c, "lictrace:status"), "ok");
+
+	c = find_by(comps, "name", "base/licensed");
+	CHECK(c != NULL);
+	CHECK_STR(sget(c, "version"), "def456");
+	/* a LicenseRef is not an SPDX list id: by name */
+	CHECK(json_object_get(json_object_get(json_array_get(json_object_get(c, "licenses"), 0), "license"),
+			      "id") == NULL);
+	CHECK_STR(sget(c, "licenses.0.license.name"), licensedb_get(db, "llama3")->name);
+	CHECK(prop(c, "lictrace:verdict") == NULL);
+
+	c = find_by(comps, "name", "gone/missing");
+	CHECK(c != NULL);
+	CHECK_STR(prop(c, "lictrace:status"), "unresolved");
+	CHECK(prop(c, "lictrace:error") != NULL);
+
+	c = find_by(comps, "name", HOSTILE_ID);
+	CHECK(c != NULL);
+	CHECK(json_object_get(c, "purl") == NULL);
+	CHECK(sget(c, "licenses.0.license.name") &&
+	      strstr(sget(c, "licenses.0.license.name"), "a|b \"c\""));
+	CHECK_STR(prop(c, "lictrace:verdict"), "review");
+	CHECK(find_by(comps, "name", HOSTILE_PARENT) != NULL);
+
+	dep = find_by(json_object_get(j, "dependencies"), "ref", "org/child");
+	CHECK(dep != NULL);
+	CHECK_EQ_INT(json_array_size(json_object_get(dep, "dependsOn")), 2);
+	json_decref(j);
+	free(out);
+	scan_free(&s);
+}
+
+static int spdx_id_ok(const char *id)
+{
+	return id && lt_starts_with(id, "SPDXRef-") && id[8] &&
+	       strspn(id + 8, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+		       strlen(id + 8);
+}
+
+static int has_rel(json_t *rels, const char *a, const char *type, const char *b)
+{
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(rels, i, r)
+		if (sget(r, "spdxElementId") && !strcmp(sget(r, "spdxElementId"), a) &&
+		    !strcmp(sget(r, "relationshipType"), type) && !strcmp(sget(r, "relatedSpdxElement"), b))
+			return 1;
+	return 0;
+}
+
+static void test_spdx(void)
+{
+	struct scan s;
+	char *out;
+	json_t *j, *pkgs, *rels, *p, *child, *base, *gone, *evil, *refs;
+	size_t i, k;
+
+	CHECK(scan_build(&s) == 0);
+	out = run("spdx", &s, 2);
+	j = parse(out);
+	CHECK_STR(sget(j, "spdxVersion"), "SPDX-2.3");
+	CHECK_STR(sget(j, "dataLicense"), "CC0-1.0");
+	CHECK_STR(sget(j, "SPDXID"), "SPDXRef-DOCUMENT");
+	CHECK_STR(sget(j, "creationInfo.created"), "2023-11-14T22:13:20Z");
+	CHECK_STR(sget(j, "creationInfo.creators.0"), "Tool: lictrace-9.9.9");
+	CHECK(sget(j, "documentNamespace") &&
+	      lt_starts_with(sget(j, "documentNamespace"), "https://lictrace.invalid/spdxdocs/org-child-"));
+	CHECK(sget(j, "name") && strstr(sget(j, "name"), "org/child"));
+	pkgs = json_object_get(j, "packages");
+	rels = json_object_get(j, "relationships");
+	CHECK_EQ_INT(json_array_size(pkgs), 5);
+	json_array_foreach(pkgs, i, p) {
+		CHECK(spdx_id_ok(sget(p, "SPDXID")));
+		CHECK(sget(p, "downloadLocation") != NULL);
+		CHECK(json_is_false(json_object_get(p, "filesAnalyzed")));
+		for (k = 0; k < i; k++)
+			CHECK(strcmp(sget(p, "SPDXID"), sget(json_array_get(pkgs, k), "SPDXID")) != 0);
+	}
+	child = find_by(pkgs, "name", "org/child");
+	base = find_by(pkgs, "name", "base/licensed");
+	gone = find_by(pkgs, "name", "gone/missing");
+	evil = find_by(pkgs, "name", HOSTILE_ID);
+	CHECK(child && base && gone && evil);
+	if (!child || !base || !gone || !evil)
+		goto done;
+	CHECK_STR(sget(child, "versionInfo"), "abc123");
+	CHECK_STR(sget(child, "downloadLocation"), "https://huggingface.co/org/child");
+	CHECK_STR(sget(child, "externalRefs.0.referenceType"), "purl");
+	CHECK_STR(sget(child, "externalRefs.0.referenceLocator"), "pkg:huggingface/org/child@abc123");
+	CHECK_STR(sget(child, "licenseDeclared"), "Apache-2.0");
+	/* an ancestor is unresolved: nothing can be concluded */
+	CHECK_STR(sget(child, "licenseConcluded"), "NOASSERTION");
+	CHECK_EQ_INT(json_array_size(json_object_get(child, "annotations")), s.m[0].nf);
+	CHECK_STR(sget(child, "annotations.0.annotationType"), "REVIEW");
+	CHECK_STR(sget(child, "annotations.0.annotator"), "Tool: lictrace-9.9.9");
+	CHECK(sget(child, "comment") && strstr(sget(child, "comment"), "fail"));
+	CHECK_STR(sget(base, "licenseDeclared"), "LicenseRef-llama3");
+	CHECK_STR(sget(base, "licenseConcluded"), "LicenseRef-llama3");
+	CHECK_STR(sget(gone, "licenseDeclared"), "NOASSERTION");
+	CHECK_STR(sget(gone, "licenseConcluded"), "NOASSERTION");
+	CHECK_STR(sget(evil, "downloadLocation"), "NOASSERTION");
+	CHECK_STR(sget(evil, "licenseDeclared"), "NOASSERTION");
+	CHECK(sget(evil, "licenseComments") != NULL);
+
+	CHECK(has_rel(rels, "SPDXRef-DOCUMENT", "DESCRIBES", sget(child, "SPDXID")));
+	CHECK(has_rel(rels, "SPDXRef-DOCUMENT", "DESCRIBES", sget(evil, "SPDXID")));
+	CHECK(!has_rel(rels, "SPDXRef-DOCUMENT", "DESCRIBES", sget(base, "SPDXID")));
+	CHECK(has_rel(rels, sget(child, "SPDXID"), "DESCENDANT_OF", sget(base, "SPDXID")));
+	CHECK(has_rel(rels, sget(child, "SPDXID"), "DESCENDANT_OF", sget(gone, "SPDXID")));
+
+	refs = json_object_get(j, "hasExtractedLicensingInfos");
+	p = find_by(refs, "licenseId", "LicenseRef-llama3");
+	CHECK(p != NULL);
+	CHECK(sget(p, "extractedText") && *sget(p, "extractedText"));
+done:
+	json_decref(j);
+	free(out);
+	scan_free(&s);
+}
+
+static int ci_contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return 1;
+	return 0;
+}
+
+static void test_html(void)
+{
+	struct scan s;
+	char *out;
+
+	CHECK(scan_build(&s) == 0);
+	out = run("html", &s, 2);
+	CHECK(out != NULL);
+	if (!out)
+		goto done;
+	CHECK(lt_utf8_valid(out, strlen(out))); /* the stray \xff became U+FFFD */
+	CHECK(lt_starts_with(out, "<!DOCTYPE html>"));
+	CHECK(lt_ends_with(out, "</html>\n"));
+	CHECK(!ci_contains(out, "<script"));
+	CHECK(strstr(out, "evil/&lt;script&gt;alert(1)&lt;/script&gt;") != NULL);
+	CHECK(strstr(out, "&lt;i&gt;x&lt;/i&gt;") != NULL);
+	CHECK(strstr(out, "quote/&quot;x\\") != NULL);
+	/* self-contained: no external resources */
+	CHECK(!ci_contains(out, "src="));
+	CHECK(!ci_contains(out, "<link"));
+	CHECK(!ci_contains(out, "@import"));
+	CHECK(strstr(out, "Content-Security-Policy") != NULL);
+	/* the lineage picture and the content sections */
+	CHECK(strstr(out, "<svg") != NULL);
+	CHECK(strstr(out, "class=\"n unresolved\"") != NULL);
+	CHECK(strstr(out, "class=\"e inferred\"") != NULL);
+	CHECK(strstr(out, "<h3>Licenses</h3>") && strstr(out, "<h3>Obligations</h3>") &&
+	      strstr(out, "<h3>Findings</h3>"));
+	CHECK(strstr(out, "relicensed-restricted-base") != NULL);
+	CHECK(strstr(out, "approved by legal, ticket 42") != NULL);
+done:
+	free(out);
+	scan_free(&s);
+}
+
+/* Unescaped '|' in a markdown line. */
+static int pipes(const char *line, size_t len)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if (line[i] == '|' && (i == 0 || line[i - 1] != '\\'))
+			n++;
+	return n;
+}
+
+static void test_markdown(void)
+{
+	struct scan s;
+	char *out;
+	int cols = -1;
+
+	CHECK(scan_build(&s) == 0);
+	out = run("markdown", &s, 2);
+	CHECK(out != NULL);
+	if (!out)
+		goto done;
+	CHECK(lt_utf8_valid(out, strlen(out))); /* the stray \xff became U+FFFD */
+	CHECK(lt_starts_with(out, "# lictrace report\n"));
+	CHECK(strstr(out, "a\\|b") != NULL);
+	CHECK(strstr(out, "evil/\\<script\\>alert\\(1\\)\\</script\\>") != NULL);
+	/* no '<' that is not backslash-escaped: no raw HTML */
+	for (const char *p = strchr(out, '<'); p; p = strchr(p + 1, '<'))
+		CHECK(p > out && p[-1] == '\\');
+	CHECK(strstr(out, "### Lineage") && strstr(out, "### Licenses") && strstr(out, "### Obligations") &&
+	      strstr(out, "#### Errors (1)"));
+	CHECK(strstr(out, "- **org/child** \xE2\x80\x94 apache-2.0\n") != NULL);
+	CHECK(strstr(out, "  - finetune: **base/licensed** \xE2\x80\x94 llama3\n") != NULL);
+	CHECK(strstr(out, "  - adapter (inferred): **gone/missing**") != NULL);
+	/* every row of a table has as many cells as its header */
+	for (const char *p = out; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (*p == '|') {
+			if (cols < 0)
+				cols = pipes(p, len);
+			CHECK_EQ_INT(pipes(p, len), cols);
+		} else {
+			cols = -1;
+		}
+		p += len + (nl != NULL);
+	}
+done:
+	free(out);
+	scan_free(&s);
+}
+
+static void test_dot(void)
+{
+	struct scan s;
+	char *out;
+
+	CHECK(scan_build(&s) == 0);
+	out = run("dot", &s, 2);
+	CHECK(out != NULL);
+	if (!out)
+		goto done;
+	CHECK(lt_utf8_valid(out, strlen(out))); /* the stray \xff became U+FFFD */
+	CHECK(lt_starts_with(out, "digraph lictrace {\n"));
+	CHECK(lt_ends_with(out, "}\n"));
+	/* the id `quote/"x\` as a DOT string */
+	CHECK(strstr(out, "\"quote/\\\"x\\\\\"") != NULL);
+	CHECK(strstr(out, "\"org/child\" -> \"base/licensed\" [label=\"finetune\"];") != NULL);
+	CHECK(strstr(out, "\"org/child\" -> \"gone/missing\" [label=\"adapter (inferred)\", style=dashed];") != NULL);
+	CHECK(strstr(out, "\"gone/missing\" [label=\"gone/missing\\nunresolved\", style=\"rounded,dashed,filled\"") != NULL);
+	/* quotes balance on every line: no string escapes its quotes */
+	for (const char *p = out; *p;) {
+		int n = 0;
+		for (; *p && *p != '\n'; p++) {
+			if (*p == '\\' && p[1]) {
+				p++;
+				continue;
+			}
+			n += *p == '"';
+		}
+		CHECK_EQ_INT(n % 2, 0);
+		if (*p)
+			p++;
+	}
+done:
+	free(out);
+	scan_free(&s);
+}
+
+/* A lineage cycle: drawn and listed once, marked, and never looped over. */
+static void test_cycle(void)
+{
+	struct scan s;
+	char *out;
+	json_t *j, *pkgs, *a;
+
+	CHECK(scan_cycle(&s) == 0);
+	out = run("dot", &s, 1);
+	CHECK(out && strstr(out, "\"cyc/b\" -> \"cyc/a\" [label=\"finetune\", color=\"#cf222e\""));
+	free(out);
+	out = run("html", &s, 1);
+	CHECK(out && strstr(out, "<g class=\"e cycle\">"));
+	CHECK(out && strstr(out, "cycle: already in this chain"));
+	free(out);
+	out = run("markdown", &s, 1);
+	CHECK(out && strstr(out, "    - finetune: **cyc/a** \xE2\x80\x94 apache-2.0 \xE2\x80\x94 **cycle**"));
+	free(out);
+	out = run("spdx", &s, 1);
+	j = parse(out);
+	pkgs = json_object_get(j, "packages");
+	CHECK_EQ_INT(json_array_size(pkgs), 2);
+	a = find_by(pkgs, "name", "cyc/a");
+	/* both licenses bind, each once, though the walk meets cyc/a twice */
+	CHECK_STR(sget(a, "licenseConcluded"), "Apache-2.0 AND MIT");
+	CHECK(has_rel(json_object_get(j, "relationships"), sget(a, "SPDXID"), "VARIANT_OF",
+		      sget(find_by(pkgs, "name", "cyc/b"), "SPDXID")));
+	json_decref(j);
+	free(out);
+	out = run("cyclonedx", &s, 1);
+	j = parse(out);
+	CHECK_EQ_INT(json_array_size(json_object_get(j, "components")), 2);
+	json_decref(j);
+	free(out);
+	scan_free(&s);
+}
+
+/* No models: still one valid document in every format. */
+static void test_empty(void)
+{
+	static const char *const json_formats[] = { "sarif", "cyclonedx", "spdx", "json", NULL };
+	struct scan s;
+
+	memset(&s, 0, sizeof(s));
+	for (int i = 0; json_formats[i]; i++) {
+		char *out = run(json_formats[i], &s, 0);
+		json_t *j = parse(out);
+		json_decref(j);
+		free(out);
+	}
+	{
+		char *h = run("html", &s, 0), *d = run("dot", &s, 0), *m = run("markdown", &s, 0);
+		CHECK(h && lt_ends_with(h, "</html>\n"));
+		CHECK(d && lt_ends_with(d, "}\n"));
+		CHECK(m && lt_starts_with(m, "# lictrace report"));
+		free(h);
+		free(d);
+		free(m);
+	}
+}
+
+TESTS(T(formats_listed), T(sarif), T(cyclonedx), T(spdx), T(html), T(markdown), T(dot), T(cycle),
+      T(empty))
