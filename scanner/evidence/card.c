@@ -99,14 +99,72 @@ static int node_text(const struct ynode *n, char **out)
 	return 0;
 }
 
-static int set_scalar(struct card_value *cv, const struct ynode *n)
+/* Walks the front matter's lines forward only, so finding the text of the
+ * lines that values start on costs one pass in total. */
+struct line_cursor {
+	const char *s;
+	size_t len, off; /* off: start of line `line` */
+	int line;
+};
+
+/* 1 when the line [a, b) ends with a block scalar header right after a key's
+ * ':' or a list's '-': "key: |", "- >-", "key: |2  # note". */
+static int block_header(const char *s, size_t a, size_t b)
+{
+	for (size_t p = a; p < b; p++) {
+		size_t q = p, r = p + 1;
+
+		if (s[p] != '|' && s[p] != '>')
+			continue;
+		for (int k = 0; k < 3; k++) { /* blanks, then an anchor or tag, at most twice */
+			size_t t;
+			while (q > a && (s[q - 1] == ' ' || s[q - 1] == '\t'))
+				q--;
+			for (t = q; t > a && s[t - 1] != ' ' && s[t - 1] != '\t'; t--)
+				;
+			if (k == 2 || t == q || (s[t] != '&' && s[t] != '!'))
+				break;
+			q = t;
+		}
+		if (q == a || (s[q - 1] != ':' && s[q - 1] != '-'))
+			continue;
+		while (r < b && r < p + 3 && ((s[r] >= '0' && s[r] <= '9') || s[r] == '+' || s[r] == '-'))
+			r++;
+		while (r < b && (s[r] == ' ' || s[r] == '\t'))
+			r++;
+		if (r == b || s[r] == '#')
+			return 1;
+	}
+	return 0;
+}
+
+/* README line where the text of scalar n starts: a block scalar (| or >) starts
+ * on the line after its header, which is where yamlx puts the node. Lines behind
+ * the cursor (an alias to an earlier node) are left as they are. */
+static int content_line(struct line_cursor *lc, const struct ynode *n)
+{
+	size_t e;
+
+	if (n->plain || n->line < lc->line)
+		return n->line;
+	while (lc->line < n->line && lc->off < lc->len) {
+		lc->off = next_line(lc->s, lc->len, lc->off, &e);
+		lc->line++;
+	}
+	if (lc->line != n->line)
+		return n->line;
+	(void)next_line(lc->s, lc->len, lc->off, &e);
+	return block_header(lc->s, lc->off, e) ? n->line + 1 : n->line;
+}
+
+static int set_scalar(struct card_value *cv, const struct ynode *n, struct line_cursor *lc)
 {
 	char *t = NULL;
 	int rc = node_text(n, &t);
 
 	free(cv->value);
 	cv->value = t;
-	cv->line = t ? n->line : 0;
+	cv->line = t ? content_line(lc, n) : 0;
 	return rc;
 }
 
@@ -171,8 +229,9 @@ static const struct {
 	{ "finetuned_from", offsetof(struct card, finetuned_from) },
 };
 
-static int read_fields(struct card *c, const struct ynode *root)
+static int read_fields(struct card *c, const struct ynode *root, size_t fm_start)
 {
+	struct line_cursor lc = { c->text, c->text_len, fm_start, c->fm_first_line };
 	const struct ynode *lic = NULL, *licence = NULL;
 	int has_license = 0, has_licence = 0, rc = 0;
 
@@ -202,7 +261,8 @@ static int read_fields(struct card *c, const struct ynode *root)
 				if (key_is(k, scalar_keys[j].key))
 					break;
 			if (j < sizeof(scalar_keys) / sizeof(*scalar_keys))
-				rc = set_scalar((struct card_value *)((char *)c + scalar_keys[j].off), v);
+				rc = set_scalar((struct card_value *)((char *)c + scalar_keys[j].off), v,
+						&lc);
 		}
 	}
 	if (rc)
@@ -267,7 +327,7 @@ static int load_front_matter(struct card *c, const char *name, size_t a, size_t 
 		snprintf(msg, sizeof(msg), "front matter of '%s' is not a mapping of keys", name);
 		rc = set_fm_error(c, root->line, msg);
 	} else if (root) {
-		rc = read_fields(c, root);
+		rc = read_fields(c, root, a);
 	}
 	yx_free(doc);
 	return rc;

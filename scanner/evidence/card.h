@@ -37,7 +37,8 @@ struct lt_error;
 /* One value from the card; value is NULL when the key is absent. */
 struct card_value {
 	char *value;
-	int line; /* 1-based line in the README file, 0 when absent */
+	int line; /* 1-based README line where the value's text starts (for a block
+		     scalar, the line below its `|` or `>` header); 0 when absent */
 };
 
 struct card {

@@ -25,10 +25,11 @@ struct json_t;
  * rest: its section is replaced by a note instead. */
 #define REPORT_MAX_BYTES (512u * 1024u * 1024u)
 #define REPORT_MAX_SECTION (16u * 1024u * 1024u)
-/* Lineage pictures (html, dot) draw at most this many nodes per model; larger
+/* The HTML lineage picture draws at most this many nodes per model; larger
  * graphs are listed, not drawn. */
 #define REPORT_MAX_DRAWN 400
-/* Where SARIF viewers send users to learn about the tool. */
+/* Where SARIF viewers send users to learn about the tool (a placeholder until
+ * the project has a public home). */
 #define REPORT_INFO_URI "https://github.com/lictrace/lictrace"
 
 struct report_ctx {
@@ -38,7 +39,7 @@ struct report_ctx {
 	int quiet;            /* text: print nothing for passing models */
 	const char *jurisdiction;
 	const char *version;
-	time_t now;           /* creation time in BOMs and SARIF; 0: the current time */
+	time_t now;           /* stamped into BOMs and the HTML footer; 0: the current time */
 };
 
 struct report_writer {

@@ -55,13 +55,37 @@ static void where(FILE *o, const char *file, int line)
 		fprintf(o, "-");
 }
 
-/* Tree of ancestors; a node reached twice is printed once, a cycle is marked. */
+/* Tree of ancestors. A node's subtree is drawn once; meeting it again prints
+ * "(see above)", so graphs with many shared ancestors stay linear in size. An
+ * edge that closes a cycle is marked and not followed. */
+struct seen {
+	const struct lnode **v;
+	size_t n, cap;
+};
+
+static int seen_add(struct seen *s, const struct lnode *n)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == n)
+			return 0;
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 32;
+		const struct lnode **p = realloc(s->v, nc * sizeof(*p));
+		if (!p)
+			return 0;
+		s->v = p;
+		s->cap = nc;
+	}
+	s->v[s->n++] = n;
+	return 1;
+}
+
 static void tree(FILE *o, const struct report_ctx *c, const struct lnode *n, const struct ledge *via,
-		 const char *prefix, int last, int depth, const struct lnode **path, int npath)
+		 const char *prefix, int last, int depth, struct seen *seen)
 {
 	char *lics = report_node_licenses(n);
 	char *np;
-	int cyc = via && via->closes_cycle;
+	int cyc = via && via->closes_cycle, first;
 
 	if (depth == 0) {
 		fprintf(o, "  %s%s%s  [%s]\n", BOLD(c), n->id, RESET(c), lics ? lics : "?");
@@ -69,24 +93,23 @@ static void tree(FILE *o, const struct report_ctx *c, const struct lnode *n, con
 		fprintf(o, "  %s%s %s%s ", prefix, last ? "`--" : "|--",
 			via->p && via->p->relation ? via->p->relation : "parent",
 			via->p && via->p->inferred ? " (inferred)" : "");
-		fprintf(o, "%s%s%s  [%s]%s\n", BOLD(c), n->id, RESET(c), lics ? lics : "?",
-			cyc ? "  <- cycle: already in this chain" : "");
+		fprintf(o, "%s%s%s  [%s]", BOLD(c), n->id, RESET(c), lics ? lics : "?");
 	}
 	free(lics);
-	if (cyc || depth > 64)
+	if (cyc) {
+		fprintf(o, "  <- cycle: already in this chain\n");
 		return;
-	for (int i = 0; i < npath; i++)
-		if (path[i] == n)
-			return;
+	}
+	first = seen_add(seen, n);
+	if (depth > 0)
+		fprintf(o, "%s\n", !first && n->nparents ? "  (see above)" : "");
+	if (!first)
+		return;
 	np = lt_asprintf("%s%s", prefix, depth == 0 ? "" : (last ? "    " : "|   "));
 	if (!np)
 		return;
-	const struct lnode *p2[70];
-	int k = npath < 64 ? npath : 64;
-	memcpy(p2, path, (size_t)k * sizeof(*path));
-	p2[k] = n;
 	for (size_t i = 0; i < n->nparents; i++)
-		tree(o, c, n->parents[i].to, &n->parents[i], np, i + 1 == n->nparents, depth + 1, p2, k + 1);
+		tree(o, c, n->parents[i].to, &n->parents[i], np, i + 1 == n->nparents, depth + 1, seen);
 	if (!n->nparents && n->rec && n->rec->nparents && !n->expanded)
 		fprintf(o, "  %s    ... (not followed: depth limit)\n", np);
 	free(np);
@@ -122,7 +145,11 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 	fprintf(o, "  verdict:  %s%s%s\n", verdict_colour(c, m->verdict), verdict_name(m->verdict), RESET(c));
 
 	fprintf(o, "\n%sLineage%s\n", BOLD(c), RESET(c));
-	tree(o, c, m->node, NULL, "", 1, 0, NULL, 0);
+	{
+		struct seen seen = { NULL, 0, 0 };
+		tree(o, c, m->node, NULL, "", 1, 0, &seen);
+		free(seen.v);
+	}
 
 	fprintf(o, "\n%sLicenses%s\n", BOLD(c), RESET(c));
 	if (!r->ndeclared && !r->ndetected)

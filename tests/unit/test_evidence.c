@@ -230,7 +230,7 @@ static void test_card_other_gated(void)
 	CHECK(c->extra_gated_prompt.value &&
 	      lt_starts_with(c->extra_gated_prompt.value, "By clicking below you agree"));
 	CHECK(c->extra_gated_prompt.value && strstr(c->extra_gated_prompt.value, "harm others.\n"));
-	CHECK_EQ_INT(c->extra_gated_prompt.line, 6);
+	CHECK_EQ_INT(c->extra_gated_prompt.line, 7); /* the text, below its '|' header */
 	CHECK_STR(c->quantized_by.value, "someone-quantizes");
 	CHECK_STR(c->model_creator.value, "Acme Labs");
 	CHECK_STR(c->model_name.value, "TinyFox 1B");
@@ -543,6 +543,32 @@ static void test_card_value_shapes(void)
 	card_free(c);
 	c = card_str("---\nextra_gated_eu_disallowed: false\nlicense: 'null'\n---\n");
 	CHECK(c && c->extra_gated_eu_disallowed == 0 && c->nlicenses == 1);
+	card_free(c);
+	/* where a value's text starts: block scalars begin below their header */
+	c = card_str("---\nlicense_details: >-  # folded\n  Free for research.\n"
+		     "license_name: \"two\n  lines\"\nmodel_name: a |\nlicense_link: |2\n   x\n"
+		     "extra_gated_prompt: *p\n---\n");
+	CHECK(c && c->fm_error); /* unknown alias */
+	card_free(c);
+	c = card_str("---\nlicense_details: >-  # folded\n  Free for research.\n"
+		     "license_name: \"two\n  lines\"\nmodel_name: a |\nlicense_link: |2\n   x\n---\n");
+	CHECK(c && !c->fm_error);
+	if (c) {
+		CHECK_STR(c->license_details.value, "Free for research.");
+		CHECK_EQ_INT(c->license_details.line, 3);
+		CHECK_EQ_INT(c->license_name.line, 4);
+		CHECK_STR(c->model_name.value, "a |");
+		CHECK_EQ_INT(c->model_name.line, 6);
+		CHECK_EQ_INT(c->license_link.line, 8);
+	}
+	card_free(c);
+	c = card_str("---\nx: &p !!str |\n  shared text\nextra_gated_prompt: *p\nlicense_name: |\n  n\n---\n");
+	CHECK(c && !c->fm_error);
+	if (c) {
+		CHECK_STR(c->extra_gated_prompt.value, "shared text\n");
+		CHECK_EQ_INT(c->extra_gated_prompt.line, 3);
+		CHECK_EQ_INT(c->license_name.line, 6);
+	}
 	card_free(c);
 	/* a YAML document end marker inside is tolerated */
 	c = card_str("---\nlicense: mit\n...\n---\n");
