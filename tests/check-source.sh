@@ -20,6 +20,7 @@ allowed() {
 	findings) echo "core yamlx evidence source classify licensedb record lineage obligations" ;;
 	policy) echo "core yamlx evidence source classify licensedb record lineage obligations findings" ;;
 	report) echo "core yamlx evidence source classify licensedb record lineage obligations findings policy" ;;
+	remote) echo "core yamlx evidence source classify licensedb record lineage http" ;;
 	cli) echo "*" ;;
 	esac
 }

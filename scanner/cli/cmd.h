@@ -14,6 +14,7 @@ struct licensedb;
 struct classify_ctx;
 struct resolver;
 struct http_client;
+struct lt_remote_api;
 struct model_record;
 struct lt_error;
 
@@ -49,6 +50,7 @@ struct wire {
 	struct classify_ctx *cls;
 	struct resolver *res;
 	struct http_client *http;
+	const struct lt_remote_api *api; /* the remote plugin, once loaded */
 	char *token; /* never printed; wiped on release */
 };
 
@@ -61,6 +63,9 @@ int wire_resolver(struct wire *w, const struct common_opts *c);
 int wire_record(struct wire *w, const struct common_opts *c, const char *target,
 		struct model_record **out, struct lt_error *err);
 void wire_release(struct wire *w);
+/* The remote plugin (git, archives, HTTP), loaded on first call (plugin.c);
+ * NULL with err set when it is not installed. */
+const struct lt_remote_api *plugin_remote(struct lt_error *err);
 /* The built-in data root (licenses/ and rules/). */
 const char *wire_data_root(void);
 /* Open --output (or stdout); NULL after printing an error. */

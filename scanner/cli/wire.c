@@ -8,8 +8,8 @@
 #include "core/log.h"
 #include "core/path.h"
 #include "core/str.h"
-#include "http/cache.h"
 #include "http/http.h"
+#include "remote/remote.h"
 #include "source/hub.h"
 #include "licensedb/licensedb.h"
 #include "lineage/resolver.h"
@@ -108,37 +108,104 @@ static int want_hub(const struct common_opts *c)
 	return !c->hub_mirror || c->endpoint;
 }
 
-static struct resolver *hub_resolver(struct wire *w, const struct common_opts *c,
-				     const struct resolver_env *env)
+/* The hub resolver, created on first use: a folder scan whose parents all come
+ * from a mirror or cache never loads the remote plugin or opens a connection. */
+struct lazy_hub {
+	struct wire *w;
+	const struct common_opts *c;
+	struct resolver_env env;
+	struct resolver *real;
+	int tried;
+	struct lt_error err;
+};
+
+static int lazy_ensure(struct lazy_hub *l)
 {
 	struct hub_opts ho;
 	struct http_opts hopt;
-	struct lt_error err;
-	const char *endpoint = c->endpoint ? c->endpoint : getenv("HF_ENDPOINT");
-	int offline = c->offline || truthy(getenv("HF_HUB_OFFLINE")) || truthy(getenv("TRANSFORMERS_OFFLINE"));
+	const struct lt_remote_api *api;
+	const char *endpoint = l->c->endpoint ? l->c->endpoint : getenv("HF_ENDPOINT");
+	int offline = l->c->offline || truthy(getenv("HF_HUB_OFFLINE")) || truthy(getenv("TRANSFORMERS_OFFLINE"));
 
+	if (l->tried)
+		return l->real ? 0 : l->err.code;
+	l->tried = 1;
+	if (!(api = plugin_remote(&l->err)))
+		return l->err.code;
+	l->w->api = api;
 	memset(&ho, 0, sizeof(ho));
 	ho.endpoint = endpoint && *endpoint ? endpoint : NULL;
-	ho.cache_dir = c->cache;
+	ho.cache_dir = l->c->cache;
 	ho.offline = offline;
-	ho.hf_home = c->hf_home;
+	ho.hf_home = l->c->hf_home;
 	if (!offline) {
-		if (hub_token_from_env(&w->token, c->token_file) != 0) {
-			fprintf(stderr, "lictrace: cannot read the token file '%s'\n",
-				c->token_file ? c->token_file : "(from the environment)");
-			return NULL;
-		}
-		http_default_opts(&hopt);
-		hopt.token = w->token;
-		hopt.token_host = ho.endpoint ? ho.endpoint : HUB_DEFAULT_ENDPOINT;
-		if (c->jobs > 0)
-			hopt.jobs = c->jobs;
-		if (http_client_new(&w->http, &hopt, &err) != 0) {
-			fprintf(stderr, "lictrace: %s\n", err.message);
-			return NULL;
-		}
+		if (api->hub_token_from_env(&l->w->token, l->c->token_file) != 0)
+			return lt_error_set(&l->err, LT_EINVAL, NULL, 0, "cannot read the token file '%s'",
+					    l->c->token_file ? l->c->token_file : "(from the environment)");
+		api->http_default_opts(&hopt);
+		hopt.token = l->w->token;
+		hopt.token_host = ho.endpoint ? ho.endpoint : "https://huggingface.co";
+		if (l->c->jobs > 0)
+			hopt.jobs = l->c->jobs;
+		if (api->http_client_new(&l->w->http, &hopt, &l->err) != 0)
+			return l->err.code ? l->err.code : LT_EINVAL;
 	}
-	return resolver_hub_new(w->http, &ho, env);
+	l->real = api->resolver_hub_new(l->w->http, &ho, &l->env);
+	if (!l->real)
+		return lt_error_set(&l->err, LT_ENOMEM, NULL, 0, "out of memory");
+	return 0;
+}
+
+static int lazy_resolve(struct resolver *r, const char *id, const char *rev,
+			struct model_record **out, struct lt_error *err)
+{
+	struct lazy_hub *l = r->impl;
+	int rc = lazy_ensure(l);
+
+	if (rc) {
+		*err = l->err;
+		return rc;
+	}
+	return l->real->resolve(l->real, id, rev, out, err);
+}
+
+static void lazy_prefetch(struct resolver *r, const char *const *ids, const char *const *revs, size_t n)
+{
+	struct lazy_hub *l = r->impl;
+
+	if (lazy_ensure(l) == 0 && l->real->prefetch)
+		l->real->prefetch(l->real, ids, revs, n);
+}
+
+static void lazy_free(struct resolver *r)
+{
+	struct lazy_hub *l = r->impl;
+
+	if (l)
+		resolver_free(l->real);
+	free(l);
+}
+
+static struct resolver *hub_resolver(struct wire *w, const struct common_opts *c,
+				     const struct resolver_env *env)
+{
+	struct resolver *r = calloc(1, sizeof(*r));
+	struct lazy_hub *l = calloc(1, sizeof(*l));
+
+	if (!r || !l) {
+		free(r);
+		free(l);
+		return NULL;
+	}
+	l->w = w;
+	l->c = c;
+	l->env = *env;
+	r->name = "hub";
+	r->resolve = lazy_resolve;
+	r->prefetch = lazy_prefetch;
+	r->free_impl = lazy_free;
+	r->impl = l;
+	return r;
 }
 
 int wire_resolver(struct wire *w, const struct common_opts *c)
@@ -167,16 +234,8 @@ int wire_resolver(struct wire *w, const struct common_opts *c)
 	if (hub_cache && is_dir(hub_cache))
 		list[n++] = resolver_hfcache_new(hub_cache, &env);
 	free(def);
-	if (want_hub(c)) {
-		if (!(list[n++] = hub_resolver(w, c, &env)))
-			n--;
-		if (!w->http && !c->offline && !truthy(getenv("HF_HUB_OFFLINE")) &&
-		    !truthy(getenv("TRANSFORMERS_OFFLINE"))) {
-			for (size_t i = 0; i < n; i++)
-				resolver_free(list[i]);
-			return EXIT_USAGE;
-		}
-	}
+	if (want_hub(c) && !(list[n++] = hub_resolver(w, c, &env)))
+		n--;
 	for (size_t i = 0; i < n; i++)
 		if (!list[i])
 			return EXIT_USAGE;
@@ -205,8 +264,9 @@ static char *url_host(const char *url)
 static int open_git(struct wire *w, const struct common_opts *c, const char *target,
 		    struct source **src, struct lt_error *err)
 {
+	const struct lt_remote_api *api = w->api;
 	struct git_source_opts go;
-	char *cache = c->cache ? lt_strdup(c->cache) : cache_default_dir();
+	char *cache = c->cache ? lt_strdup(c->cache) : api->cache_default_dir();
 	const char *endpoint = c->endpoint ? c->endpoint : getenv("HF_ENDPOINT");
 	char *hub_host = url_host(endpoint && *endpoint ? endpoint : "https://huggingface.co");
 	char *tok = NULL;
@@ -217,18 +277,17 @@ static int open_git(struct wire *w, const struct common_opts *c, const char *tar
 	go.use_index = c->staged;
 	go.offline = c->offline;
 	/* the hub's token goes to the hub's host only (credential callback) */
-	if (!c->offline && source_git_is_url(target) && hub_token_from_env(&tok, c->token_file) == 0 && tok) {
+	if (!c->offline && api->git_is_url(target) && api->hub_token_from_env(&tok, c->token_file) == 0 && tok) {
 		go.token = tok;
 		go.token_host = hub_host;
 	}
-	rc = source_open_git(src, target, c->rev, &go, err);
+	rc = api->open_git(src, target, c->rev, &go, err);
 	if (tok) {
 		memset(tok, 0, strlen(tok));
 		free(tok);
 	}
 	free(hub_host);
 	free(cache);
-	(void)w;
 	return rc;
 }
 
@@ -238,28 +297,33 @@ int wire_record(struct wire *w, const struct common_opts *c, const char *target,
 	struct source *src = NULL;
 	struct record_opts ro;
 	char *id = NULL, *rev = NULL;
+	const struct lt_remote_api *api;
 	int rc;
 
 	*out = NULL;
 	memset(&ro, 0, sizeof(ro));
+	if (is_dir(target) && !c->rev && !c->staged) {
+		rc = source_open_dir(&src, target, err);
+		goto build;
+	}
+	/* everything else (git, archives, hub ids) lives in the remote plugin */
+	if (!(api = w->api = plugin_remote(err)))
+		return err->code;
 	if (is_dir(target)) {
-		if ((c->rev || c->staged) && source_git_is_repo(target))
-			rc = open_git(w, c, target, &src, err);
-		else if (c->rev || c->staged)
+		if (!api->git_is_repo(target))
 			return lt_error_set(err, LT_EINVAL, target, 0,
 					    "'%s' is not a git repository; --rev and --staged need one", target);
-		else
-			rc = source_open_dir(&src, target, err);
+		rc = open_git(w, c, target, &src, err);
 	} else if (is_file(target)) {
-		if (!source_archive_name_matches(target))
+		if (!api->archive_name_matches(target))
 			return lt_error_set(err, LT_EINVAL, target, 0,
 					    "'%s' is a file but not an archive lictrace reads (tar, tar.gz, zip, .nemo, .keras)",
 					    target);
-		rc = source_open_archive(&src, target, NULL, err);
-	} else if (source_git_is_url(target) &&
-		   (lt_ends_with(target, ".git") || hub_parse_target(target, &id, &rev) != 0)) {
+		rc = api->open_archive(&src, target, NULL, err);
+	} else if (api->git_is_url(target) &&
+		   (lt_ends_with(target, ".git") || api->hub_parse_target(target, &id, &rev) != 0)) {
 		rc = open_git(w, c, target, &src, err);
-	} else if (id || hub_parse_target(target, &id, &rev) == 0) {
+	} else if (id || api->hub_parse_target(target, &id, &rev) == 0) {
 		rc = resolver_resolve(w->res, id, rev ? rev : c->rev, out, err);
 		free(id);
 		free(rev);
@@ -270,6 +334,7 @@ int wire_record(struct wire *w, const struct common_opts *c, const char *target,
 	}
 	free(id);
 	free(rev);
+build:
 	if (rc)
 		return rc;
 	rc = record_build(out, src, w->db, w->cls, &ro, err);
@@ -280,7 +345,8 @@ int wire_record(struct wire *w, const struct common_opts *c, const char *target,
 void wire_release(struct wire *w)
 {
 	resolver_free(w->res);
-	http_client_free(w->http);
+	if (w->http && w->api)
+		w->api->http_client_free(w->http);
 	if (w->token) {
 		memset(w->token, 0, strlen(w->token));
 		free(w->token);
