@@ -337,7 +337,8 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 	}
 	buf_release(&b);
 	if (c->fm_error)
-		record_note(r, "card-malformed", "README.md", c->fm_first_line, "%s", c->fm_error);
+		record_note(r, "card-malformed", "README.md", c->fm_error_line ? c->fm_error_line : c->fm_first_line,
+			    "%s", c->fm_error);
 	for (size_t i = 0; i < c->nlicenses; i++)
 		add_declared(r, db, c->licenses[i].value, "README.md", c->licenses[i].line,
 			     c->licence_misspelt ? "licence" : "license");
@@ -508,23 +509,40 @@ static void scan_safetensors(struct model_record *r, struct source *src, const s
 	struct buf b;
 	struct lt_error err;
 	struct st_meta *m = NULL;
-	int truncated = 0;
+	int truncated = 0, rc;
+	size_t want = RECORD_ST_PREFIX;
 	const char *v;
 
 	if (!e->readable || e->lfs_pointer)
 		return;
-	if (read_file(src, e->path, RECORD_ST_PREFIX, &b, &truncated, &err) != 0) {
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (read_file(src, e->path, want, &b, &truncated, &err) != 0) {
+			buf_release(&b);
+			return;
+		}
+		rc = safetensors_parse(&m, (const unsigned char *)buf_cstr(&b), b.len, e->size, &err);
+		if (rc == LT_ETRUNC && attempt == 0 && b.len >= 8) {
+			/* a header longer than the first read: read exactly 8 + N once */
+			const unsigned char *p = (const unsigned char *)b.data;
+			unsigned long long n = 0;
+			for (int i = 7; i >= 0; i--)
+				n = (n << 8) | p[i];
+			buf_release(&b);
+			if (n > LT_SAFETENSORS_MAX_HEADER)
+				break;
+			want = (size_t)n + 8;
+			continue;
+		}
 		buf_release(&b);
-		return;
-	}
-	if (safetensors_parse(&m, (const unsigned char *)buf_cstr(&b), b.len, e->size, &err) != 0) {
-		if (err.code != LT_ETRUNC)
+		if (rc != 0) {
 			record_note(r, "source-problem", e->path, 0, "safetensors header of '%s': %s",
 				    e->path, err.message);
-		buf_release(&b);
-		return;
+			return;
+		}
+		break;
 	}
-	buf_release(&b);
+	if (!m)
+		return;
 	if ((v = st_meta_get(m, "modelspec.license")))
 		add_declared(r, db, v, e->path, 0, "modelspec.license");
 	if ((v = st_meta_get(m, "ss_pretrained_model_name_or_path")) && record_is_hub_id(v))
