@@ -11,9 +11,20 @@ static int push(struct ob_summary *s, const struct obligation *ob, const struct 
 {
 	struct eff_ob *p;
 
-	for (size_t i = 0; i < s->n; i++) /* one entry per duty; the first chain is the closest */
-		if (s->v[i].ob == ob)
-			return 0;
+	for (size_t i = 0; i < s->n; i++) { /* one entry per duty; the first chain is the closest */
+		if (s->v[i].ob != ob)
+			continue;
+		/* the model's own license is also an ancestor's: the duty is inherited
+		 * (derivative-only duties such as the naming rule then apply) */
+		if (s->v[i].self && !in->self) {
+			s->v[i].self = 0;
+			free(s->v[i].chain);
+			s->v[i].chain = in->chain ? lt_strdup(in->chain) : NULL;
+			free(s->v[i].model);
+			s->v[i].model = lt_strdup(in->model ? in->model : "");
+		}
+		return 0;
+	}
 	p = realloc(s->v, (s->n + 1) * sizeof(*p));
 	if (!p)
 		return LT_ENOMEM;
