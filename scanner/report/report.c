@@ -47,6 +47,25 @@ const char *report_formats(void)
 	return "text, json, sarif, cyclonedx, spdx, markdown, html, dot";
 }
 
+struct report_writer *report_writer_make(const char *name,
+					 int (*begin)(struct report_writer *, const struct report_ctx *),
+					 int (*model)(struct report_writer *, const struct model_report *,
+						      const struct lgraph *),
+					 int (*end)(struct report_writer *, enum verdict),
+					 void (*free_impl)(struct report_writer *))
+{
+	struct report_writer *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->name = name;
+	w->begin = begin;
+	w->model = model;
+	w->end = end;
+	w->free_impl = free_impl;
+	return w;
+}
+
 void report_writer_free(struct report_writer *w)
 {
 	if (!w)

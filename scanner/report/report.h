@@ -55,6 +55,13 @@ struct report_writer {
 /* NULL for an unknown format. Formats: see report_formats(). */
 struct report_writer *report_writer_new(const char *format);
 void report_writer_free(struct report_writer *w);
+/* For writers: a new writer with these callbacks (NULL when out of memory). */
+struct report_writer *report_writer_make(const char *name,
+					 int (*begin)(struct report_writer *, const struct report_ctx *),
+					 int (*model)(struct report_writer *, const struct model_report *,
+						      const struct lgraph *),
+					 int (*end)(struct report_writer *, enum verdict),
+					 void (*free_impl)(struct report_writer *));
 const char *report_formats(void);
 
 /* Shared helpers for writers. */

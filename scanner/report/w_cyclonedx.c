@@ -250,14 +250,5 @@ static void c_free(struct report_writer *w)
 
 struct report_writer *report_cyclonedx_new(void)
 {
-	struct report_writer *w = calloc(1, sizeof(*w));
-
-	if (!w)
-		return NULL;
-	w->name = "cyclonedx";
-	w->begin = c_begin;
-	w->model = c_model;
-	w->end = c_end;
-	w->free_impl = c_free;
-	return w;
+	return report_writer_make("cyclonedx", c_begin, c_model, c_end, c_free);
 }

@@ -234,14 +234,5 @@ static void d_free(struct report_writer *w)
 
 struct report_writer *report_dot_new(void)
 {
-	struct report_writer *w = calloc(1, sizeof(*w));
-
-	if (!w)
-		return NULL;
-	w->name = "dot";
-	w->begin = d_begin;
-	w->model = d_model;
-	w->end = d_end;
-	w->free_impl = d_free;
-	return w;
+	return report_writer_make("dot", d_begin, d_model, d_end, d_free);
 }

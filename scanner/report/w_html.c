@@ -610,14 +610,5 @@ static void h_free(struct report_writer *w)
 
 struct report_writer *report_html_new(void)
 {
-	struct report_writer *w = calloc(1, sizeof(*w));
-
-	if (!w)
-		return NULL;
-	w->name = "html";
-	w->begin = h_begin;
-	w->model = h_model;
-	w->end = h_end;
-	w->free_impl = h_free;
-	return w;
+	return report_writer_make("html", h_begin, h_model, h_end, h_free);
 }

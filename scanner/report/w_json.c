@@ -244,13 +244,5 @@ static void j_free(struct report_writer *w)
 
 struct report_writer *report_json_new(void)
 {
-	struct report_writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		return NULL;
-	w->name = "json";
-	w->begin = j_begin;
-	w->model = j_model;
-	w->end = j_end;
-	w->free_impl = j_free;
-	return w;
+	return report_writer_make("json", j_begin, j_model, j_end, j_free);
 }

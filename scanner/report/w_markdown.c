@@ -367,14 +367,5 @@ static void m_free(struct report_writer *w)
 
 struct report_writer *report_markdown_new(void)
 {
-	struct report_writer *w = calloc(1, sizeof(*w));
-
-	if (!w)
-		return NULL;
-	w->name = "markdown";
-	w->begin = m_begin;
-	w->model = m_model;
-	w->end = m_end;
-	w->free_impl = m_free;
-	return w;
+	return report_writer_make("markdown", m_begin, m_model, m_end, m_free);
 }

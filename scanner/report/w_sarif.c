@@ -227,14 +227,5 @@ static void s_free(struct report_writer *w)
 
 struct report_writer *report_sarif_new(void)
 {
-	struct report_writer *w = calloc(1, sizeof(*w));
-
-	if (!w)
-		return NULL;
-	w->name = "sarif";
-	w->begin = s_begin;
-	w->model = s_model;
-	w->end = s_end;
-	w->free_impl = s_free;
-	return w;
+	return report_writer_make("sarif", s_begin, s_model, s_end, s_free);
 }

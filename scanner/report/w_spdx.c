@@ -481,14 +481,5 @@ static void x_free(struct report_writer *w)
 
 struct report_writer *report_spdx_new(void)
 {
-	struct report_writer *w = calloc(1, sizeof(*w));
-
-	if (!w)
-		return NULL;
-	w->name = "spdx";
-	w->begin = x_begin;
-	w->model = x_model;
-	w->end = x_end;
-	w->free_impl = x_free;
-	return w;
+	return report_writer_make("spdx", x_begin, x_model, x_end, x_free);
 }

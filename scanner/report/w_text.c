@@ -255,13 +255,5 @@ static void t_free(struct report_writer *w)
 
 struct report_writer *report_text_new(void)
 {
-	struct report_writer *w = calloc(1, sizeof(*w));
-	if (!w)
-		return NULL;
-	w->name = "text";
-	w->begin = t_begin;
-	w->model = t_model;
-	w->end = t_end;
-	w->free_impl = t_free;
-	return w;
+	return report_writer_make("text", t_begin, t_model, t_end, t_free);
 }
