@@ -22,7 +22,8 @@ enum { EXIT_PASS = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
 
 struct common_opts {
 	const char *format, *output, *policy, *cache, *jurisdiction, *hub_mirror, *hf_home;
-	const char *fail_on, *endpoint, *token_file, *rev;
+	const char *fail_on, *endpoint, *token_file, *rev, *ca_bundle;
+	int timeout;
 	int offline, max_depth, jobs, quiet, no_color, staged;
 	struct opt_list data;
 };

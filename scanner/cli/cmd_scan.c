@@ -37,6 +37,8 @@ static const struct opt_spec scan_specs[] = {
 	{ "endpoint", OPT_STR, offsetof(struct scan_opts, c.endpoint), "URL", "hub endpoint (default $HF_ENDPOINT, else https://huggingface.co)" },
 	{ "token-file", OPT_STR, offsetof(struct scan_opts, c.token_file), "FILE", "hub token file (default $HF_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token)" },
 	{ "staged", OPT_FLAG, offsetof(struct scan_opts, c.staged), NULL, "scan the staged content of a git repository (pre-commit)" },
+	{ "ca-bundle", OPT_STR, offsetof(struct scan_opts, c.ca_bundle), "FILE", "trust these CA certificates (TLS verification is always on)" },
+	{ "timeout", OPT_INT, offsetof(struct scan_opts, c.timeout), "SECONDS", "per-request time limit (default 60)" },
 	{ "offline", OPT_FLAG, offsetof(struct scan_opts, c.offline), NULL, "no network: caches and mirrors only" },
 	{ "cache", OPT_STR, offsetof(struct scan_opts, c.cache), "DIR", "cache directory" },
 	{ "jobs", OPT_INT, offsetof(struct scan_opts, c.jobs), "N", "transfers in flight" },

@@ -147,6 +147,10 @@ static int lazy_ensure(struct lazy_hub *l)
 		hopt.token_host = ho.endpoint ? ho.endpoint : "https://huggingface.co";
 		if (l->c->jobs > 0)
 			hopt.jobs = l->c->jobs;
+		if (l->c->ca_bundle)
+			hopt.ca_bundle = l->c->ca_bundle;
+		if (l->c->timeout > 0)
+			hopt.total_timeout_ms = (long)l->c->timeout * 1000;
 		if (api->http_client_new(&l->w->http, &hopt, &l->err) != 0)
 			return l->err.code ? l->err.code : LT_EINVAL;
 	}
