@@ -48,6 +48,15 @@ static const char *ob_names[OB__COUNT] = {
 	"share-alike", "disclose-source", "no-derivatives", "no-sublicense", "guardrails",
 };
 
+/* Index of s in names[0..n), or -1. */
+static int name_index(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; s && i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
 const char *lic_category_name(enum lic_category c)
 {
 	return (unsigned)c < CAT__COUNT ? cat_names[c] : "unknown";
@@ -55,10 +64,7 @@ const char *lic_category_name(enum lic_category c)
 
 int lic_category_parse(const char *s)
 {
-	for (int i = 0; s && i < CAT__COUNT; i++)
-		if (strcmp(s, cat_names[i]) == 0)
-			return i;
-	return -1;
+	return name_index(cat_names, CAT__COUNT, s);
 }
 
 const char *ob_kind_name(enum ob_kind k)
@@ -68,10 +74,7 @@ const char *ob_kind_name(enum ob_kind k)
 
 int ob_kind_parse(const char *s)
 {
-	for (int i = 0; s && i < OB__COUNT; i++)
-		if (strcmp(s, ob_names[i]) == 0)
-			return i;
-	return -1;
+	return name_index(ob_names, OB__COUNT, s);
 }
 
 const char *relicense_name(enum relicense r)
