@@ -126,10 +126,18 @@ int cmd_scan(int argc, char **argv)
 
 		lt_error_clear(&err);
 		if (wire_record(&w, &o.c, pos[i], &rec, &err)) {
+			/* still one model in the report: what was asked, and why it is unknown */
 			fprintf(stderr, "lictrace: %s\n", err.message[0] ? err.message : "cannot scan target");
-			overall = verdict_worst(overall, err.code == LT_EINVAL || err.code == LT_ENOTFOUND
-							     ? VERDICT_INCOMPLETE : VERDICT_INCOMPLETE);
-			continue;
+			rec = calloc(1, sizeof(*rec));
+			if (!rec) {
+				overall = verdict_worst(overall, VERDICT_INCOMPLETE);
+				continue;
+			}
+			rec->id = lt_strdup(pos[i]);
+			rec->target = lt_strdup(pos[i]);
+			rec->source_kind = lt_strdup("unreadable");
+			record_note(rec, "target-unreadable", NULL, 0, "'%s' could not be read: %s", pos[i],
+				    err.message[0] ? err.message : lt_code_name(err.code));
 		}
 		if (lgraph_add_root(&g, rec, &root) || lgraph_expand(&g, root, &err)) {
 			fprintf(stderr, "lictrace: %s\n", err.message);

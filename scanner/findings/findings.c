@@ -29,7 +29,7 @@ const char *const findings_ids[] = {
 	"user-threshold", "revenue-threshold", "territory-excluded", "territory-restriction",
 	"use-restrictions-passthrough", "output-restriction", "parent-unresolved",
 	"parent-local-path", "lineage-cycle", "lineage-too-deep", "ancestor-license-unknown",
-	"policy-denied", "policy-review", NULL,
+	"policy-denied", "policy-review", "target-unreadable", NULL,
 };
 
 const char *verdict_name(enum verdict v)
@@ -165,9 +165,12 @@ static void check_own(struct model_report *m, const struct licensedb *db)
 	int declared_any = 0, resolved_fam = 0;
 	const struct declared *first_resolved = NULL;
 
-	for (size_t i = 0; i < r->nnotes; i++)
-		findings_add(m, db, r->notes[i].finding, NULL, r->notes[i].at.file, r->notes[i].at.line,
-			     NULL, "%s", r->notes[i].message);
+	for (size_t i = 0; i < r->nnotes; i++) {
+		struct finding *f = findings_add(m, db, r->notes[i].finding, NULL, r->notes[i].at.file,
+						 r->notes[i].at.line, NULL, "%s", r->notes[i].message);
+		if (f && !strcmp(r->notes[i].finding, "target-unreadable"))
+			f->incomplete = 1;
+	}
 
 	for (size_t i = 0; i < r->ndeclared; i++) {
 		const struct declared *d = &r->declared[i];
@@ -258,7 +261,7 @@ static void check_own(struct model_report *m, const struct licensedb *db)
 		}
 	}
 
-	if (!declared_any && r->ndetected == 0) {
+	if (!declared_any && r->ndetected == 0 && strcmp(r->source_kind, "unreadable")) {
 		int files = 0;
 		for (size_t i = 0; i < r->nfiles; i++)
 			if (!strcmp(r->files[i].role, "license"))
