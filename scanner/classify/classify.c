@@ -12,6 +12,7 @@
 #include "core/str.h"
 #include "core/vec.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,9 +32,14 @@ struct crule {
 	size_t nphr_total;        /* usable all + any phrases (specificity) */
 };
 
+/* A reference text's 3-gram set is built the first time a text needs it (most
+ * texts never do: only those matching a standard license with a reference), so
+ * start-up does not normalise every reference. The lock makes that safe when one
+ * context serves several threads. */
 struct cref {
 	const struct licdef *lic;
 	struct simset set;
+	int state; /* 0 not built, 1 built, -1 failed */
 };
 
 struct classify_ctx {
@@ -45,6 +51,8 @@ struct classify_ctx {
 	size_t nphr, plen_cap;
 	struct cref *refs;        /* licenses with a reference text */
 	size_t nrefs;
+	pthread_mutex_t ref_lock; /* guards lazy building of refs */
+	int lock_ready;
 };
 
 /* --- building --- */
@@ -113,23 +121,30 @@ static int compile_rule(struct classify_ctx *c, struct buf *b, const struct dete
 	return 0;
 }
 
-static int add_ref(struct classify_ctx *c, struct buf *b, const struct licdef *d,
-		   struct lt_error *err)
+static int build_ref(struct cref *ref)
 {
 	struct simtext t;
-	struct cref *ref = &c->refs[c->nrefs];
+	struct buf b;
 	int rc;
 
-	if ((rc = normalize_text(b, NULL, d->ref_text, d->ref_len, err)) != 0)
-		return rc;
-	if (simtext_build(&t, buf_cstr(b), b->len) != 0)
-		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
-	rc = simset_build(&ref->set, &t);
-	simtext_release(&t);
-	if (rc != 0)
-		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+	buf_init(&b, BUILD_NORM_MAX);
+	rc = normalize_text(&b, NULL, ref->lic->ref_text, ref->lic->ref_len, NULL);
+	if (rc == 0 && simtext_build(&t, buf_cstr(&b), b.len) == 0) {
+		rc = simset_build(&ref->set, &t) ? LT_ENOMEM : 0;
+		simtext_release(&t);
+	} else if (rc == 0) {
+		rc = LT_ENOMEM;
+	}
+	buf_release(&b);
+	return rc;
+}
+
+static int add_ref(struct classify_ctx *c, const struct licdef *d)
+{
+	struct cref *ref = &c->refs[c->nrefs++];
+
 	ref->lic = d;
-	c->nrefs++;
+	ref->state = 0;
 	return 0;
 }
 
@@ -172,8 +187,10 @@ int classify_new(struct classify_ctx **out, const struct licensedb *db, struct l
 	if ((rc = ac_build(c->ac, err)) != 0)
 		goto done;
 	for (size_t i = 0; i < db->nlics; i++)
-		if (db->lics[i]->ref_text && (rc = add_ref(c, &b, db->lics[i], err)) != 0)
+		if (db->lics[i]->ref_text && (rc = add_ref(c, db->lics[i])) != 0)
 			goto done;
+	pthread_mutex_init(&c->ref_lock, NULL);
+	c->lock_ready = 1;
 	*out = c;
 	c = NULL;
 done:
@@ -191,8 +208,11 @@ void classify_free(struct classify_ctx *c)
 		free(c->rules[i].ph);
 	free(c->rules);
 	for (size_t i = 0; i < c->nrefs; i++)
-		simset_release(&c->refs[i].set);
+		if (c->refs[i].state == 1)
+			simset_release(&c->refs[i].set);
 	free(c->refs);
+	if (c->lock_ready)
+		pthread_mutex_destroy(&c->ref_lock);
 	free(c->plen);
 	free(c);
 }
@@ -211,9 +231,19 @@ void classify_get_stats(const struct classify_ctx *c, struct classify_stats *out
 
 static const struct cref *find_ref(const struct classify_ctx *c, const struct licdef *d)
 {
-	for (size_t i = 0; i < c->nrefs; i++)
-		if (c->refs[i].lic == d)
-			return &c->refs[i];
+	for (size_t i = 0; i < c->nrefs; i++) {
+		/* the context is shared read-only; only the lazy cache changes */
+		struct cref *r = (struct cref *)&c->refs[i];
+		int state;
+		if (r->lic != d)
+			continue;
+		pthread_mutex_lock((pthread_mutex_t *)&c->ref_lock);
+		if (r->state == 0)
+			r->state = build_ref(r) == 0 ? 1 : -1;
+		state = r->state;
+		pthread_mutex_unlock((pthread_mutex_t *)&c->ref_lock);
+		return state == 1 ? r : NULL;
+	}
 	return NULL;
 }
 

@@ -63,8 +63,25 @@ const char *wire_data_root(void)
 	return LT_DATA_DIR;
 }
 
+/* Where the parsed license data is cached (see licensedb_load_cached): under
+ * --cache, else $XDG_CACHE_HOME/lictrace, else ~/.cache/lictrace; --cache "" turns
+ * it off. */
+static char *wire_snapshot_dir(const struct common_opts *c)
+{
+	const char *x = getenv("XDG_CACHE_HOME"), *h = getenv("HOME");
+
+	if (c && c->cache)
+		return c->cache[0] ? lt_asprintf("%s/licensedb", c->cache) : NULL;
+	if (x && x[0] == '/')
+		return lt_asprintf("%s/lictrace/licensedb", x);
+	if (h && h[0])
+		return lt_asprintf("%s/.cache/lictrace/licensedb", h);
+	return NULL;
+}
+
 int wire_data(struct wire *w, const struct common_opts *c, int keep_problems)
 {
+	char *snap;
 	const char *roots[OPT_LIST_MAX + 1];
 	size_t n = 0;
 	struct lt_error err;
@@ -79,7 +96,9 @@ int wire_data(struct wire *w, const struct common_opts *c, int keep_problems)
 		}
 		roots[n++] = c->data.v[i];
 	}
-	rc = licensedb_load(&w->db, roots, n, &err);
+	snap = wire_snapshot_dir(c);
+	rc = licensedb_load_cached(&w->db, roots, n, snap, &err);
+	free(snap);
 	if (rc && !keep_problems) {
 		for (size_t i = 0; i < w->db->problems.n && i < 20; i++)
 			fprintf(stderr, "lictrace: %s\n", w->db->problems.v[i]);

@@ -7,6 +7,7 @@
  * the load fails, so one `lictrace rules check` run shows them all.
  */
 #include "licensedb.h"
+#include "snapshot.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/fileio.h"
@@ -24,15 +25,6 @@
 
 /* Definition and rule files are small; a 1 MiB file is a mistake. */
 #define LICDB_MAX_FILE (1u << 20)
-/* Reference texts are standard license texts (GPL-3.0 is ~35 KiB). */
-#define LICDB_MAX_REF_TEXT (256u * 1024u)
-
-struct index {
-	struct strmap by_id;      /* canonical id -> licdef */
-	struct strmap by_name;    /* folded id / hub id / alias -> licdef */
-	struct strmap findings;   /* id -> finding_def */
-	struct strmap rules;      /* id -> detect_rule */
-};
 
 static const char *cat_names[CAT__COUNT] = {
 	"public-domain", "permissive", "permissive-conditional", "weak-copyleft", "copyleft",
@@ -745,7 +737,7 @@ static void load_rules(struct licensedb *db, const char *root, int gen, struct g
 	free(dir);
 }
 
-static void index_name(struct licensedb *db, struct index *ix, const char *name,
+static void index_name(struct licensedb *db, struct licdb_index *ix, const char *name,
 		       struct licdef *d, const char *what)
 {
 	char *f = fold_id(name);
@@ -762,17 +754,29 @@ static void index_name(struct licensedb *db, struct index *ix, const char *name,
 	free(f);
 }
 
-static void build_index(struct licensedb *db)
+struct licdb_index *licdb_index_new(struct licensedb *db)
 {
-	struct index *ix = calloc(1, sizeof(*ix));
+	struct licdb_index *ix = db->index_;
 
+	if (ix)
+		return ix;
+	ix = calloc(1, sizeof(*ix));
 	if (!ix)
-		return;
+		return NULL;
 	strmap_init(&ix->by_id);
 	strmap_init(&ix->by_name);
 	strmap_init(&ix->findings);
 	strmap_init(&ix->rules);
 	db->index_ = ix;
+	return ix;
+}
+
+void licdb_build_index(struct licensedb *db)
+{
+	struct licdb_index *ix = licdb_index_new(db);
+
+	if (!ix)
+		return;
 	for (size_t i = 0; i < db->nlics; i++) {
 		struct licdef *d = db->lics[i];
 		if (!d->id)
@@ -835,7 +839,7 @@ int licensedb_load(struct licensedb **out, const char *const *roots, size_t nroo
 		licensedb_problem(db, nroots ? roots[0] : "?", 0, "no license definitions found under 'licenses/'");
 	if (db->nrules > LT_MAX_RULES)
 		licensedb_problem(db, nroots ? roots[0] : "?", 0, "more than %d rules", LT_MAX_RULES);
-	build_index(db);
+	licdb_build_index(db);
 	if (db->problems.n)
 		return lt_error_set(err, LT_EINVAL, NULL, 0, "%zu problem%s in license data; first: %s",
 				    db->problems.n, db->problems.n == 1 ? "" : "s", db->problems.v[0]);
@@ -844,24 +848,30 @@ int licensedb_load(struct licensedb **out, const char *const *roots, size_t nroo
 
 void licensedb_free(struct licensedb *db)
 {
-	struct index *ix;
+	struct licdb_index *ix;
 
 	if (!db)
 		return;
-	for (size_t i = 0; i < db->nlics; i++)
-		licdef_free(db->lics[i]);
-	free(db->lics);
-	for (size_t i = 0; i < db->nrules; i++)
-		rule_free(db->rules[i]);
-	free(db->rules);
-	for (size_t i = 0; i < db->nroles; i++)
-		role_free(db->roles[i]);
-	free(db->roles);
-	for (size_t i = 0; i < db->nfindings; i++)
-		finding_free(db->findings[i]);
-	free(db->findings);
-	strlist_release(&db->problems);
 	ix = db->index_;
+	if (ix && ix->snap_file) {
+		/* rebuilt from a snapshot: records, lists and strings live in two blocks */
+		free(ix->snap_recs);
+		free(ix->snap_file);
+	} else {
+		for (size_t i = 0; i < db->nlics; i++)
+			licdef_free(db->lics[i]);
+		free(db->lics);
+		for (size_t i = 0; i < db->nrules; i++)
+			rule_free(db->rules[i]);
+		free(db->rules);
+		for (size_t i = 0; i < db->nroles; i++)
+			role_free(db->roles[i]);
+		free(db->roles);
+		for (size_t i = 0; i < db->nfindings; i++)
+			finding_free(db->findings[i]);
+		free(db->findings);
+	}
+	strlist_release(&db->problems);
 	if (ix) {
 		strmap_release(&ix->by_id);
 		strmap_release(&ix->by_name);
@@ -874,13 +884,13 @@ void licensedb_free(struct licensedb *db)
 
 const struct licdef *licensedb_get(const struct licensedb *db, const char *id)
 {
-	struct index *ix = db ? db->index_ : NULL;
+	struct licdb_index *ix = db ? db->index_ : NULL;
 	return ix && id ? strmap_get(&ix->by_id, id) : NULL;
 }
 
 const struct licdef *licensedb_lookup(const struct licensedb *db, const char *declared)
 {
-	struct index *ix = db ? db->index_ : NULL;
+	struct licdb_index *ix = db ? db->index_ : NULL;
 	const struct licdef *d;
 	char *f;
 
@@ -896,12 +906,12 @@ const struct licdef *licensedb_lookup(const struct licensedb *db, const char *de
 
 const struct finding_def *licensedb_finding(const struct licensedb *db, const char *id)
 {
-	struct index *ix = db ? db->index_ : NULL;
+	struct licdb_index *ix = db ? db->index_ : NULL;
 	return ix && id ? strmap_get(&ix->findings, id) : NULL;
 }
 
 const struct detect_rule *licensedb_rule(const struct licensedb *db, const char *id)
 {
-	struct index *ix = db ? db->index_ : NULL;
+	struct licdb_index *ix = db ? db->index_ : NULL;
 	return ix && id ? strmap_get(&ix->rules, id) : NULL;
 }

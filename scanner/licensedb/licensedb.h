@@ -144,6 +144,23 @@ struct licensedb {
  * *out is set even on LT_EINVAL so the caller can print db->problems. */
 int licensedb_load(struct licensedb **out, const char *const *roots, size_t nroots,
 		   struct lt_error *err);
+/* licensedb_load() through a binary snapshot in snapshot_dir, for start-up time
+ * (one process per file in a pre-commit hook). The snapshot file is named after a
+ * fingerprint of the inputs (each root's path; the names, sizes, mtimes, ctimes,
+ * inodes of licenses/, licenses/texts/ and rules/) and of the build, so editing
+ * the data or rebuilding lictrace selects a new one. A valid snapshot is rebuilt
+ * into exactly the database licensedb_load() would give, without parsing YAML.
+ * Otherwise the YAML is loaded and, when it has no problems, the snapshot is
+ * written atomically (snapshot_dir is created 0700; older snapshots beyond a few
+ * are deleted); not when an input changed in the last seconds, because a second
+ * change within one timestamp tick would not change the fingerprint. A missing,
+ * corrupt, truncated, foreign or hostile snapshot is ignored and rewritten, and
+ * failing to write one is not an error. snapshot_dir NULL or "" is plain
+ * licensedb_load(). Results, *out and ownership as for licensedb_load(). The
+ * snapshot is a cache of validated data, never a validator: `rules check` must
+ * call licensedb_load(). */
+int licensedb_load_cached(struct licensedb **out, const char *const *roots, size_t nroots,
+			  const char *snapshot_dir, struct lt_error *err);
 void licensedb_free(struct licensedb *db);
 
 /* Exact canonical id. */

@@ -3,7 +3,11 @@
 
 #include "core/err.h"
 #include "licensedb/licensedb.h"
+#include "licensedb/snapshot.h"
 
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -119,4 +123,565 @@ static void test_problems_reported(void)
 	CHECK_EQ_INT(system(p), 0);
 }
 
-TESTS(T(builtin_lookups), T(hub_ids_all_mapped), T(problems_reported))
+/* --- snapshot (licensedb_load_cached) --- */
+
+static int diffs_;
+
+static void differ(const char *what, const char *id)
+{
+	if (diffs_++ < 10)
+		fprintf(stderr, "  snapshot differs: %s of '%s'\n", what, id ? id : "?");
+}
+
+static void same_str(const char *a, const char *b, const char *what, const char *id)
+{
+	if ((a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0))
+		differ(what, id);
+}
+
+static void same_list(const struct strlist *a, const struct strlist *b, const char *what,
+		      const char *id)
+{
+	if (a->n != b->n || (a->v == NULL) != (b->v == NULL)) {
+		differ(what, id);
+		return;
+	}
+	for (size_t i = 0; i < a->n; i++)
+		same_str(a->v[i], b->v[i], what, id);
+}
+
+/* Position of p in arr[0..n), or -1 (for pointers that must mean the same record). */
+static long pos_of(const void *const *arr, size_t n, const void *p)
+{
+	for (size_t i = 0; p && i < n; i++)
+		if (arr[i] == p)
+			return (long)i;
+	return -1;
+}
+
+#define LICPOS(db, d) pos_of((const void *const *)(db)->lics, (db)->nlics, (d))
+
+/* Every field of every record, and the lookups, of two databases. */
+static void same_db(const struct licensedb *a, const struct licensedb *b)
+{
+	static const char *const probes[] = { "MIT", " apache_2.0 ", "Llama 3.1", "CC BY 4.0",
+					      "no-such-license-x", "", "OTHER", NULL };
+
+	diffs_ = 0;
+	if (a->nlics != b->nlics || a->nrules != b->nrules || a->nroles != b->nroles ||
+	    a->nfindings != b->nfindings || a->problems.n != b->problems.n) {
+		differ("counts", "db");
+		CHECK(diffs_ == 0);
+		return;
+	}
+	for (size_t i = 0; i < a->nlics; i++) {
+		const struct licdef *x = a->lics[i], *y = b->lics[i];
+		const char *id = x->id;
+
+		same_str(x->id, y->id, "id", id);
+		same_str(x->name, y->name, "name", id);
+		same_str(x->spdx, y->spdx, "spdx", id);
+		same_str(x->family, y->family, "family", id);
+		same_str(x->version, y->version, "version", id);
+		same_str(x->date, y->date, "date", id);
+		same_str(x->licensor, y->licensor, "licensor", id);
+		same_str(x->law, y->law, "law", id);
+		same_str(x->venue, y->venue, "venue", id);
+		same_str(x->url, y->url, "url", id);
+		same_str(x->text_file, y->text_file, "text_file", id);
+		same_str(x->summary, y->summary, "summary", id);
+		same_str(x->derivatives_note, y->derivatives_note, "derivatives_note", id);
+		same_str(x->path, y->path, "path", id);
+		same_list(&x->hub_ids, &y->hub_ids, "hub_ids", id);
+		same_list(&x->aliases, &y->aliases, "aliases", id);
+		if (x->category != y->category || x->review != y->review || x->relicense != y->relicense)
+			differ("category/review/relicense", id);
+		if ((x->ref_text == NULL) != (y->ref_text == NULL) || x->ref_len != y->ref_len ||
+		    (x->ref_text && memcmp(x->ref_text, y->ref_text, x->ref_len + 1) != 0))
+			differ("ref_text", id);
+		if (x->nobligations != y->nobligations || (x->obligations == NULL) != (y->obligations == NULL)) {
+			differ("nobligations", id);
+			continue;
+		}
+		for (size_t j = 0; j < x->nobligations; j++) {
+			const struct obligation *o = &x->obligations[j], *p = &y->obligations[j];
+			if (o->kind != p->kind || o->value != p->value || o->flows != p->flows)
+				differ("obligation kind/value/flows", id);
+			same_str(o->text, p->text, "obligation text", id);
+			same_str(o->url, p->url, "obligation url", id);
+			same_str(o->period, p->period, "obligation period", id);
+			same_str(o->scope, p->scope, "obligation scope", id);
+			same_str(o->note, p->note, "obligation note", id);
+			same_list(&o->territories, &p->territories, "territories", id);
+		}
+		if (licensedb_get(a, id) != x || licensedb_get(b, id) != y)
+			differ("get by id", id);
+		for (size_t j = 0; j < x->hub_ids.n + x->aliases.n; j++) {
+			const char *nm = j < x->hub_ids.n ? x->hub_ids.v[j] : x->aliases.v[j - x->hub_ids.n];
+			if (LICPOS(a, licensedb_lookup(a, nm)) != LICPOS(b, licensedb_lookup(b, nm)) ||
+			    LICPOS(a, licensedb_lookup(a, nm)) < 0)
+				differ("lookup of hub id / alias", nm);
+		}
+	}
+	for (size_t i = 0; i < a->nrules; i++) {
+		const struct detect_rule *x = a->rules[i], *y = b->rules[i];
+		const char *id = x->id;
+
+		same_str(x->id, y->id, "rule id", id);
+		same_str(x->license, y->license, "rule license", id);
+		same_str(x->note, y->note, "rule note", id);
+		same_str(x->path, y->path, "rule path", id);
+		same_list(&x->all, &y->all, "rule all", id);
+		same_list(&x->any, &y->any, "rule any", id);
+		same_list(&x->none, &y->none, "rule none", id);
+		same_list(&x->overrides, &y->overrides, "rule overrides", id);
+		if (x->kind != y->kind || x->line != y->line || x->confidence != y->confidence ||
+		    x->similar_min != y->similar_min)
+			differ("rule kind/line/confidence/similar", id);
+		if (LICPOS(a, x->lic) != LICPOS(b, y->lic) || (x->lic && LICPOS(a, x->lic) < 0) ||
+		    y->lic != licensedb_get(b, y->license))
+			differ("rule lic", id);
+		if (licensedb_rule(a, id) != x || licensedb_rule(b, id) != y)
+			differ("rule lookup", id);
+	}
+	for (size_t i = 0; i < a->nroles; i++) {
+		const struct role_rule *x = a->roles[i], *y = b->roles[i];
+
+		same_str(x->id, y->id, "role id", x->id);
+		same_str(x->role, y->role, "role", x->id);
+		same_str(x->path, y->path, "role path", x->id);
+		same_list(&x->names, &y->names, "role names", x->id);
+		if (x->line != y->line)
+			differ("role line", x->id);
+	}
+	for (size_t i = 0; i < a->nfindings; i++) {
+		const struct finding_def *x = a->findings[i], *y = b->findings[i];
+
+		same_str(x->id, y->id, "finding id", x->id);
+		same_str(x->title, y->title, "finding title", x->id);
+		same_str(x->why, y->why, "finding why", x->id);
+		same_str(x->fix, y->fix, "finding fix", x->id);
+		same_str(x->path, y->path, "finding path", x->id);
+		if (x->severity != y->severity || x->line != y->line)
+			differ("finding severity/line", x->id);
+		if (licensedb_finding(a, x->id) != x || licensedb_finding(b, y->id) != y)
+			differ("finding lookup", x->id);
+	}
+	for (int i = 0; probes[i]; i++)
+		if (LICPOS(a, licensedb_lookup(a, probes[i])) != LICPOS(b, licensedb_lookup(b, probes[i])))
+			differ("lookup", probes[i]);
+	if (licensedb_finding(b, "no-such-finding") || licensedb_rule(b, "no-such-rule") ||
+	    licensedb_get(b, "MIT"))
+		differ("unknown lookups", "db");
+	CHECK(diffs_ == 0);
+}
+
+static struct licensedb *load_cached(const char *const *roots, size_t n, const char *snap,
+				     int want_snapshot)
+{
+	struct licensedb *db = NULL;
+	struct lt_error err;
+	int rc = licensedb_load_cached(&db, roots, n, snap, &err);
+
+	if (rc)
+		fprintf(stderr, "  load_cached: %s\n", err.message);
+	CHECK_EQ_INT(rc, 0);
+	CHECK(db != NULL);
+	if (db && licdb_from_snapshot(db) != want_snapshot)
+		fprintf(stderr, "  expected a load %s the snapshot\n", want_snapshot ? "from" : "without");
+	CHECK(db && licdb_from_snapshot(db) == want_snapshot);
+	return db;
+}
+
+/* Snapshot files in dir; *name gets the path of the last one seen. */
+static int count_snapshots(const char *dir, char *name, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, "licensedb-", 10) && strlen(e->d_name) == 46 &&
+		    !strcmp(e->d_name + 42, ".bin")) {
+			n++;
+			if (name)
+				snprintf(name, size, "%s/%s", dir, e->d_name);
+		}
+	closedir(d);
+	return n;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *data = NULL;
+	long n;
+
+	*len = 0;
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (data = malloc((size_t)n + 1)) && fread(data, 1, (size_t)n, f) == (size_t)n)
+		*len = (size_t)n;
+	fclose(f);
+	return data;
+}
+
+static void spit(const char *path, const char *data, size_t len)
+{
+	FILE *f;
+
+	unlink(path);
+	f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(fwrite(data, 1, len, f) == len);
+		fclose(f);
+	}
+}
+
+static void rm_rf(const char *dir)
+{
+	char cmd[1200];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK_EQ_INT(system(cmd), 0);
+}
+
+static void test_snapshot_builtin_identical(void)
+{
+	char dir[] = "/tmp/lt_snap_XXXXXX", snap[256], file[512];
+	const char *roots[] = { LT_SOURCE_DIR };
+	struct licensedb *yaml = load_builtin(), *fresh, *cached, *plain;
+	struct stat st;
+
+	CHECK(mkdtemp(dir) != NULL);
+	/* the folder and its parents do not exist yet */
+	snprintf(snap, sizeof(snap), "%s/a/b/snap", dir);
+	fresh = load_cached(roots, 1, snap, 0);
+	same_db(yaml, fresh);
+	CHECK_EQ_INT(count_snapshots(snap, file, sizeof(file)), 1);
+	CHECK(stat(snap, &st) == 0 && (st.st_mode & 0777) == 0700);
+	cached = load_cached(roots, 1, snap, 1);
+	same_db(yaml, cached);
+	same_db(fresh, cached);
+	CHECK(licensedb_lookup(cached, "Apache-2.0") == licensedb_get(cached, "apache-2.0"));
+	CHECK(licensedb_get(cached, "mit") && licensedb_get(cached, "mit")->ref_text != NULL);
+	/* a snapshot-built database takes problems from higher layers like any other */
+	licensedb_problem(cached, "x", 1, "added %d", 1);
+	CHECK_EQ_INT(cached->problems.n, 1);
+	/* no folder: the YAML only */
+	plain = load_cached(roots, 1, NULL, 0);
+	same_db(yaml, plain);
+	licensedb_free(plain);
+	plain = load_cached(roots, 1, "", 0);
+	licensedb_free(plain);
+	licensedb_free(yaml);
+	licensedb_free(fresh);
+	licensedb_free(cached);
+	rm_rf(dir);
+}
+
+static void put32(char *data, size_t off, uint32_t v)
+{
+	memcpy(data + off, &v, sizeof(v));
+}
+
+static void test_snapshot_corrupt_ignored(void)
+{
+	enum { HDR = 64, COUNTS = HDR, LIC0 = HDR + 24 };
+	char dir[] = "/tmp/lt_snap_XXXXXX", file[512], cmd[1200];
+	const char *roots[] = { LT_SOURCE_DIR };
+	struct licensedb *yaml = load_builtin(), *db;
+	char *good, *bad, *back;
+	size_t len, blen;
+	uint32_t strs_len, nlics;
+
+	CHECK(mkdtemp(dir) != NULL);
+	licensedb_free(load_cached(roots, 1, dir, 0));
+	CHECK_EQ_INT(count_snapshots(dir, file, sizeof(file)), 1);
+	good = slurp(file, &len);
+	CHECK(good && len > 1000);
+	if (!good || len <= 1000)
+		goto done;
+	memcpy(&strs_len, good + 60, sizeof(strs_len));
+	memcpy(&nlics, good + COUNTS, sizeof(nlics));
+	bad = malloc(len + 1);
+	for (int k = 0; k < 19; k++) {
+		size_t n = len;
+		int reseal = 1;
+
+		memcpy(bad, good, len);
+		switch (k) {
+		case 0: n = 0; break;                                   /* empty */
+		case 1: n = HDR - 1; break;                             /* short header */
+		case 2: n = len / 2; break;                             /* truncated */
+		case 3: n = len - 1; break;                             /* last NUL gone */
+		case 4: bad[len / 3] ^= 0x20; reseal = 0; break;        /* payload flip */
+		case 5: bad[0] ^= 1; break;                             /* magic */
+		case 6: put32(bad, 8, 999); break;                      /* version */
+		case 7: bad[20] ^= 1; break;                            /* fingerprint */
+		case 8: put32(bad, 32, (uint32_t)len + 1); break;       /* total length */
+		case 9: bad[len] = 'x'; n = len + 1; break;             /* trailing byte */
+		case 10: put32(bad, COUNTS, nlics + 1); break;          /* license count */
+		case 11: put32(bad, COUNTS, 0xffffffffu); break;
+		case 12: put32(bad, COUNTS + 20, 0x7fffffffu); break;   /* list items in all */
+		case 13: put32(bad, LIC0 + 15 * 8 + 3 * 4, 0xffff); break; /* first hub_ids count */
+		case 14: put32(bad, LIC0, 0xfffffff0u); break;          /* id offset out of range */
+		case 15: put32(bad, LIC0 + 4, strs_len); break;         /* id length past the end */
+		case 16: bad[len - 1] = 'x'; break;                     /* unterminated string */
+		case 17: put32(bad, LIC0 + 15 * 8, 77); break;          /* category out of range */
+		case 18: put32(bad, 52, 8); break;                      /* records length */
+		}
+		if (reseal)
+			licdb_snap_reseal(bad, n);
+		spit(file, bad, n);
+		db = load_cached(roots, 1, dir, 0);
+		if (tap_failed_)
+			fprintf(stderr, "  (corruption %d)\n", k);
+		same_db(yaml, db);
+		licensedb_free(db);
+		/* rewritten, byte for byte as before */
+		back = slurp(file, &blen);
+		CHECK(back && blen == len && memcmp(back, good, len) == 0);
+		free(back);
+	}
+	/* over the size cap: refused before it is read */
+	CHECK(truncate(file, 17 << 20) == 0);
+	db = load_cached(roots, 1, dir, 0);
+	licensedb_free(db);
+	/* a symbolic link is not followed */
+	snprintf(cmd, sizeof(cmd), "%s.real", file);
+	spit(cmd, good, len);
+	unlink(file);
+	CHECK(symlink(cmd, file) == 0);
+	db = load_cached(roots, 1, dir, 0);
+	licensedb_free(db);
+	db = load_cached(roots, 1, dir, 1);
+	licensedb_free(db);
+	unlink(cmd);
+	/* a snapshot that cannot be written is no error */
+	unlink(file);
+	CHECK(mkdir(file, 0700) == 0);
+	db = load_cached(roots, 1, dir, 0);
+	same_db(yaml, db);
+	licensedb_free(db);
+	free(bad);
+done:
+	free(good);
+	licensedb_free(yaml);
+	rm_rf(dir);
+}
+
+/* Random damage with a valid checksum, decoded directly: never a crash (run it
+ * under the sanitizers), and what loads is consistent enough to free. */
+static void test_snapshot_fuzz_decode(void)
+{
+	char dir[] = "/tmp/lt_snap_XXXXXX", file[512];
+	const char *roots[] = { LT_SOURCE_DIR };
+	unsigned char fp[LICDB_FP_LEN];
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	uint32_t recs_len;
+	char *good;
+	size_t len;
+	int loaded = 0;
+
+	CHECK(mkdtemp(dir) != NULL);
+	licensedb_free(load_cached(roots, 1, dir, 0));
+	CHECK_EQ_INT(count_snapshots(dir, file, sizeof(file)), 1);
+	good = slurp(file, &len);
+	CHECK(good && len > 1000);
+	if (!good || len <= 1000)
+		goto done;
+	memcpy(fp, good + 16, sizeof(fp));
+	memcpy(&recs_len, good + 52, sizeof(recs_len));
+	for (int it = 0; it < 1500; it++) {
+		char *d = malloc(len);
+		struct licensedb *db = NULL;
+		int nmut = 1 + it % 4, rc;
+
+		memcpy(d, good, len);
+		for (int m = 0; m < nmut; m++) {
+			size_t at;
+			uint32_t v;
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* three in four in the records (counts, offsets, lengths), the rest anywhere */
+			if (it % 4)
+				at = 64 + (size_t)(x >> 16) % (recs_len - 4);
+			else
+				at = 64 + (size_t)(x >> 16) % (len - 68);
+			if (it % 3 == 0)
+				at &= ~(size_t)3;
+			v = (uint32_t)(x >> 8);
+			if (m % 2)
+				v &= 0xff;
+			memcpy(d + at, &v, it % 5 == 0 ? 1 : 4);
+		}
+		licdb_snap_reseal(d, len);
+		rc = licdb_snap_decode(&db, d, len, fp); /* takes d */
+		if (rc == 0) {
+			loaded++;
+			CHECK(db && db->nlics > 0 && licensedb_get(db, db->lics[0]->id) != NULL);
+			licensedb_free(db);
+		} else {
+			CHECK(db == NULL);
+		}
+	}
+	/* most damage to the records is caught; a changed line number, threshold or
+	 * string byte is not (the checksum is resealed here, as a forger would) */
+	CHECK(loaded < 1500 / 2);
+done:
+	free(good);
+	rm_rf(dir);
+}
+
+static void replace_in_file(const char *path, const char *from, const char *to)
+{
+	size_t len;
+	char *s = slurp(path, &len), *p;
+	FILE *f;
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	s[len] = '\0';
+	p = strstr(s, from);
+	CHECK(p != NULL);
+	f = fopen(path, "wb");
+	if (p && f) {
+		fwrite(s, 1, (size_t)(p - s), f);
+		fputs(to, f);
+		fputs(p + strlen(from), f);
+	}
+	if (f)
+		fclose(f);
+	free(s);
+}
+
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	CHECK_EQ_INT(system(cmd), 0);
+}
+
+static void test_snapshot_follows_data_changes(void)
+{
+	char dir[] = "/tmp/lt_snap_XXXXXX", root[300], snap[300], p[400];
+	const char *roots[] = { root }, *two[] = { LT_SOURCE_DIR, root };
+	struct licensedb *db, *yaml;
+	struct lt_error err;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(root, sizeof(root), "%s/data", dir);
+	snprintf(snap, sizeof(snap), "%s/snap", dir);
+	CHECK(mkdir(root, 0700) == 0 && mkdir(snap, 0700) == 0);
+	sh("cp -R '%s/licenses' '%s/'", LT_SOURCE_DIR, root);
+	sh("cp -R '%s/rules' '%s/'", LT_SOURCE_DIR, root);
+	/* fresh copies are "racy" (modified within the last seconds): no snapshot yet */
+	db = load_cached(roots, 1, snap, 0);
+	licensedb_free(db);
+	CHECK_EQ_INT(count_snapshots(snap, NULL, 0), 0);
+	sh("find '%s' -exec touch -h -d @1500000000 {} +", root);
+	/* nine old snapshots and a dead writer's temp file: pruned to eight when one is written */
+	for (int i = 0; i < 9; i++) {
+		snprintf(p, sizeof(p), "%s/licensedb-%032d.bin", snap, i);
+		spit(p, "old", 3);
+	}
+	snprintf(p, sizeof(p), "%s/licensedb-%032d.bin.tmp.1", snap, 0);
+	spit(p, "tmp", 3);
+	sh("touch -d @1400000000 '%s'/licensedb-*", snap);
+	db = load_cached(roots, 1, snap, 0);
+	licensedb_free(db);
+	CHECK_EQ_INT(count_snapshots(snap, NULL, 0), 8);
+	CHECK(access(p, F_OK) != 0);
+	db = load_cached(roots, 1, snap, 1);
+	CHECK_STR(licensedb_get(db, "mit")->name, "MIT License");
+	licensedb_free(db);
+
+	/* a changed definition: new fingerprint, new content */
+	snprintf(p, sizeof(p), "%s/licenses/mit.yaml", root);
+	replace_in_file(p, "name: MIT License\n", "name: MIT License (edited)\n");
+	sh("touch -d @1500000100 '%s'", p);
+	db = load_cached(roots, 1, snap, 0);
+	CHECK_STR(licensedb_get(db, "mit")->name, "MIT License (edited)");
+	licensedb_free(db);
+	db = load_cached(roots, 1, snap, 1);
+	CHECK_STR(licensedb_get(db, "mit")->name, "MIT License (edited)");
+	CHECK(licensedb_load(&yaml, roots, 1, &err) == 0);
+	same_db(yaml, db);
+	licensedb_free(yaml);
+	licensedb_free(db);
+
+	/* an edit that keeps the size and the mtime (a rewrite by rename: new inode, ctime) */
+	replace_in_file(p, "(edited)", "(EDITED)");
+	sh("cp -p '%s' '%s.new'", p, p);
+	sh("mv '%s.new' '%s'", p, p);
+	sh("touch -d @1500000100 '%s'", p);
+	db = load_cached(roots, 1, snap, 0);
+	CHECK_STR(licensedb_get(db, "mit")->name, "MIT License (EDITED)");
+	licensedb_free(db);
+
+	/* a reference text counts too */
+	snprintf(p, sizeof(p), "%s/licenses/texts/MIT.txt", root);
+	sh("printf 'changed' >> '%s'; touch -d @1500000200 '%s'", p, p);
+	db = load_cached(roots, 1, snap, 0);
+	CHECK(strstr(licensedb_get(db, "mit")->ref_text, "changed") != NULL);
+	licensedb_free(db);
+	db = load_cached(roots, 1, snap, 1);
+	CHECK(strstr(licensedb_get(db, "mit")->ref_text, "changed") != NULL);
+	licensedb_free(db);
+
+	/* an edit just now: loaded, but not snapshotted until it is a few seconds old */
+	snprintf(p, sizeof(p), "%s/licenses/mit.yaml", root);
+	replace_in_file(p, "(EDITED)", "(again)");
+	db = load_cached(roots, 1, snap, 0);
+	CHECK_STR(licensedb_get(db, "mit")->name, "MIT License (again)");
+	licensedb_free(db);
+	db = load_cached(roots, 1, snap, 0);
+	licensedb_free(db);
+	sh("touch -d @1500000300 '%s'", p);
+
+	/* two roots: the later one overrides; paths and rule links must survive */
+	CHECK(licensedb_load(&yaml, two, 2, &err) == 0);
+	db = NULL;
+	CHECK(licensedb_load_cached(&db, two, 2, snap, &err) == 0);
+	licensedb_free(db);
+	db = NULL;
+	CHECK(licensedb_load_cached(&db, two, 2, snap, &err) == 0);
+	CHECK(db && licdb_from_snapshot(db));
+	same_db(yaml, db);
+	CHECK_STR(licensedb_get(db, "mit")->name, "MIT License (again)");
+	licensedb_free(yaml);
+	licensedb_free(db);
+
+	/* data with problems: the same answer as licensedb_load, and no snapshot */
+	snprintf(p, sizeof(p), "%s/licenses/broken.yaml", root);
+	spit(p, "id: broken\n", 11);
+	sh("touch -d @1500000400 '%s'", p);
+	{
+		int before = count_snapshots(snap, NULL, 0);
+		struct licensedb *plain = NULL;
+		int rc1 = licensedb_load(&plain, roots, 1, &err);
+		int rc2 = licensedb_load_cached(&db, roots, 1, snap, &err);
+		CHECK_EQ_INT(rc1, LT_EINVAL);
+		CHECK_EQ_INT(rc2, LT_EINVAL);
+		CHECK(db && plain && db->problems.n == plain->problems.n && db->problems.n > 0);
+		CHECK_EQ_INT(count_snapshots(snap, NULL, 0), before);
+		licensedb_free(plain);
+		licensedb_free(db);
+	}
+	rm_rf(dir);
+}
+
+TESTS(T(builtin_lookups), T(hub_ids_all_mapped), T(problems_reported),
+      T(snapshot_builtin_identical), T(snapshot_corrupt_ignored), T(snapshot_fuzz_decode),
+      T(snapshot_follows_data_changes))

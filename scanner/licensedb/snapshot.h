@@ -1,0 +1,70 @@
+/*
+ * snapshot.h - private to scanner/licensedb/ (and its unit test): the binary
+ * snapshot codec behind licensedb_load_cached() and the parts of licensedb.c it
+ * shares. Nothing outside the module may include this header.
+ */
+#ifndef LT_LICENSEDB_SNAPSHOT_H
+#define LT_LICENSEDB_SNAPSHOT_H
+
+#include "core/strmap.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+struct licensedb;
+
+/* Reference texts are standard license texts (GPL-3.0 is ~35 KiB). */
+#define LICDB_MAX_REF_TEXT (256u * 1024u)
+
+/* Bytes in a fingerprint (two 64-bit hashes of the input listing). */
+#define LICDB_FP_LEN 16
+
+/* The lookup tables behind licensedb->index_. */
+struct licdb_index {
+	struct strmap by_id;    /* canonical id -> licdef */
+	struct strmap by_name;  /* folded id / hub id / alias -> licdef */
+	struct strmap findings; /* id -> finding_def */
+	struct strmap rules;    /* id -> detect_rule */
+	/* Set when the database was rebuilt from a snapshot: every record, pointer
+	 * array and list lives in snap_recs and every string in snap_file, so
+	 * licensedb_free() frees these two blocks instead of each record. */
+	void *snap_file;
+	void *snap_recs;
+};
+
+/* db->index_, allocated (empty) when the database has none yet; NULL when out of memory. */
+struct licdb_index *licdb_index_new(struct licensedb *db);
+/* Fill the lookup tables and resolve rule->lic; inconsistencies become problems. */
+void licdb_build_index(struct licensedb *db);
+
+/* Hash of n bytes (64-bit, four-lane multiply-rotate). Detects accidents, not forgery. */
+uint64_t licdb_snap_hash(const void *data, size_t n, uint64_t seed);
+
+/* Fingerprint the inputs of licensedb_load(roots): for each root its path, then
+ * the sorted names, sizes, mtimes, ctimes (ns), inodes, devices and modes of the
+ * .yaml/.yml files in licenses/ and rules/ and of every file in licenses/texts/;
+ * plus the format version, the struct sizes and the running executable.
+ * *newest_mtime gets the latest mtime seen (seconds). 0, or LT_ENOMEM / LT_EIO /
+ * LT_ETOOBIG (then the caller does not use a snapshot). */
+int licdb_snap_fingerprint(unsigned char fp[LICDB_FP_LEN], long long *newest_mtime,
+			   const char *const *roots, size_t nroots);
+
+/* Append the snapshot of db (which must have no problems) to out. 0 or LT_ETOOBIG / LT_ENOMEM. */
+int licdb_snap_encode(struct buf *out, const struct licensedb *db,
+		      const unsigned char fp[LICDB_FP_LEN]);
+
+/* Rebuild a database from a snapshot of len bytes. Takes ownership of data
+ * (malloc'd; freed here on failure, owned by *out on success). Every check of
+ * snapshot.c's format comment applies; any failure gives LT_EPARSE and *out NULL. */
+int licdb_snap_decode(struct licensedb **out, char *data, size_t len,
+		      const unsigned char fp[LICDB_FP_LEN]);
+
+/* For tests: recompute the checksum of a damaged snapshot so that the checks
+ * behind it are reached. No-op when len is below the header size. */
+void licdb_snap_reseal(char *data, size_t len);
+
+/* 1 when db was rebuilt from a snapshot (for tests). */
+int licdb_from_snapshot(const struct licensedb *db);
+
+#endif
