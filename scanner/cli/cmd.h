@@ -43,6 +43,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_licenses(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* --- wiring (wire.c) --- */
 
@@ -69,6 +70,9 @@ void wire_release(struct wire *w);
 const struct lt_remote_api *plugin_remote(struct lt_error *err);
 /* The built-in data root (licenses/ and rules/). */
 const char *wire_data_root(void);
+/* Every model id of a hub org or user (follows the listing's pages). */
+int wire_list_org(struct wire *w, const struct common_opts *c, const char *org, char ***ids,
+		  size_t *n, struct lt_error *err);
 /* Open --output (or stdout); NULL after printing an error. */
 void *wire_output(const struct common_opts *c);
 

@@ -365,6 +365,34 @@ build:
 	return rc;
 }
 
+int wire_list_org(struct wire *w, const struct common_opts *c, const char *org, char ***ids,
+		  size_t *n, struct lt_error *err)
+{
+	struct resolver *r = w->res;
+	struct lazy_hub *l = NULL;
+	struct hub_opts ho;
+	const char *endpoint = c->endpoint ? c->endpoint : getenv("HF_ENDPOINT");
+
+	/* the hub resolver is the chain's last member when the hub is in use */
+	if (r && r->impl && want_hub(c)) {
+		struct resolver *last = resolver_chain_last(r);
+		if (last && last->resolve == lazy_resolve)
+			l = last->impl;
+	}
+	if (!l)
+		return lt_error_set(err, LT_EINVAL, NULL, 0, "--org needs the hub (no --hub-mirror without --endpoint)");
+	if (lazy_ensure(l)) {
+		*err = l->err;
+		return err->code;
+	}
+	if (!w->http)
+		return lt_error_set(err, LT_EINVAL, NULL, 0, "--org cannot list models offline");
+	memset(&ho, 0, sizeof(ho));
+	ho.endpoint = endpoint && *endpoint ? endpoint : NULL;
+	ho.cache_dir = c->cache;
+	return w->api->hub_list_models(w->http, &ho, org, ids, n, err);
+}
+
 void wire_release(struct wire *w)
 {
 	resolver_free(w->res);

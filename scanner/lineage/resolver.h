@@ -57,5 +57,7 @@ struct resolver *resolver_hub_new(struct http_client *client, const struct hub_o
 				  const struct resolver_env *env);
 /* Try each resolver in order; takes ownership of them. */
 struct resolver *resolver_chain_new(struct resolver **list, size_t n);
+/* The last resolver of a chain (or r itself when it is not a chain). */
+struct resolver *resolver_chain_last(struct resolver *r);
 
 #endif

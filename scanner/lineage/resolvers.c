@@ -285,3 +285,13 @@ struct resolver *resolver_chain_new(struct resolver **list, size_t n)
 	r->impl = c;
 	return r;
 }
+
+struct resolver *resolver_chain_last(struct resolver *r)
+{
+	struct chain *c;
+
+	if (!r || r->resolve != chain_resolve)
+		return r;
+	c = r->impl;
+	return c->n ? c->list[c->n - 1] : NULL;
+}

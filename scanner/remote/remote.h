@@ -25,7 +25,7 @@ struct resolver;
 struct resolver_env;
 
 /* Bumped whenever this table changes; the loader refuses a mismatch. */
-#define LT_REMOTE_ABI 1
+#define LT_REMOTE_ABI 2
 
 struct lt_remote_api {
 	unsigned abi;
@@ -45,6 +45,8 @@ struct lt_remote_api {
 	char *(*cache_default_dir)(void);
 	struct resolver *(*resolver_hub_new)(struct http_client *client, const struct hub_opts *opts,
 					     const struct resolver_env *env);
+	int (*hub_list_models)(struct http_client *client, const struct hub_opts *opts, const char *author,
+			       char ***out_ids, size_t *out_n, struct lt_error *err);
 };
 
 const struct lt_remote_api *lictrace_remote_api(void);

@@ -20,6 +20,7 @@ static const struct lt_remote_api api = {
 	http_client_free,
 	cache_default_dir,
 	resolver_hub_new,
+	hub_list_models,
 };
 
 __attribute__((visibility("default"))) const struct lt_remote_api *lictrace_remote_api(void)

@@ -1,0 +1,271 @@
+/*
+ * cmd_audit.c - `lictrace audit INVENTORY` (or `--org NAME`): scan an
+ * organisation's model inventory in one run.
+ *
+ * - One memoised lineage graph for the whole run: a base shared by a thousand
+ *   fine-tunes is resolved once.
+ * - Hub ids are prefetched in batches (API calls and files concurrently, --jobs in
+ *   flight) before they are scanned.
+ * - --shard I/N keeps the targets whose name hashes to I (stable when the inventory
+ *   grows), so N machines split one inventory without talking to each other.
+ * - --state FILE records each finished target as a JSON line as soon as it is done;
+ *   a rerun with the same file skips them (a killed audit resumes where it stopped)
+ *   and still counts their verdicts in the overall verdict.
+ * - Progress goes to stderr (on a terminal, or with --progress).
+ */
+#include "cmd.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/fileio.h"
+#include "core/str.h"
+#include "core/strmap.h"
+#include "lineage/resolver.h"
+#include "record/record.h"
+#include "run.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* An inventory file of a million lines is a mistake; 64 MiB holds ~1M targets. */
+#define AUDIT_MAX_INVENTORY (64u * 1024u * 1024u)
+/* Hub ids fetched concurrently ahead of scanning them. */
+#define AUDIT_PREFETCH_BATCH 64
+
+struct audit_opts {
+	struct common_opts c;
+	const char *org, *shard, *state;
+	int progress;
+};
+
+static const struct opt_spec audit_specs[] = {
+	SCAN_OPT_SPECS(struct audit_opts)
+	{ "org", OPT_STR, offsetof(struct audit_opts, org), "NAME", "audit every model of a hub org or user" },
+	{ "shard", OPT_STR, offsetof(struct audit_opts, shard), "I/N", "only the targets of shard I of N (0 <= I < N)" },
+	{ "state", OPT_STR, offsetof(struct audit_opts, state), "FILE", "resume: record finished targets, skip them next time" },
+	{ "progress", OPT_FLAG, offsetof(struct audit_opts, progress), NULL, "show progress on stderr even when not a terminal" },
+	{ NULL, 0, 0, NULL, NULL },
+};
+
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
+{
+	char *end;
+
+	*i = strtoul(s, &end, 10);
+	if (end == s || *end != '/')
+		return -1;
+	s = end + 1;
+	*n = strtoul(s, &end, 10);
+	return end == s || *end || *n == 0 || *n > 100000 || *i >= *n ? -1 : 0;
+}
+
+static int add_target(char ***v, size_t *n, const char *t)
+{
+	char **p = realloc(*v, (*n + 1) * sizeof(*p));
+
+	if (!p)
+		return LT_ENOMEM;
+	*v = p;
+	p[*n] = lt_strdup(t);
+	if (!p[*n])
+		return LT_ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static int read_inventory(const char *path, char ***v, size_t *n, struct lt_error *err)
+{
+	struct buf b;
+	char *line, *next;
+	int rc;
+
+	buf_init(&b, AUDIT_MAX_INVENTORY);
+	if ((rc = lt_read_file(&b, path, AUDIT_MAX_INVENTORY, err))) {
+		buf_release(&b);
+		return rc;
+	}
+	for (line = b.data; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lt_trim(line);
+		if (!*line || *line == '#')
+			continue;
+		if ((rc = add_target(v, n, line)))
+			break;
+	}
+	buf_release(&b);
+	return rc ? lt_error_set(err, rc, path, 0, "out of memory") : 0;
+}
+
+static enum verdict verdict_parse(const char *s)
+{
+	if (s && !strcmp(s, "pass"))
+		return VERDICT_PASS;
+	if (s && !strcmp(s, "review"))
+		return VERDICT_REVIEW;
+	if (s && !strcmp(s, "fail"))
+		return VERDICT_FAIL;
+	return VERDICT_INCOMPLETE;
+}
+
+/* Finished targets from a state file (JSON lines); a torn last line is ignored. */
+static void read_state(const char *path, struct strmap *done)
+{
+	FILE *f = fopen(path, "r");
+	char line[8192];
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		json_t *j = json_loads(line, 0, NULL);
+		const char *t = json_string_value(json_object_get(j, "target"));
+		const char *v = json_string_value(json_object_get(j, "verdict"));
+		if (t && v)
+			strmap_put(done, t, (void *)(uintptr_t)(verdict_parse(v) + 1));
+		json_decref(j);
+	}
+	fclose(f);
+}
+
+static void append_state(FILE *f, const char *target, enum verdict v)
+{
+	json_t *j = json_pack("{s:s, s:s}", "target", target, "verdict", verdict_name(v));
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+
+	if (s) {
+		fprintf(f, "%s\n", s);
+		fflush(f);
+		fsync(fileno(f));
+	}
+	free(s);
+	json_decref(j);
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	struct audit_opts o;
+	struct scan_run run;
+	struct strmap done;
+	struct lt_error err;
+	const char **pos = NULL;
+	char **targets = NULL;
+	size_t ntargets = 0, skipped = 0, scanned = 0, counts[4] = { 0 };
+	unsigned long si = 0, sn = 1;
+	int npos = 0, help = 0, rc = EXIT_USAGE, progress;
+	FILE *state = NULL;
+	time_t t0 = time(NULL);
+
+	memset(&o, 0, sizeof(o));
+	memset(&run, 0, sizeof(run));
+	strmap_init(&done);
+	if (opt_parse(audit_specs, &o, argc, argv, &pos, &npos, &help))
+		return EXIT_USAGE;
+	if (help) {
+		opt_usage(stdout, "lictrace audit [options] INVENTORY | --org NAME", audit_specs);
+		free(pos);
+		return EXIT_PASS;
+	}
+	if ((npos != 1) == !o.org || npos > 1) {
+		fprintf(stderr, "lictrace: audit takes one INVENTORY file (a target per line) or --org NAME\n");
+		goto done;
+	}
+	if (o.shard && parse_shard(o.shard, &si, &sn)) {
+		fprintf(stderr, "lictrace: --shard takes I/N with 0 <= I < N, not '%s'\n", o.shard);
+		goto done;
+	}
+	if (npos && read_inventory(pos[0], &targets, &ntargets, &err)) {
+		fprintf(stderr, "lictrace: %s\n", err.message);
+		goto done;
+	}
+	if ((rc = scan_run_begin(&run, &o.c)))
+		goto done;
+	rc = EXIT_USAGE;
+	if (o.org && wire_list_org(&run.w, &o.c, o.org, &targets, &ntargets, &err)) {
+		fprintf(stderr, "lictrace: cannot list the models of '%s': %s\n", o.org, err.message);
+		goto done;
+	}
+	if (o.state) {
+		read_state(o.state, &done);
+		if (!(state = fopen(o.state, "a"))) {
+			fprintf(stderr, "lictrace: cannot write the state file '%s'\n", o.state);
+			goto done;
+		}
+	}
+	progress = o.progress || isatty(STDERR_FILENO);
+	for (size_t i = 0; i < ntargets; i += AUDIT_PREFETCH_BATCH) {
+		const char *ids[AUDIT_PREFETCH_BATCH], *revs[AUDIT_PREFETCH_BATCH];
+		size_t nids = 0, end = i + AUDIT_PREFETCH_BATCH < ntargets ? i + AUDIT_PREFETCH_BATCH : ntargets;
+
+		/* fetch this batch's hub models concurrently before scanning them */
+		for (size_t k = i; k < end; k++) {
+			if (fnv1a(targets[k]) % sn != si || strmap_get(&done, targets[k]))
+				continue;
+			if (record_is_hub_id(targets[k]) && !strchr(targets[k], '@') && !is_dir(targets[k])) {
+				ids[nids] = targets[k];
+				revs[nids++] = o.c.rev;
+			}
+		}
+		if (nids && run.w.res && run.w.res->prefetch)
+			run.w.res->prefetch(run.w.res, ids, revs, nids);
+		for (size_t k = i; k < end; k++) {
+			void *prev;
+			enum verdict v;
+
+			if (fnv1a(targets[k]) % sn != si)
+				continue;
+			if ((prev = strmap_get(&done, targets[k]))) {
+				v = (enum verdict)((uintptr_t)prev - 1);
+				run.overall = verdict_worst(run.overall, v);
+				counts[v]++;
+				skipped++;
+				continue;
+			}
+			v = scan_run_target(&run, targets[k]);
+			counts[v]++;
+			scanned++;
+			if (state)
+				append_state(state, targets[k], v);
+			strmap_put(&done, targets[k], (void *)(uintptr_t)(v + 1));
+			if (progress)
+				fprintf(stderr, "lictrace: [%zu/%zu] %s: %s (%lds)\n", k + 1, ntargets, targets[k],
+					verdict_name(v), (long)(time(NULL) - t0));
+		}
+	}
+	rc = scan_run_end(&run);
+	fprintf(stderr, "lictrace: audit: %zu scanned, %zu already done, shard %lu/%lu: %zu pass, %zu review, %zu fail, %zu incomplete\n",
+		scanned, skipped, si, sn, counts[VERDICT_PASS], counts[VERDICT_REVIEW], counts[VERDICT_FAIL],
+		counts[VERDICT_INCOMPLETE]);
+done:
+	if (state)
+		fclose(state);
+	scan_run_release(&run);
+	strmap_release(&done);
+	for (size_t i = 0; i < ntargets; i++)
+		free(targets[i]);
+	free(targets);
+	free(pos);
+	return rc;
+}

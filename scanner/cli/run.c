@@ -1,0 +1,110 @@
+/* run.c - the scan pipeline; see run.h. */
+#include "run.h"
+#include "core/err.h"
+#include "core/str.h"
+#include "record/record.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int scan_run_begin(struct scan_run *r, const struct common_opts *c)
+{
+	struct lt_error err;
+	time_t t = time(NULL);
+	struct tm tm;
+
+	memset(r, 0, sizeof(*r));
+	r->c = c;
+	r->level = FAIL_ON_REVIEW;
+	if (c->fail_on && strcmp(c->fail_on, "review") && strcmp(c->fail_on, "fail")) {
+		fprintf(stderr, "lictrace: --fail-on takes 'review' or 'fail'\n");
+		return EXIT_USAGE;
+	}
+	if (c->fail_on && !strcmp(c->fail_on, "fail"))
+		r->level = FAIL_ON_FAIL;
+	r->wr = report_writer_new(c->format ? c->format : "text");
+	if (!r->wr) {
+		fprintf(stderr, "lictrace: unknown format '%s' (one of: %s)\n", c->format, report_formats());
+		return EXIT_USAGE;
+	}
+	if (policy_load(&r->pol, c->policy, &err)) {
+		fprintf(stderr, "lictrace: %s\n", err.message);
+		return EXIT_USAGE;
+	}
+	if (wire_data(&r->w, c, 0) || wire_resolver(&r->w, c))
+		return EXIT_USAGE;
+	if (!(r->out = wire_output(c)))
+		return EXIT_USAGE;
+	if (lgraph_init(&r->g, r->w.res, c->max_depth ? c->max_depth : 0))
+		return EXIT_USAGE;
+	r->graph_ok = 1;
+	r->rctx.db = r->w.db;
+	r->rctx.out = r->out;
+	r->rctx.color = !c->no_color && r->out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	r->rctx.quiet = c->quiet;
+	r->rctx.jurisdiction = c->jurisdiction;
+	r->rctx.version = LT_VERSION;
+	r->wr->begin(r->wr, &r->rctx);
+	gmtime_r(&t, &tm);
+	strftime(r->date, sizeof(r->date), "%Y-%m-%d", &tm);
+	return 0;
+}
+
+enum verdict scan_run_target(struct scan_run *r, const char *target)
+{
+	struct model_record *rec = NULL;
+	struct lnode *root = NULL;
+	struct model_report m;
+	struct check_opts co = { r->c->jurisdiction };
+	struct lt_error err;
+	enum verdict v;
+
+	lt_error_clear(&err);
+	if (wire_record(&r->w, r->c, target, &rec, &err)) {
+		/* still one model in the report: what was asked, and why it is unknown */
+		fprintf(stderr, "lictrace: %s\n", err.message[0] ? err.message : "cannot scan target");
+		rec = calloc(1, sizeof(*rec));
+		if (!rec) {
+			r->overall = verdict_worst(r->overall, VERDICT_INCOMPLETE);
+			return VERDICT_INCOMPLETE;
+		}
+		rec->id = lt_strdup(target);
+		rec->target = lt_strdup(target);
+		rec->source_kind = lt_strdup("unreadable");
+		record_note(rec, "target-unreadable", NULL, 0, "'%s' could not be read: %s", target,
+			    err.message[0] ? err.message : lt_code_name(err.code));
+	}
+	if (lgraph_add_root(&r->g, rec, &root) || lgraph_expand(&r->g, root, &err) ||
+	    findings_check(&m, r->w.db, &r->g, root, &co, &err)) {
+		fprintf(stderr, "lictrace: %s\n", err.message);
+		r->overall = verdict_worst(r->overall, VERDICT_INCOMPLETE);
+		return VERDICT_INCOMPLETE;
+	}
+	policy_apply(r->pol, r->w.db, &m, r->date);
+	v = m.verdict;
+	r->overall = verdict_worst(r->overall, v);
+	r->wr->model(r->wr, &m, &r->g);
+	model_report_release(&m);
+	return v;
+}
+
+int scan_run_end(struct scan_run *r)
+{
+	r->wr->end(r->wr, r->overall);
+	fflush(r->out);
+	return policy_exit_code(r->overall, r->level);
+}
+
+void scan_run_release(struct scan_run *r)
+{
+	if (r->out && r->out != stdout)
+		fclose(r->out);
+	if (r->graph_ok)
+		lgraph_release(&r->g);
+	report_writer_free(r->wr);
+	policy_free(r->pol);
+	wire_release(&r->w);
+	memset(r, 0, sizeof(*r));
+}

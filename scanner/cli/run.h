@@ -1,0 +1,61 @@
+/*
+ * run.h - the scan pipeline shared by `scan` and `audit`: load data, policy,
+ * resolvers and a report writer once; then per target: record, lineage (one
+ * memoised graph for the whole run), findings, policy, report.
+ */
+#ifndef LT_RUN_H
+#define LT_RUN_H
+
+#include <stdio.h>
+
+#include "cmd.h"
+#include "findings/findings.h"
+#include "lineage/graph.h"
+#include "policy/policy.h"
+#include "report/report.h"
+
+struct scan_run {
+	struct wire w;
+	struct lgraph g;
+	int graph_ok;
+	struct policy *pol;
+	struct report_writer *wr;
+	struct report_ctx rctx;
+	enum verdict overall;
+	enum fail_level level;
+	FILE *out;
+	char date[16];
+	const struct common_opts *c;
+};
+
+/* The options of `scan`, shared by `audit` (T has a `struct common_opts c`). */
+#define SCAN_OPT_SPECS(T) \
+	COMMON_OPT_SPECS(T), \
+	{ "policy", OPT_STR, offsetof(T, c.policy), "FILE", "organisation policy (YAML)" }, \
+	{ "fail-on", OPT_STR, offsetof(T, c.fail_on), "LEVEL", "review (default) or fail: which verdicts exit 1" }, \
+	{ "jurisdiction", OPT_STR, offsetof(T, c.jurisdiction), "CODE", "check territory exclusions for EU, UK, KR, ..." }, \
+	{ "hub-mirror", OPT_STR, offsetof(T, c.hub_mirror), "DIR", "resolve base models from DIR/org/name/" }, \
+	{ "hf-home", OPT_STR, offsetof(T, c.hf_home), "DIR", "huggingface_hub home (default $HF_HOME)" }, \
+	{ "max-depth", OPT_INT, offsetof(T, c.max_depth), "N", "follow base models at most N levels (default 64)" }, \
+	{ "rev", OPT_STR, offsetof(T, c.rev), "REV", "revision (git repository or hub model; a folder with --rev is read as git)" }, \
+	{ "endpoint", OPT_STR, offsetof(T, c.endpoint), "URL", "hub endpoint (default $HF_ENDPOINT, else https://huggingface.co)" }, \
+	{ "token-file", OPT_STR, offsetof(T, c.token_file), "FILE", "hub token file (default $HF_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token)" }, \
+	{ "staged", OPT_FLAG, offsetof(T, c.staged), NULL, "scan the staged content of a git repository (pre-commit)" }, \
+	{ "ca-bundle", OPT_STR, offsetof(T, c.ca_bundle), "FILE", "trust these CA certificates (TLS verification is always on)" }, \
+	{ "timeout", OPT_INT, offsetof(T, c.timeout), "SECONDS", "per-request time limit (default 60)" }, \
+	{ "offline", OPT_FLAG, offsetof(T, c.offline), NULL, "no network: caches and mirrors only" }, \
+	{ "cache", OPT_STR, offsetof(T, c.cache), "DIR", "cache directory" }, \
+	{ "jobs", OPT_INT, offsetof(T, c.jobs), "N", "transfers in flight" }, \
+	{ "quiet", OPT_FLAG, offsetof(T, c.quiet), NULL, "print nothing when every model passes" }, \
+	{ "no-color", OPT_FLAG, offsetof(T, c.no_color), NULL, "no colours in text output" }, \
+	/* end */
+
+/* 0, or an exit code after printing why. */
+int scan_run_begin(struct scan_run *r, const struct common_opts *c);
+/* Scan one target into the report; returns its verdict. */
+enum verdict scan_run_target(struct scan_run *r, const char *target);
+/* Finish the report; returns the exit code for the overall verdict. */
+int scan_run_end(struct scan_run *r);
+void scan_run_release(struct scan_run *r);
+
+#endif
