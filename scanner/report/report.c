@@ -122,6 +122,8 @@ const char *report_node_status(const struct lnode *n, int root)
 		return "not-expanded";
 	if (n->status != LNODE_OK || !n->rec)
 		return "unresolved";
+	if (n->rec->source_kind && !strcmp(n->rec->source_kind, "unreadable"))
+		return "unreadable";
 	if (!root && n->rec->nparents && !n->expanded)
 		return "not-expanded";
 	return "ok";

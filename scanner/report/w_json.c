@@ -61,8 +61,7 @@ static json_t *lineage(const struct model_report *m)
 		json_t *jn = json_object(), *ls = json_array();
 		const struct licdef *l[64];
 		size_t k = x->rec ? record_licenses(x->rec, l, 64) : 0;
-		const char *status = x->status == LNODE_OK ? (x->rec && x->rec->nparents && !x->expanded && i ? "not-expanded" : "ok")
-				     : x->status == LNODE_LOCAL_PATH ? "local-path" : "unresolved";
+		const char *status = report_node_status(x, i == 0);
 		for (size_t j = 0; j < k; j++)
 			json_array_append_new(ls, json_string(l[j]->id));
 		json_object_set_new(jn, "id", json_string(x->id));
