@@ -11,9 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Hub ids are case-insensitive ("meta-llama/Llama-3.1-8B" and
+ * "meta-llama/llama-3.1-8b" are one repo), so the memo key folds case; the node
+ * keeps the spelling it was first named with. Revisions keep their case. */
 static char *make_key(const char *id, const char *rev)
 {
-	return rev && *rev ? lt_asprintf("%s@%s", id, rev) : lt_strdup(id);
+	char *k = rev && *rev ? lt_asprintf("%s@%s", id, rev) : lt_strdup(id);
+
+	for (char *p = k; p && *p && *p != '@'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return k;
 }
 
 int lgraph_init(struct lgraph *g, struct resolver *res, int max_depth)

@@ -12,7 +12,7 @@
 static const char *const table[] = {
 	"base/a:", "base/b:", "mid/x:base/a", "mid/y:base/a,base/b", "top/t:mid/x,mid/y",
 	"cyc/1:cyc/2", "cyc/2:cyc/3", "cyc/3:cyc/1", "miss/m:nobody/none",
-	"local/l:/content/ckpt", NULL,
+	"local/l:/content/ckpt", "case/c:base/A,Base/a", "Base/a:", "base/A:", NULL,
 };
 
 static int calls;
@@ -159,5 +159,22 @@ static void test_ids_and_paths(void)
 	CHECK(!record_is_local_path("org/name"));
 }
 
-TESTS(T(diamond_resolved_once), T(cycle_terminates), T(unresolved_and_local), T(depth_limit),
+static void test_ids_fold_case(void)
+{
+	struct lgraph g;
+	struct lnode *root;
+	struct lt_error err;
+
+	calls = 0;
+	lgraph_init(&g, &mem, 10);
+	lgraph_add_root(&g, make("case/c", "base/A,Base/a"), &root);
+	CHECK_EQ_INT(lgraph_expand(&g, root, &err), 0);
+	CHECK_EQ_INT(g.nnodes, 2); /* one parent node for both spellings */
+	CHECK_EQ_INT(calls, 1);
+	CHECK_EQ_INT(root->nparents, 2);
+	CHECK(root->parents[0].to == root->parents[1].to);
+	lgraph_release(&g);
+}
+
+TESTS(T(ids_fold_case), T(diamond_resolved_once), T(cycle_terminates), T(unresolved_and_local), T(depth_limit),
       T(ids_and_paths))
