@@ -251,9 +251,15 @@ static void check_own(struct model_report *m, const struct licensedb *db)
 			int match = 0;
 			if (t->kind != RULE_LICENSE)
 				continue;
-			for (size_t j = 0; j < r->ndeclared; j++)
-				if (r->declared[j].lic && same_family(r->declared[j].lic, t->lic))
+			for (size_t j = 0; j < r->ndeclared; j++) {
+				const struct licdef *D = r->declared[j].lic;
+				/* same family counts unless both name different versions
+				 * (card llama3.1, text Llama 3: a mismatch) */
+				if (D && same_family(D, t->lic) &&
+				    (D == t->lic || !D->version || !*D->version || !t->lic->version ||
+				     !*t->lic->version || !strcmp(D->version, t->lic->version)))
 					match = 1;
+			}
 			if (!match && first_resolved)
 				findings_add(m, db, "declared-detected-mismatch", t->lic->id, t->at.file,
 					     t->at.line, NULL, "the card declares '%s' but '%s' is %s",
