@@ -44,6 +44,7 @@ int cmd_classify(int argc, char **argv);
 int cmd_licenses(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_hook(int argc, char **argv);
 
 /* --- wiring (wire.c) --- */
 

@@ -12,6 +12,7 @@ static const struct cmd_spec commands[] = {
 	{ "scan", cmd_scan, "scan model folders, repositories, archives or hub ids" },
 	{ "audit", cmd_audit, "scan an inventory of models (file or --org): parallel, resumable, shardable" },
 	{ "classify", cmd_classify, "classify license texts (FILE... or - for stdin)" },
+	{ "hook", cmd_hook, "pre-commit: scan the staged content of this repository, quiet when fine" },
 	{ "licenses", cmd_licenses, "list license definitions, or explain one" },
 	{ "rules", cmd_rules, "validate licenses/ and rules/ (rules check [DIR])" },
 };
