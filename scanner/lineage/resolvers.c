@@ -1,8 +1,6 @@
 /* resolvers.c - mirror, huggingface_hub cache and chain resolvers; see resolver.h. */
 #include "resolver.h"
-#include "core/buf.h"
 #include "core/err.h"
-#include "core/fileio.h"
 #include "core/path.h"
 #include "core/str.h"
 #include "record/record.h"
@@ -122,74 +120,19 @@ struct hfcache {
 	struct resolver_env env;
 };
 
-static int is_sha(const char *s)
-{
-	size_t n = 0;
-	for (; s[n]; n++)
-		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
-			return 0;
-	return n == 40;
-}
-
 static int hfcache_resolve(struct resolver *r, const char *id, const char *rev,
 			   struct model_record **out, struct lt_error *err)
 {
 	struct hfcache *h = r->impl;
 	struct source *src = NULL;
-	struct buf b;
-	char *repo = NULL, *ref = NULL, *snap = NULL, *sha = NULL, *flat = NULL;
-	int rc = 0;
+	int rc;
 
 	if (!record_is_hub_id(id))
 		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not a model id", id);
-	flat = lt_strdup(id);
-	if (!flat)
-		return LT_ENOMEM;
-	*strchr(flat, '/') = '\0';
-	repo = lt_asprintf("%s/models--%s--%s", h->root, flat, strchr(id, '/') + 1);
-	if (!rev || !*rev)
-		rev = "main";
-	buf_init(&b, 128);
-	if (is_sha(rev)) {
-		sha = lt_strdup(rev);
-	} else {
-		/* refs/<branch>; refs/pr/N lives at refs/refs/pr/N */
-		if (!path_is_safe_relative(rev)) {
-			rc = lt_error_set(err, LT_ENOTFOUND, NULL, 0, "bad revision '%s'", rev);
-			goto done;
-		}
-		ref = lt_asprintf("%s/refs/%s", repo, rev);
-		if (!ref || lt_read_file(&b, ref, 128, NULL) != 0) {
-			rc = lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s@%s' is not in the huggingface_hub cache", id, rev);
-			goto done;
-		}
-		sha = lt_strdup(buf_cstr(&b));
-		if (sha)
-			lt_trim(sha);
-		if (!sha || !is_sha(sha)) {
-			rc = lt_error_set(err, LT_EPARSE, ref, 1, "cache ref '%s' does not hold a commit sha", ref);
-			goto done;
-		}
-	}
-	snap = lt_asprintf("%s/snapshots/%s", repo, sha);
-	if (!snap || !is_dir(snap)) {
-		rc = lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s@%s' is not in the huggingface_hub cache", id, rev);
-		goto done;
-	}
-	rc = source_open_linked_dir(&src, snap, repo, err);
-	if (rc)
-		goto done;
-	free(src->revision);
-	src->revision = lt_strdup(sha);
+	if ((rc = source_open_hf_snapshot(&src, h->root, id, rev, err)) != 0)
+		return rc;
 	rc = build_from_source(src, id, rev, &h->env, "hf-cache", out, err);
-done:
 	source_free(src);
-	buf_release(&b);
-	free(flat);
-	free(repo);
-	free(ref);
-	free(snap);
-	free(sha);
 	return rc;
 }
 

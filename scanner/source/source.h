@@ -90,6 +90,11 @@ int source_open_dir(struct source **out, const char *path, struct lt_error *err)
  * (the huggingface_hub cache: files in snapshots/<sha>/ link into blobs/). */
 int source_open_linked_dir(struct source **out, const char *dir, const char *link_root,
 			   struct lt_error *err);
+/* Model id at rev (branch, tag or sha; default "main") from a huggingface_hub cache
+ * folder (HUB_CACHE/models--org--name/{refs,snapshots}): a linked-dir source whose
+ * revision is the commit sha. LT_ENOTFOUND when the cache does not hold it. */
+int source_open_hf_snapshot(struct source **out, const char *hub_cache, const char *id,
+			    const char *rev, struct lt_error *err);
 
 /*
  * Git (src_git.c, libgit2). repo is a local repository (bare or with a work

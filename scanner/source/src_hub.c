@@ -858,62 +858,23 @@ static void file_key(const struct hub_ctx *x, const struct model *m, const struc
 /* Open model m from an existing huggingface_hub cache. */
 static int open_hf_cache(struct hub_ctx *x, struct model *m)
 {
-	char *repo = NULL, *ref = NULL, *snap = NULL, *sha = NULL;
-	const char *slash = strchr(m->id, '/');
-	const char *rev = m->rev ? m->rev : "main";
-	struct buf b;
-	struct stat st;
 	struct lt_error e;
-	int rc = LT_ENOTFOUND;
 
-	buf_init(&b, 256);
-	if (!x->hf_hub_cache || !path_is_safe_relative(rev))
-		goto done;
-	repo = lt_asprintf("%s/models--%.*s--%s", x->hf_hub_cache, (int)(slash - m->id), m->id,
-			   slash + 1);
-	if (!repo)
-		goto done;
-	if (is_sha(rev)) {
-		sha = lt_strdup(rev);
-	} else {
-		ref = lt_asprintf("%s/refs/%s", repo, rev);
-		if (!ref || lt_read_file(&b, ref, 255, NULL))
-			goto done;
-		sha = buf_detach(&b, NULL);
-		if (sha)
-			lt_trim(sha);
-	}
-	if (!is_sha(sha))
-		goto done;
-	snap = lt_asprintf("%s/snapshots/%s", repo, sha);
-	if (!snap || stat(snap, &st) != 0 || !S_ISDIR(st.st_mode))
-		goto done;
 	lt_error_clear(&e);
-	if (source_open_linked_dir(&m->src, snap, repo, &e))
-		goto done;
+	if (source_open_hf_snapshot(&m->src, x->hf_hub_cache, m->id, m->rev, &e) != 0)
+		return LT_ENOTFOUND;
 	m->src->kind = SOURCE_HUB;
 	free(m->src->target);
 	m->src->target = lt_strdup(m->target);
-	free(m->src->revision);
-	m->src->revision = lt_strdup(sha);
 	source_problem(m->src, "read from the huggingface_hub cache: files never downloaded there are not listed");
 	m->info = calloc(1, sizeof(*m->info));
 	if (m->info) {
 		m->info->id = lt_strdup(m->id);
-		m->info->sha = lt_strdup(sha);
+		m->info->sha = lt_strdup(m->src->revision);
 	}
-	if (!m->src->target || !m->src->revision || !m->info || !m->info->id || !m->info->sha) {
-		rc = fail(m, LT_ENOMEM, "out of memory");
-		goto done;
-	}
-	rc = 0;
-done:
-	buf_release(&b);
-	free(repo);
-	free(ref);
-	free(snap);
-	free(sha);
-	return rc;
+	if (!m->src->target || !m->info || !m->info->id || !m->info->sha)
+		return fail(m, LT_ENOMEM, "out of memory");
+	return 0;
 }
 
 static void open_offline(struct hub_ctx *x, struct model *m)

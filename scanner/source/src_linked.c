@@ -153,3 +153,65 @@ int source_open_linked_dir(struct source **out, const char *dir, const char *lin
 	*out = src;
 	return 0;
 }
+
+static int is_sha40(const char *s)
+{
+	size_t n = 0;
+
+	for (; s && s[n]; n++)
+		if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+			return 0;
+	return n == 40;
+}
+
+int source_open_hf_snapshot(struct source **out, const char *hub_cache, const char *id,
+			    const char *rev, struct lt_error *err)
+{
+	const char *slash = id ? strchr(id, '/') : NULL;
+	char *repo = NULL, *ref = NULL, *snap = NULL, *sha = NULL;
+	struct buf b;
+	struct stat st;
+	int rc = LT_ENOTFOUND;
+
+	*out = NULL;
+	if (!rev || !*rev)
+		rev = "main";
+	buf_init(&b, 256);
+	if (!hub_cache || !slash || strchr(slash + 1, '/') || !path_is_safe_relative(rev)) {
+		lt_error_set(err, rc, NULL, 0, "'%s@%s' is not in the huggingface_hub cache", id ? id : "", rev);
+		goto done;
+	}
+	repo = lt_asprintf("%s/models--%.*s--%s", hub_cache, (int)(slash - id), id, slash + 1);
+	if (!repo) {
+		rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+		goto done;
+	}
+	if (is_sha40(rev)) {
+		sha = lt_strdup(rev);
+	} else {
+		/* refs/<branch>; refs/pr/N lives at refs/refs/pr/N */
+		ref = lt_asprintf("%s/refs/%s", repo, rev);
+		if (ref && lt_read_file(&b, ref, 255, NULL) == 0) {
+			sha = buf_detach(&b, NULL);
+			if (sha)
+				lt_trim(sha);
+		}
+	}
+	snap = is_sha40(sha) ? lt_asprintf("%s/snapshots/%s", repo, sha) : NULL;
+	if (!snap || stat(snap, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		lt_error_set(err, rc, NULL, 0, "'%s@%s' is not in the huggingface_hub cache", id, rev);
+		goto done;
+	}
+	if ((rc = source_open_linked_dir(out, snap, repo, err)) != 0)
+		goto done;
+	free((*out)->revision);
+	(*out)->revision = sha;
+	sha = NULL;
+done:
+	buf_release(&b);
+	free(repo);
+	free(ref);
+	free(snap);
+	free(sha);
+	return rc;
+}
