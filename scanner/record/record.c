@@ -228,20 +228,6 @@ static int read_file(struct source *src, const char *path, size_t max, struct bu
 	return source_read(src, path, max, b, truncated, err);
 }
 
-static int is_binary(const char *s, size_t n)
-{
-	size_t ctrl = 0;
-
-	if (memchr(s, '\0', n))
-		return 1;
-	for (size_t i = 0; i < n && i < 8192; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f')
-			ctrl++;
-	}
-	return n && ctrl * 20 > (n < 8192 ? n : 8192);
-}
-
 static void add_detections(struct model_record *r, const struct classify_result *cr,
 			   const char *file, int line_base)
 {
@@ -284,23 +270,26 @@ static void scan_license_file(struct model_record *r, struct source *src,
 		f.unreadable = 1;
 		f.why_unreadable = lt_asprintf("it is larger than the %zu byte limit", max);
 		buf_release(&b);
-	} else if (is_binary(buf_cstr(&b), b.len)) {
-		f.unreadable = 1;
-		f.why_unreadable = lt_strdup("it is a binary file, not text");
-		buf_release(&b);
 	} else {
 		f.text = buf_detach(&b, &f.len);
 		memset(&cr, 0, sizeof(cr));
-		if (classify_text(cls, f.text, f.len, &cr, &err) == 0) {
+		if (classify_text(cls, f.text, f.len, &cr, &err) != 0) {
+			f.unknown = 1;
+		} else if (cr.binary) {
+			/* the classifier's sniff decides: one test of "is this text" */
+			f.unreadable = 1;
+			f.why_unreadable = lt_strdup("it is a binary file, not text");
+			free(f.text);
+			f.text = NULL;
+			f.len = 0;
+		} else {
 			add_detections(r, &cr, e->path, 1);
 			if (cr.n == 0 && strcmp(role, "notice") != 0)
 				f.unknown = 1;
 			if (cr.modified_from)
 				f.modified_from = lt_strdup(cr.modified_from);
-			classify_result_release(&cr);
-		} else {
-			f.unknown = 1;
 		}
+		classify_result_release(&cr);
 	}
 	if (f.unreadable)
 		record_note(r, "license-file-unreadable", e->path, 0, "'%s' cannot be used: %s",
