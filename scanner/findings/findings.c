@@ -544,9 +544,17 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 		}
 	}
 	rc = obligations_compute(&m->ob, in, nin);
+	m->effective = calloc(nin ? nin : 1, sizeof(*m->effective));
+	for (size_t i = 0; m->effective && i < nin; i++) {
+		size_t j = 0;
+		while (j < m->neffective && m->effective[j] != in[i].lic)
+			j++;
+		if (j == m->neffective)
+			m->effective[m->neffective++] = in[i].lic;
+	}
 	free(in);
-	if (rc)
-		return lt_error_set(err, rc, NULL, 0, "out of memory");
+	if (rc || !m->effective)
+		return lt_error_set(err, rc ? rc : LT_ENOMEM, NULL, 0, "out of memory");
 	check_own(m, db);
 	check_lineage(m, db, opts);
 	check_obligations(m, db, opts);
@@ -569,6 +577,7 @@ void model_report_release(struct model_report *m)
 	free(m->f);
 	lgraph_ancestors_free(m->anc, m->nanc);
 	free(m->own);
+	free(m->effective);
 	obligations_release(&m->ob);
 	memset(m, 0, sizeof(*m));
 }

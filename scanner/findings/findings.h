@@ -41,6 +41,8 @@ struct model_report {
 	size_t nanc;
 	const struct licdef **own;     /* the model's own licenses (declared and detected) */
 	size_t nown;
+	const struct licdef **effective; /* own and every ancestor's licenses, once each */
+	size_t neffective;
 	struct ob_summary ob;
 	struct finding *f;
 	size_t nf;

@@ -219,34 +219,10 @@ static int in_list(const struct strlist *l, const char *s)
 	return 0;
 }
 
-/* The licenses in a model's chain (own and ancestors). */
-static size_t chain_licenses(const struct model_report *m, const struct licdef **out, size_t max)
-{
-	size_t n = 0;
-	const struct licdef *buf[64];
-
-	for (size_t i = 0; i < m->nown && n < max; i++)
-		out[n++] = m->own[i];
-	for (size_t i = 0; i < m->nanc; i++) {
-		if (!m->anc[i].node->rec)
-			continue;
-		size_t k = record_licenses(m->anc[i].node->rec, buf, 64);
-		for (size_t j = 0; j < k && n < max; j++) {
-			int dup = 0;
-			for (size_t x = 0; x < n; x++)
-				if (out[x] == buf[j])
-					dup = 1;
-			if (!dup)
-				out[n++] = buf[j];
-		}
-	}
-	return n;
-}
-
 static void apply_rules(const struct policy *p, const struct licensedb *db, struct model_report *m)
 {
-	const struct licdef *lics[256];
-	size_t nl = chain_licenses(m, lics, 256);
+	const struct licdef *const *lics = m->effective;
+	size_t nl = m->neffective;
 
 	for (size_t r = 0; r < p->nrules; r++) {
 		const struct prule *pr = &p->rules[r];

@@ -95,8 +95,6 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	struct jw *j = w->impl;
 	const struct model_record *r = m->node->rec;
 	json_t *o = json_object(), *a;
-	const struct licdef *eff[256];
-	size_t neff = 0;
 
 	(void)g;
 	json_object_set_new(o, "id", jstr(m->node->id));
@@ -130,22 +128,9 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	json_object_set_new(o, "detected", a);
 
 	/* effective: every license binding the model (own and inherited) */
-	for (size_t i = 0; i < m->nown; i++)
-		eff[neff++] = m->own[i];
-	for (size_t i = 0; i < m->nanc; i++) {
-		const struct licdef *l[64];
-		size_t k = m->anc[i].node->rec ? record_licenses(m->anc[i].node->rec, l, 64) : 0;
-		for (size_t x = 0; x < k && neff < 256; x++) {
-			int dup = 0;
-			for (size_t y = 0; y < neff; y++)
-				dup |= eff[y] == l[x];
-			if (!dup)
-				eff[neff++] = l[x];
-		}
-	}
 	a = json_array();
-	for (size_t i = 0; i < neff; i++)
-		json_array_append_new(a, json_string(eff[i]->id));
+	for (size_t i = 0; i < m->neffective; i++)
+		json_array_append_new(a, json_string(m->effective[i]->id));
 	json_object_set_new(o, "effective", a);
 
 	a = json_array();
