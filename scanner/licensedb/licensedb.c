@@ -203,8 +203,14 @@ static void get_list(struct ctx *c, const struct ynode *map, const char *key, st
 	}
 }
 
-static void check_keys(struct ctx *c, const struct ynode *map, const char *const *allowed, const char *what)
+/* A mapping with only the allowed keys; each unknown key is a problem. Returns -1
+ * (after reporting "<what> must be a mapping") when map is not a mapping. */
+static int check_keys(struct ctx *c, const struct ynode *map, const char *const *allowed, const char *what)
 {
+	if (map->kind != Y_MAP) {
+		licensedb_problem(c->db, c->file, map->line, "%s must be a mapping", what);
+		return -1;
+	}
 	for (size_t i = 0; i < yx_count(map); i++) {
 		const struct ynode *k = yx_key(map, i);
 		const char *ks = yx_str(k);
@@ -215,6 +221,7 @@ static void check_keys(struct ctx *c, const struct ynode *map, const char *const
 		if (!ok)
 			licensedb_problem(c->db, c->file, k->line, "unknown key '%s' in %s", ks ? ks : "?", what);
 	}
+	return 0;
 }
 
 /* --- licenses --- */
@@ -242,12 +249,10 @@ static void parse_obligation(struct ctx *c, const struct ynode *n, struct obliga
 	int k;
 
 	memset(o, 0, sizeof(*o));
-	if (n->kind != Y_MAP) {
-		licensedb_problem(c->db, c->file, n->line, "an obligation must be a mapping");
+	if (check_keys(c, n, keys, "an obligation")) {
 		o->kind = OB__COUNT;
 		return;
 	}
-	check_keys(c, n, keys, "an obligation");
 	kind = get_str(c, n, "kind", 1);
 	k = ob_kind_parse(kind);
 	if (kind && k < 0)
@@ -431,14 +436,11 @@ static struct detect_rule *parse_detect(struct ctx *c, const struct ynode *n)
 	char *kind, *conf;
 	const struct ynode *sim;
 
-	if (n->kind != Y_MAP) {
-		licensedb_problem(c->db, c->file, n->line, "a detect rule must be a mapping");
+	if (check_keys(c, n, keys, "a detect rule"))
 		return NULL;
-	}
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
-	check_keys(c, n, keys, "a detect rule");
 	r->path = lt_strdup(c->file);
 	r->line = n->line;
 	r->id = get_str(c, n, "id", 1);
@@ -499,14 +501,11 @@ static struct role_rule *parse_role(struct ctx *c, const struct ynode *n)
 	struct role_rule *r;
 	int ok = 0;
 
-	if (n->kind != Y_MAP) {
-		licensedb_problem(c->db, c->file, n->line, "a role rule must be a mapping");
+	if (check_keys(c, n, keys, "a role rule"))
 		return NULL;
-	}
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
-	check_keys(c, n, keys, "a role rule");
 	r->path = lt_strdup(c->file);
 	r->line = n->line;
 	r->id = get_str(c, n, "id", 1);
@@ -528,14 +527,11 @@ static struct finding_def *parse_finding(struct ctx *c, const struct ynode *n)
 	struct finding_def *f;
 	char *sev;
 
-	if (n->kind != Y_MAP) {
-		licensedb_problem(c->db, c->file, n->line, "a finding must be a mapping");
+	if (check_keys(c, n, keys, "a finding"))
 		return NULL;
-	}
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
-	check_keys(c, n, keys, "a finding");
 	f->path = lt_strdup(c->file);
 	f->line = n->line;
 	f->id = get_str(c, n, "id", 1);
