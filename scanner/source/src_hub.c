@@ -855,6 +855,32 @@ static void file_key(const struct hub_ctx *x, const struct model *m, const struc
 
 /* ---- offline -------------------------------------------------------------- */
 
+/* Serve wanted file w of m from the cache (files at a commit never change).
+ * 1 when it was found (or allocation failed, recorded on m), 0 when not cached. */
+static int file_from_cache(struct hub_ctx *x, struct model *m, const struct want *w)
+{
+	struct cache_key k;
+	struct buf body;
+	int partial = 0;
+	size_t len;
+	char *d;
+
+	buf_init(&body, w->max);
+	file_key(x, m, w, NULL, &k);
+	if (cache_get(x->cache, &k, w->max, &body, NULL, &partial, NULL) != 0) {
+		buf_release(&body);
+		return 0;
+	}
+	d = buf_detach(&body, &len);
+	if (!d || attach_file(m->src, w->path, d, len, partial)) {
+		free(d);
+		fail(m, LT_ENOMEM, "out of memory");
+		return 1;
+	}
+	mark_lfs_pointer(m->src, w->path, d, len);
+	return 1;
+}
+
 /* Open model m from an existing huggingface_hub cache. */
 static int open_hf_cache(struct hub_ctx *x, struct model *m)
 {
@@ -894,22 +920,9 @@ static void open_offline(struct hub_ctx *x, struct model *m)
 	for (size_t i = 0; i < m->nwants && !m->failed; i++) {
 		struct want *w = &m->wants[i];
 		struct buf body;
-		int partial = 0;
 
-		buf_init(&body, w->max);
-		file_key(x, m, w, NULL, &k);
-		if (cache_get(x->cache, &k, w->max, &body, NULL, &partial, NULL) == 0) {
-			size_t len;
-			char *d = buf_detach(&body, &len);
-			if (!d || attach_file(m->src, w->path, d, len, partial)) {
-				free(d);
-				fail(m, LT_ENOMEM, "out of memory");
-				continue;
-			}
-			mark_lfs_pointer(m->src, w->path, d, len);
+		if (file_from_cache(x, m, w))
 			continue;
-		}
-		buf_release(&body);
 		file_key(x, m, w, "gated", &k);
 		buf_init(&body, 16);
 		if (cache_get(x->cache, &k, 16, &body, NULL, NULL, NULL) == 0) {
@@ -1123,9 +1136,6 @@ static int phase_files(struct hub_ctx *x, struct model *ms, size_t n)
 		struct model *m = &ms[i];
 		for (size_t j = 0; j < m->nwants && !m->failed; j++) {
 			struct want *w = &m->wants[j];
-			struct cache_key k;
-			struct buf body;
-			int partial = 0;
 
 			if (m->readme && strcmp(w->path, "README.md") == 0) {
 				struct http_resp fake;
@@ -1138,20 +1148,8 @@ static int phase_files(struct hub_ctx *x, struct model *ms, size_t n)
 				continue;
 			}
 			/* a file at a commit never changes: a cached copy needs no request */
-			buf_init(&body, w->max);
-			file_key(x, m, w, NULL, &k);
-			if (cache_get(x->cache, &k, w->max, &body, NULL, &partial, NULL) == 0) {
-				size_t len;
-				char *d = buf_detach(&body, &len);
-				if (!d || attach_file(m->src, w->path, d, len, partial)) {
-					free(d);
-					fail(m, LT_ENOMEM, "out of memory");
-					continue;
-				}
-				mark_lfs_pointer(m->src, w->path, d, len);
+			if (file_from_cache(x, m, w))
 				continue;
-			}
-			buf_release(&body);
 			reqs[nr].url = resolve_url(x, m, m->info->sha, w->path);
 			if (!reqs[nr].url) {
 				fail(m, LT_ENOMEM, "out of memory");
