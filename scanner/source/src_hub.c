@@ -14,6 +14,7 @@
  * Every failure is kept per model; one model's failure never stops the others.
  */
 #include "hub.h"
+#include "hub_names.h"
 #include "source.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -41,8 +42,6 @@
 #define HUB_HEADER_VARIANT "range=0-1048575"
 /* Tags on one model: real models have < 100; the cap stops a hostile answer. */
 #define HUB_MAX_TAGS 10000
-/* A token file holds one line; 4 KiB is far above any real token. */
-#define HUB_MAX_TOKEN_BYTES 4096
 
 /* ---- the source backend: files in memory ------------------------------ */
 
@@ -172,263 +171,6 @@ void hub_model_info_free(struct hub_model_info *info)
 	free(info);
 }
 
-/* ---- names, targets, environment ---------------------------------------- */
-
-static int is_sha(const char *s)
-{
-	size_t i;
-
-	if (!s)
-		return 0;
-	for (i = 0; s[i]; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return i == 40;
-}
-
-/* An org or repo name as the Hub allows it (huggingface_hub validate_repo_id):
- * letters, digits, '-', '_', '.', no "--" or "..", not starting or ending with
- * '-' or '.', at most HUB_MAX_NAME. */
-static int valid_name(const char *s, size_t n)
-{
-	if (n == 0 || n > HUB_MAX_NAME || s[0] == '-' || s[0] == '.' || s[n - 1] == '-' ||
-	    s[n - 1] == '.')
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_' || c == '.'))
-			return 0;
-		if (i > 0 && (c == '-' || c == '.') && s[i - 1] == c)
-			return 0;
-	}
-	return 1;
-}
-
-static int valid_rev(const char *r)
-{
-	size_t n = strlen(r);
-
-	if (n == 0 || n > HUB_MAX_REV)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)r[i] <= 0x20 || (unsigned char)r[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decode s[0..n); NULL on a bad escape or a decoded control byte. */
-static char *url_decode(const char *s, size_t n)
-{
-	char *o = malloc(n + 1), *d = o;
-
-	if (!o)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '%') {
-			if (i + 2 >= n || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
-				free(o);
-				return NULL;
-			}
-			c = (unsigned char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-			i += 2;
-		}
-		if (c < 0x20 || c == 0x7f) {
-			free(o);
-			return NULL;
-		}
-		*d++ = (char)c;
-	}
-	*d = '\0';
-	return o;
-}
-
-int hub_parse_target(const char *target, char **id, char **rev)
-{
-	static const char *const hosts[] = { "huggingface.co/", "www.huggingface.co/", "hf.co/" };
-	const char *p = target, *seg[4], *at;
-	size_t seglen[4], nseg = 0, plen;
-	int is_url = 0;
-
-	*id = *rev = NULL;
-	if (!target)
-		return LT_EINVAL;
-	if (lt_istarts_with(p, "https://"))
-		p += 8, is_url = 1;
-	else if (lt_istarts_with(p, "http://"))
-		p += 7, is_url = 1;
-	for (size_t i = 0; i < sizeof(hosts) / sizeof(*hosts); i++) {
-		if (lt_istarts_with(p, hosts[i])) {
-			p += strlen(hosts[i]);
-			is_url = 2;
-			break;
-		}
-	}
-	if (is_url == 1) /* a scheme with some other host */
-		return LT_EINVAL;
-	if (!is_url) {
-		/* org/name[@rev]: the revision may contain '/' (refs/pr/1) */
-		const char *slash = strchr(p, '/');
-		at = strchr(p, '@');
-		if (!slash || (at && at < slash))
-			return LT_EINVAL;
-		plen = at ? (size_t)(at - p) : strlen(p);
-		if (memchr(slash + 1, '/', plen - (size_t)(slash + 1 - p)) ||
-		    !valid_name(p, (size_t)(slash - p)) ||
-		    !valid_name(slash + 1, plen - (size_t)(slash + 1 - p)))
-			return LT_EINVAL;
-		if (at && !valid_rev(at + 1))
-			return LT_EINVAL;
-		*id = lt_strndup(p, plen);
-		*rev = at ? lt_strdup(at + 1) : NULL;
-		if (!*id || (at && !*rev))
-			goto oom;
-		return 0;
-	}
-	plen = strcspn(p, "?#");
-	while (plen > 0 && p[plen - 1] == '/')
-		plen--;
-	for (size_t i = 0; i < plen && nseg < 4;) {
-		size_t j = i;
-		while (j < plen && p[j] != '/')
-			j++;
-		seg[nseg] = p + i;
-		seglen[nseg++] = j - i;
-		i = j + 1;
-	}
-	if (nseg < 2 || !valid_name(seg[0], seglen[0]) || !valid_name(seg[1], seglen[1]))
-		return LT_EINVAL;
-	/* datasets/, spaces/ and site pages are not models */
-	if ((seglen[0] == 8 && !memcmp(seg[0], "datasets", 8)) ||
-	    (seglen[0] == 6 && !memcmp(seg[0], "spaces", 6)) ||
-	    (seglen[0] == 6 && !memcmp(seg[0], "models", 6)))
-		return LT_EINVAL;
-	if (nseg == 3)
-		return LT_EINVAL;
-	if (nseg == 4) {
-		if (!((seglen[2] == 4 && !memcmp(seg[2], "tree", 4)) ||
-		      (seglen[2] == 4 && !memcmp(seg[2], "blob", 4)) ||
-		      (seglen[2] == 7 && !memcmp(seg[2], "resolve", 7))))
-			return LT_EINVAL;
-		*rev = url_decode(seg[3], seglen[3]);
-		if (!*rev || !valid_rev(*rev)) {
-			free(*rev);
-			*rev = NULL;
-			return LT_EINVAL;
-		}
-	}
-	*id = lt_strndup(seg[0], seglen[0] + 1 + seglen[1]);
-	if (!*id)
-		goto oom;
-	return 0;
-oom:
-	free(*id);
-	free(*rev);
-	*id = *rev = NULL;
-	return LT_ENOMEM;
-}
-
-static int env_truthy(const char *v)
-{
-	return v && (lt_strieq(v, "1") || lt_strieq(v, "on") || lt_strieq(v, "yes") ||
-		     lt_strieq(v, "true"));
-}
-
-static const char *env_nonempty(const char *name)
-{
-	const char *v = getenv(name);
-	return v && v[0] ? v : NULL;
-}
-
-/* huggingface_hub's HF_HOME. */
-static char *hf_home_dir(void)
-{
-	const char *v;
-
-	if ((v = env_nonempty("HF_HOME")))
-		return lt_strdup(v);
-	if ((v = env_nonempty("XDG_CACHE_HOME")))
-		return lt_asprintf("%s/huggingface", v);
-	if ((v = env_nonempty("HOME")))
-		return lt_asprintf("%s/.cache/huggingface", v);
-	return NULL;
-}
-
-static int token_ok(const char *t)
-{
-	for (; *t; t++)
-		if ((unsigned char)*t < 0x21 || (unsigned char)*t > 0x7e)
-			return 0;
-	return 1;
-}
-
-int hub_token_from_env(char **out, const char *token_file_opt)
-{
-	const char *v;
-	char *path = NULL, *home = NULL, *tok = NULL;
-	struct buf b;
-	int rc = 0, explicit_file = 0;
-
-	*out = NULL;
-	buf_init(&b, HUB_MAX_TOKEN_BYTES);
-	if ((v = env_nonempty("HF_TOKEN")) || (v = env_nonempty("HUGGING_FACE_HUB_TOKEN"))) {
-		tok = lt_strdup(v);
-	} else {
-		if (token_file_opt) {
-			path = lt_strdup(token_file_opt);
-			explicit_file = 1;
-		} else if ((v = env_nonempty("HF_TOKEN_PATH"))) {
-			path = lt_strdup(v);
-		} else if (!env_truthy(getenv("HF_HUB_DISABLE_IMPLICIT_TOKEN")) &&
-			   (home = hf_home_dir())) {
-			path = path_join(home, "token");
-		}
-		if (path) {
-			/* the user's own config file: a symlink (dotfile managers) is fine */
-			char real[PATH_MAX];
-			if (realpath(path, real) && lt_read_file(&b, real, HUB_MAX_TOKEN_BYTES, NULL) == 0)
-				tok = buf_detach(&b, NULL);
-			else if (explicit_file)
-				rc = LT_ENOTFOUND; /* --token-file named a file we cannot read */
-			/* a missing or unreadable default file simply means "no token" */
-		}
-	}
-	if (rc)
-		goto done;
-	if (tok) {
-		lt_trim(tok);
-		if (!tok[0]) {
-			free(tok);
-			tok = NULL;
-		} else if (!token_ok(tok)) {
-			rc = LT_EINVAL;
-			goto done;
-		} else {
-			log_add_secret(tok);
-		}
-	}
-	*out = tok;
-	tok = NULL;
-done:
-	free(tok);
-	free(path);
-	free(home);
-	buf_release(&b);
-	return rc;
-}
-
 /* ---- per-call context ----------------------------------------------------- */
 
 struct want {
@@ -480,13 +222,13 @@ static int fail(struct model *m, int code, const char *fmt, ...)
 static int ctx_init(struct hub_ctx *x, struct http_client *client, const struct hub_opts *o,
 		    struct lt_error *err)
 {
-	const char *ep = o->endpoint ? o->endpoint : env_nonempty("HF_ENDPOINT");
+	const char *ep = o->endpoint ? o->endpoint : hub_env_nonempty("HF_ENDPOINT");
 	size_t n;
 	int rc;
 
 	memset(x, 0, sizeof(*x));
 	x->client = client;
-	x->offline = o->offline || env_truthy(getenv("HF_HUB_OFFLINE"));
+	x->offline = o->offline || hub_env_truthy(getenv("HF_HUB_OFFLINE"));
 	x->endpoint = lt_strdup(ep ? ep : HUB_DEFAULT_ENDPOINT);
 	if (!x->endpoint)
 		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
@@ -500,10 +242,10 @@ static int ctx_init(struct hub_ctx *x, struct http_client *client, const struct 
 		return lt_error_set(err, LT_EINVAL, NULL, 0, "no http client for an online hub");
 	if (o->hf_home) {
 		x->hf_hub_cache = path_join(o->hf_home, "hub");
-	} else if (env_nonempty("HF_HUB_CACHE")) {
+	} else if (hub_env_nonempty("HF_HUB_CACHE")) {
 		x->hf_hub_cache = lt_strdup(getenv("HF_HUB_CACHE"));
 	} else {
-		char *home = hf_home_dir();
+		char *home = hub_hf_home_dir();
 		x->hf_hub_cache = home ? path_join(home, "hub") : NULL;
 		free(home);
 	}
@@ -718,7 +460,7 @@ static int build_from_info(struct hub_ctx *x, struct model *m)
 	m->src->impl = impl;
 	impl = NULL;
 	v = json_object_get(root, "sha");
-	if (!json_is_string(v) || !is_sha(json_string_value(v))) {
+	if (!json_is_string(v) || !hub_is_sha(json_string_value(v))) {
 		rc = fail(m, LT_EPARSE, "the hub's model info for '%s' has no commit sha", m->id);
 		goto done;
 	}
@@ -729,8 +471,8 @@ static int build_from_info(struct hub_ctx *x, struct model *m)
 		const char *id = json_is_string(v) ? json_string_value(v) : NULL;
 		const char *slash = id ? strchr(id, '/') : NULL;
 		/* the hub's spelling (a renamed repo answers with its new id), if sane */
-		if (!slash || !valid_name(id, (size_t)(slash - id)) ||
-		    !valid_name(slash + 1, strlen(slash + 1)))
+		if (!slash || !hub_valid_name(id, (size_t)(slash - id)) ||
+		    !hub_valid_name(slash + 1, strlen(slash + 1)))
 			id = m->id;
 		m->info->id = lt_strdup(id);
 	}
@@ -1043,7 +785,7 @@ static int phase_gated_readme(struct hub_ctx *x, struct model *ms, size_t n)
 		json_t *o;
 		char *txt;
 
-		if (r->err || r->status != 200 || !is_sha(r->repo_commit)) {
+		if (r->err || r->status != 200 || !hub_is_sha(r->repo_commit)) {
 			fail(m, LT_EGATED, "gated: '%s' needs an access token with granted access", m->id);
 			continue;
 		}
@@ -1320,7 +1062,7 @@ int hub_list_models(struct http_client *client, const struct hub_opts *opts, con
 		rc = lt_error_set(err, LT_EINVAL, NULL, 0, "listing models needs the network");
 		goto done;
 	}
-	if (!author || !valid_name(author, strlen(author))) {
+	if (!author || !hub_valid_name(author, strlen(author))) {
 		rc = lt_error_set(err, LT_EINVAL, NULL, 0, "'%s' is not a hub user or organisation",
 				  author ? author : "");
 		goto done;
