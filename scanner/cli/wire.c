@@ -212,23 +212,14 @@ static void lazy_free(struct resolver *r)
 static struct resolver *hub_resolver(struct wire *w, const struct common_opts *c,
 				     const struct resolver_env *env)
 {
-	struct resolver *r = calloc(1, sizeof(*r));
 	struct lazy_hub *l = calloc(1, sizeof(*l));
 
-	if (!r || !l) {
-		free(r);
-		free(l);
-		return NULL;
+	if (l) {
+		l->w = w;
+		l->c = c;
+		l->env = *env;
 	}
-	l->w = w;
-	l->c = c;
-	l->env = *env;
-	r->name = "hub";
-	r->resolve = lazy_resolve;
-	r->prefetch = lazy_prefetch;
-	r->free_impl = lazy_free;
-	r->impl = l;
-	return r;
+	return resolver_new("hub", lazy_resolve, lazy_prefetch, lazy_free, l);
 }
 
 int wire_resolver(struct wire *w, const struct common_opts *c)

@@ -39,6 +39,15 @@ struct resolver_env {
 	const struct classify_ctx *cls;
 };
 
+/* A resolver over impl with these callbacks (prefetch and free_impl may be NULL).
+ * Takes impl: when allocation fails, impl is released with free_impl and NULL is
+ * returned. */
+struct resolver *resolver_new(const char *name,
+			      int (*resolve)(struct resolver *, const char *, const char *,
+					     struct model_record **, struct lt_error *),
+			      void (*prefetch)(struct resolver *, const char *const *,
+					       const char *const *, size_t),
+			      void (*free_impl)(struct resolver *), void *impl);
 int resolver_resolve(struct resolver *r, const char *id, const char *rev,
 		     struct model_record **out, struct lt_error *err);
 void resolver_free(struct resolver *r);

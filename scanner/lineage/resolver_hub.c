@@ -152,14 +152,10 @@ static void hub_free(struct resolver *r)
 struct resolver *resolver_hub_new(struct http_client *client, const struct hub_opts *opts,
 				  const struct resolver_env *env)
 {
-	struct resolver *r = calloc(1, sizeof(*r));
 	struct hubres *h = calloc(1, sizeof(*h));
 
-	if (!r || !h) {
-		free(r);
-		free(h);
+	if (!h)
 		return NULL;
-	}
 	h->client = client;
 	h->opts = *opts;
 	h->endpoint = opts->endpoint ? lt_strdup(opts->endpoint) : NULL;
@@ -170,10 +166,5 @@ struct resolver *resolver_hub_new(struct http_client *client, const struct hub_o
 	h->opts.hf_home = h->hf_home;
 	h->env = *env;
 	strmap_init(&h->done);
-	r->name = "hub";
-	r->resolve = hub_resolve;
-	r->prefetch = hub_prefetch;
-	r->free_impl = hub_free;
-	r->impl = h;
-	return r;
+	return resolver_new("hub", hub_resolve, hub_prefetch, hub_free, h);
 }

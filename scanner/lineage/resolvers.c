@@ -19,6 +19,29 @@ int resolver_resolve(struct resolver *r, const char *id, const char *rev,
 	return r->resolve(r, id, rev, out, err);
 }
 
+struct resolver *resolver_new(const char *name,
+			      int (*resolve)(struct resolver *, const char *, const char *,
+					     struct model_record **, struct lt_error *),
+			      void (*prefetch)(struct resolver *, const char *const *,
+					       const char *const *, size_t),
+			      void (*free_impl)(struct resolver *), void *impl)
+{
+	struct resolver *r = impl ? calloc(1, sizeof(*r)) : NULL;
+
+	if (!r) {
+		struct resolver tmp = { name, resolve, prefetch, free_impl, impl };
+		if (impl && free_impl)
+			free_impl(&tmp);
+		return NULL;
+	}
+	r->name = name;
+	r->resolve = resolve;
+	r->prefetch = prefetch;
+	r->free_impl = free_impl;
+	r->impl = impl;
+	return r;
+}
+
 void resolver_free(struct resolver *r)
 {
 	if (!r)
@@ -96,21 +119,13 @@ static void mirror_free(struct resolver *r)
 
 struct resolver *resolver_mirror_new(const char *root, const struct resolver_env *env)
 {
-	struct resolver *r = calloc(1, sizeof(*r));
 	struct mirror *m = calloc(1, sizeof(*m));
 
-	if (!r || !m) {
-		free(r);
-		free(m);
-		return NULL;
+	if (m) {
+		m->root = lt_strdup(root);
+		m->env = *env;
 	}
-	m->root = lt_strdup(root);
-	m->env = *env;
-	r->name = "mirror";
-	r->resolve = mirror_resolve;
-	r->free_impl = mirror_free;
-	r->impl = m;
-	return r;
+	return resolver_new("mirror", mirror_resolve, NULL, mirror_free, m);
 }
 
 /* --- huggingface_hub cache --- */
@@ -146,21 +161,13 @@ static void hfcache_free(struct resolver *r)
 
 struct resolver *resolver_hfcache_new(const char *hub_cache, const struct resolver_env *env)
 {
-	struct resolver *r = calloc(1, sizeof(*r));
 	struct hfcache *h = calloc(1, sizeof(*h));
 
-	if (!r || !h) {
-		free(r);
-		free(h);
-		return NULL;
+	if (h) {
+		h->root = lt_strdup(hub_cache);
+		h->env = *env;
 	}
-	h->root = lt_strdup(hub_cache);
-	h->env = *env;
-	r->name = "hf-cache";
-	r->resolve = hfcache_resolve;
-	r->free_impl = hfcache_free;
-	r->impl = h;
-	return r;
+	return resolver_new("hf-cache", hfcache_resolve, NULL, hfcache_free, h);
 }
 
 /* --- chain --- */
@@ -211,22 +218,17 @@ static void chain_free(struct resolver *r)
 
 struct resolver *resolver_chain_new(struct resolver **list, size_t n)
 {
-	struct resolver *r = calloc(1, sizeof(*r));
 	struct chain *c = calloc(1, sizeof(*c));
 
-	if (!r || !c || !(c->list = calloc(n ? n : 1, sizeof(*c->list)))) {
-		free(r);
+	if (c && !(c->list = calloc(n ? n : 1, sizeof(*c->list)))) {
 		free(c);
-		return NULL;
+		c = NULL;
 	}
-	memcpy(c->list, list, n * sizeof(*list));
-	c->n = n;
-	r->name = "chain";
-	r->resolve = chain_resolve;
-	r->prefetch = chain_prefetch;
-	r->free_impl = chain_free;
-	r->impl = c;
-	return r;
+	if (c) {
+		memcpy(c->list, list, n * sizeof(*list));
+		c->n = n;
+	}
+	return resolver_new("chain", chain_resolve, chain_prefetch, chain_free, c);
 }
 
 struct resolver *resolver_chain_last(struct resolver *r)
