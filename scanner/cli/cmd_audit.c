@@ -158,12 +158,6 @@ static void append_state(FILE *f, const char *target, enum verdict v)
 	json_decref(j);
 }
 
-static int is_dir(const char *p)
-{
-	struct stat st;
-	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 int cmd_audit(int argc, char **argv)
 {
 	struct audit_opts o;
@@ -223,7 +217,7 @@ int cmd_audit(int argc, char **argv)
 		for (size_t k = i; k < end; k++) {
 			if (fnv1a(targets[k]) % sn != si || strmap_get(&done, targets[k]))
 				continue;
-			if (record_is_hub_id(targets[k]) && !strchr(targets[k], '@') && !is_dir(targets[k])) {
+			if (record_is_hub_id(targets[k]) && !strchr(targets[k], '@') && !lt_is_dir(targets[k])) {
 				ids[nids] = targets[k];
 				revs[nids++] = o.c.rev;
 			}

@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "classify/classify.h"
 #include "core/err.h"
+#include "core/fileio.h"
 #include "core/log.h"
 #include "core/path.h"
 #include "core/str.h"
@@ -26,12 +27,6 @@
 #define LT_DATA_DIR "."
 #endif
 
-static int is_dir(const char *p)
-{
-	struct stat st;
-	return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 const char *wire_data_root(void)
 {
 	static char exe_root[4096];
@@ -52,7 +47,7 @@ const char *wire_data_root(void)
 			if (s) {
 				snprintf(s, sizeof(exe_root) - (size_t)(s - exe_root), "/share/lictrace");
 				lic = path_join(exe_root, "licenses");
-				if (is_dir(lic)) {
+				if (lt_is_dir(lic)) {
 					free(lic);
 					return exe_root;
 				}
@@ -90,7 +85,7 @@ int wire_data(struct wire *w, const struct common_opts *c, int keep_problems)
 	memset(w, 0, sizeof(*w));
 	roots[n++] = wire_data_root();
 	for (int i = 0; c && i < c->data.n; i++) {
-		if (!is_dir(c->data.v[i])) {
+		if (!lt_is_dir(c->data.v[i])) {
 			fprintf(stderr, "lictrace: data directory '%s' does not exist\n", c->data.v[i]);
 			return EXIT_USAGE;
 		}
@@ -232,7 +227,7 @@ int wire_resolver(struct wire *w, const struct common_opts *c)
 	char *def = NULL;
 
 	if (c->hub_mirror) {
-		if (!is_dir(c->hub_mirror)) {
+		if (!lt_is_dir(c->hub_mirror)) {
 			fprintf(stderr, "lictrace: hub mirror '%s' does not exist\n", c->hub_mirror);
 			return EXIT_USAGE;
 		}
@@ -245,7 +240,7 @@ int wire_resolver(struct wire *w, const struct common_opts *c)
 			def = lt_asprintf("%s/.cache/huggingface/hub", getenv("HOME"));
 		hub_cache = def;
 	}
-	if (hub_cache && is_dir(hub_cache))
+	if (hub_cache && lt_is_dir(hub_cache))
 		list[n++] = resolver_hfcache_new(hub_cache, &env);
 	free(def);
 	if (want_hub(c) && !(list[n++] = hub_resolver(w, c, &env)))
@@ -255,12 +250,6 @@ int wire_resolver(struct wire *w, const struct common_opts *c)
 			return EXIT_USAGE;
 	w->res = resolver_chain_new(list, n);
 	return w->res ? 0 : EXIT_USAGE;
-}
-
-static int is_file(const char *p)
-{
-	struct stat st;
-	return p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* host[:port] of an http(s) URL, for the token check; caller frees. */
@@ -316,19 +305,19 @@ int wire_record(struct wire *w, const struct common_opts *c, const char *target,
 
 	*out = NULL;
 	memset(&ro, 0, sizeof(ro));
-	if (is_dir(target) && !c->rev && !c->staged) {
+	if (lt_is_dir(target) && !c->rev && !c->staged) {
 		rc = source_open_dir(&src, target, err);
 		goto build;
 	}
 	/* everything else (git, archives, hub ids) lives in the remote plugin */
 	if (!(api = w->api = plugin_remote(err)))
 		return err->code;
-	if (is_dir(target)) {
+	if (lt_is_dir(target)) {
 		if (!api->git_is_repo(target))
 			return lt_error_set(err, LT_EINVAL, target, 0,
 					    "'%s' is not a git repository; --rev and --staged need one", target);
 		rc = open_git(w, c, target, &src, err);
-	} else if (is_file(target)) {
+	} else if (lt_is_file(target)) {
 		if (!api->archive_name_matches(target))
 			return lt_error_set(err, LT_EINVAL, target, 0,
 					    "'%s' is a file but not an archive lictrace reads (tar, tar.gz, zip, .nemo, .keras)",

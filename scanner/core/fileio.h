@@ -17,6 +17,9 @@ int lt_read_file(struct buf *out, const char *path, size_t max, struct lt_error 
  * *truncated (never an error for size). */
 int lt_read_prefix(struct buf *out, const char *path, size_t max, int *truncated,
 		   struct lt_error *err);
+/* 1 when path is a directory / a regular file (symlinks followed). */
+int lt_is_dir(const char *path);
+int lt_is_file(const char *path);
 /* Write data to path atomically (temp file in the same folder + rename). */
 int lt_write_atomic(const char *path, const void *data, size_t len, struct lt_error *err);
 

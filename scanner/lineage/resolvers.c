@@ -77,6 +77,7 @@ struct mirror {
 	struct resolver_env env;
 };
 
+/* lstat: a mirror entry that is a symlink is not followed out of the mirror. */
 static int is_dir(const char *p)
 {
 	struct stat st;
