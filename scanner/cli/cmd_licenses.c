@@ -40,6 +40,17 @@ static void explain(FILE *o, const struct licdef *d)
 		fprintf(o, "  date:         %s\n", d->date);
 	if (d->url)
 		fprintf(o, "  text:         %s\n", d->url);
+	if (d->verified_source)
+		fprintf(o, "  verified:     against %s (retrieved %s)\n", d->verified_source,
+			d->verified_date ? d->verified_date : "?");
+	else
+		fprintf(o, "  verified:     not yet checked against a recorded copy of the text\n");
+	if (d->hub_orgs.n) {
+		fprintf(o, "  licensor's hub organisations:");
+		for (size_t i = 0; i < d->hub_orgs.n; i++)
+			fprintf(o, " %s", d->hub_orgs.v[i]);
+		fprintf(o, "\n");
+	}
 	if (d->hub_ids.n) {
 		fprintf(o, "  Hub ids:     ");
 		for (size_t i = 0; i < d->hub_ids.n; i++)
@@ -67,6 +78,8 @@ static void explain(FILE *o, const struct licdef *d)
 			fprintf(o, "%s%s", k ? ", " : " in ", ob->territories.v[k]);
 		if (ob->scope && strcmp(ob->scope, "all"))
 			fprintf(o, " (%s)", ob->scope);
+		if (ob->clause)
+			fprintf(o, " [%s]", ob->clause);
 		fprintf(o, "%s\n", ob->flows ? "  [binds derivatives too]" : "");
 		if (ob->note)
 			fprintf(o, "      %s\n", ob->note);

@@ -233,9 +233,12 @@ static void licdef_release(struct licdef *d)
 	free(d->summary); free(d->derivatives_note); free(d->path); free(d->ref_text);
 	strlist_release(&d->hub_ids);
 	strlist_release(&d->aliases);
+	strlist_release(&d->hub_orgs);
+	free(d->verified_source); free(d->verified_date);
 	for (size_t i = 0; i < d->nobligations; i++) {
 		struct obligation *o = &d->obligations[i];
 		free(o->text); free(o->url); free(o->period); free(o->scope); free(o->note);
+		free(o->clause);
 		strlist_release(&o->territories);
 	}
 	free(d->obligations);
@@ -244,7 +247,7 @@ static void licdef_release(struct licdef *d)
 static void parse_obligation(struct ctx *c, const struct ynode *n, struct obligation *o)
 {
 	static const char *const keys[] = { "kind", "text", "url", "value", "period", "territories",
-					    "scope", "flows", "note", NULL };
+					    "scope", "flows", "note", "clause", NULL };
 	char *kind;
 	int k;
 
@@ -264,6 +267,7 @@ static void parse_obligation(struct ctx *c, const struct ynode *n, struct obliga
 	o->period = get_str(c, n, "period", 0);
 	o->scope = get_str(c, n, "scope", 0);
 	o->note = get_str(c, n, "note", 0);
+	o->clause = get_str(c, n, "clause", 0);
 	get_list(c, n, "territories", &o->territories);
 	if (yx_get(n, "value") && yx_uint(yx_get(n, "value"), &o->value) != 0)
 		licensedb_problem(c->db, c->file, yx_get(n, "value")->line, "'value' must be a whole number");
@@ -320,10 +324,11 @@ static struct licdef *parse_license(struct ctx *c, const struct ynode *r, const 
 	static const char *const keys[] = { "id", "name", "spdx", "hub_ids", "aliases", "family",
 					    "version", "date", "licensor", "law", "venue", "category",
 					    "url", "text", "review", "summary", "obligations",
-					    "derivatives", NULL };
+					    "derivatives", "verified", "hub_orgs", NULL };
 	static const char *const dkeys[] = { "relicense", "note", NULL };
+	static const char *const vkeys[] = { "source", "retrieved", NULL };
 	struct licdef *d = calloc(1, sizeof(*d));
-	const struct ynode *obs, *der;
+	const struct ynode *obs, *der, *ver;
 	char *cat, *rel;
 	int ci;
 
@@ -349,6 +354,14 @@ static struct licdef *parse_license(struct ctx *c, const struct ynode *r, const 
 	d->review = yx_bool(yx_get(r, "review"), 0);
 	get_list(c, r, "hub_ids", &d->hub_ids);
 	get_list(c, r, "aliases", &d->aliases);
+	get_list(c, r, "hub_orgs", &d->hub_orgs);
+	ver = yx_get(r, "verified");
+	if (ver && ver->kind != Y_MAP) {
+		licensedb_problem(c->db, c->file, ver->line, "'verified' must be a mapping (source, retrieved)");
+	} else if (ver && check_keys(c, ver, vkeys, "'verified'") == 0) {
+		d->verified_source = get_str(c, ver, "source", 1);
+		d->verified_date = get_str(c, ver, "retrieved", 1);
+	}
 	cat = get_str(c, r, "category", 1);
 	ci = lic_category_parse(cat);
 	if (cat && ci < 0)

@@ -74,12 +74,16 @@ struct obligation {
 	char *scope;               /* all (default) or multimodal */
 	int flows;                 /* binds derivatives */
 	char *note;
+	char *clause;              /* where the text says it ("§1.b.i"), or NULL */
 };
 
 struct licdef {
 	char *id, *name, *spdx, *family, *version, *date;
 	char *licensor, *law, *venue, *url, *text_file, *summary;
+	char *verified_source;   /* where the text was checked: URL or owner/repo@commit:path */
+	char *verified_date;     /* when (YYYY-MM-DD) */
 	struct strlist hub_ids, aliases;
+	struct strlist hub_orgs; /* the licensor's own hub organisations */
 	enum lic_category category;
 	int review;
 	struct obligation *obligations;

@@ -69,7 +69,7 @@
 
 /* Bump whenever the layout changes or the loader reads the YAML differently
  * (defaults, validation); the fingerprint includes it. */
-#define SNAP_VERSION 1u
+#define SNAP_VERSION 2u
 #define SNAP_MAGIC "LTDBSNAP"
 #define SNAP_BOM 0x01020304u
 #define SNAP_HDR 64u
@@ -433,6 +433,8 @@ static void put_lic(struct enc *e, const struct licdef *d)
 	put_str(e, d->text_file);
 	put_str(e, d->summary);
 	put_str(e, d->derivatives_note);
+	put_str(e, d->verified_source);
+	put_str(e, d->verified_date);
 	put_path(e, d->path);
 	put_strn(e, d->ref_text, d->ref_text ? d->ref_len : 0, 0); /* may hold NULs */
 	put_u32(e, (uint32_t)d->category);
@@ -440,9 +442,11 @@ static void put_lic(struct enc *e, const struct licdef *d)
 	put_u32(e, (uint32_t)d->relicense);
 	put_count(e, d->hub_ids.n);
 	put_count(e, d->aliases.n);
+	put_count(e, d->hub_orgs.n);
 	put_count(e, d->nobligations);
 	put_items(e, &d->hub_ids);
 	put_items(e, &d->aliases);
+	put_items(e, &d->hub_orgs);
 	for (size_t i = 0; i < d->nobligations; i++) {
 		const struct obligation *o = &d->obligations[i];
 		put_u32(e, (uint32_t)o->kind);
@@ -454,6 +458,7 @@ static void put_lic(struct enc *e, const struct licdef *d)
 		put_str(e, o->period);
 		put_str(e, o->scope);
 		put_str(e, o->note);
+		put_str(e, o->clause);
 		put_items(e, &o->territories);
 	}
 }
@@ -523,7 +528,7 @@ int licdb_snap_encode(struct buf *out, const struct licensedb *db,
 	strmap_init(&e.seen);
 	for (size_t i = 0; i < db->nlics; i++) {
 		const struct licdef *d = db->lics[i];
-		nitems += d->hub_ids.n + d->aliases.n;
+		nitems += d->hub_ids.n + d->aliases.n + d->hub_orgs.n;
 		nobs += d->nobligations;
 		for (size_t j = 0; j < d->nobligations; j++)
 			nitems += d->obligations[j].territories.n;
@@ -697,6 +702,7 @@ static void get_obligation(struct dec *d, struct obligation *o)
 	o->period = get_opt(d);
 	o->scope = get_opt(d);
 	o->note = get_opt(d);
+	o->clause = get_opt(d);
 	get_list(d, &o->territories, nterr, SIZE_MAX);
 	switch (o->kind) { /* parse_obligation()'s requirements */
 	case OB_NOTICE:
@@ -721,7 +727,7 @@ static void get_obligation(struct dec *d, struct obligation *o)
 
 static void get_lic(struct dec *d, struct licdef *x)
 {
-	uint32_t nhub, nalias, nob;
+	uint32_t nhub, nalias, norg, nob;
 
 	x->id = get_req(d);
 	x->name = get_req(d);
@@ -736,6 +742,8 @@ static void get_lic(struct dec *d, struct licdef *x)
 	x->text_file = get_opt(d);
 	x->summary = get_req(d);
 	x->derivatives_note = get_req(d);
+	x->verified_source = get_opt(d);
+	x->verified_date = get_opt(d);
 	x->path = get_req(d);
 	x->ref_text = get_strn(d, &x->ref_len);
 	x->category = (enum lic_category)get_enum(d, CAT__COUNT);
@@ -743,6 +751,7 @@ static void get_lic(struct dec *d, struct licdef *x)
 	x->relicense = (enum relicense)get_enum(d, RELIC_FORBIDDEN + 1);
 	nhub = get_u32(d);
 	nalias = get_u32(d);
+	norg = get_u32(d);
 	nob = get_u32(d);
 	if ((x->category == CAT_FAMILY || x->category == CAT_UNKNOWN) && !x->review)
 		d->bad = 1;
@@ -750,6 +759,7 @@ static void get_lic(struct dec *d, struct licdef *x)
 		d->bad = 1;
 	get_list(d, &x->hub_ids, nhub, SIZE_MAX);
 	get_list(d, &x->aliases, nalias, SIZE_MAX);
+	get_list(d, &x->hub_orgs, norg, SIZE_MAX);
 	if (d->bad || nob > d->obs_left) {
 		d->bad = 1;
 		return;
