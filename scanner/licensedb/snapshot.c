@@ -100,8 +100,8 @@
 #define STR_NONE 0xffffffffu
 /* Bytes of each record's fixed part (strings are 8 bytes: offset + length). */
 #define COUNTS_FIXED (6 * 4)
-#define LIC_FIXED (15 * 8 + 6 * 4)
-#define OB_FIXED (3 * 4 + 8 + 5 * 8)
+#define LIC_FIXED (17 * 8 + 7 * 4)
+#define OB_FIXED (3 * 4 + 8 + 6 * 8)
 #define RULE_FIXED (4 * 8 + 6 * 4 + 2 * 8)
 #define ROLE_FIXED (3 * 8 + 2 * 4)
 #define FIND_FIXED (5 * 8 + 2 * 4)
