@@ -414,6 +414,48 @@ static const char *const deontic[] = {
 	"display", "permitted", "authorized", "authorised", NULL
 };
 
+/* Lines that wrap a verbatim license without adding terms: translators'
+ * instructions and the lead-in of third-party notice files ("NOTICES AND
+ * INFORMATION / Do Not Translate or Localize / This software incorporates
+ * material from third parties"). Their "not" is no restriction on the licensee.
+ * Matched as whole word runs of the normalised text. */
+static const char *const neutral_runs[] = {
+	"do not translate or localize",
+	"do not translate or localise",
+	"this software incorporates material from third parties",
+	"notices and information",
+	NULL
+};
+
+#define COV_NEUTRAL 0xffu
+
+static size_t word_len(const struct buf *norm, const struct simtext *t, size_t w);
+
+/* Mark the words of every neutral run as covered (COV_NEUTRAL). */
+static void cover_neutral(const struct buf *norm, const struct simtext *t, unsigned char *cov)
+{
+	for (int k = 0; neutral_runs[k]; k++) {
+		const char *phrase = neutral_runs[k];
+		for (size_t w = 0; w < t->n; w++) {
+			const char *p = phrase;
+			size_t j = w;
+			for (; j < t->n && *p; j++) {
+				size_t wl = word_len(norm, t, j), pl = strcspn(p, " ");
+				if (wl != pl || memcmp(norm->data + t->start[j], p, pl) != 0)
+					break;
+				p += pl;
+				while (*p == ' ')
+					p++;
+			}
+			if (*p)
+				continue;
+			for (size_t x = w; x < j; x++)
+				if (!cov[x])
+					cov[x] = COV_NEUTRAL;
+		}
+	}
+}
+
 static int is_deontic(const char *w, size_t n)
 {
 	for (int i = 0; deontic[i]; i++)
@@ -466,6 +508,7 @@ static int find_modified(const struct classify_ctx *c, struct cand *cands, size_
 		return LT_ENOMEM;
 	for (size_t k = 0; k < nr; k++)
 		simtext_cover(&ts->words, &refs[k]->set, cov, (unsigned char)(k + 1));
+	cover_neutral(norm, &ts->words, cov);
 	while (w < ts->words.n) {
 		size_t s = w;
 		int terms = 0;
@@ -487,6 +530,8 @@ static int find_modified(const struct classify_ctx *c, struct cand *cands, size_
 	    best_run >= CLASSIFY_MOD_MIN_RUN) {
 		size_t start = best_end - best_run;
 		mark = start > 0 ? cov[start - 1] : best_end < ts->words.n ? cov[best_end] : 0;
+		if (mark == (int)COV_NEUTRAL)
+			mark = 0;
 		if (mark > 0 && cands[idx[mark - 1]].kind != RULE_POLICY) {
 			*who = idx[mark - 1];
 			for (size_t k = 0; k < ts->words.n; k++)

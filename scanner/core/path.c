@@ -2,8 +2,11 @@
 #include "path.h"
 #include "str.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 int path_is_safe_relative(const char *rel)
 {
@@ -62,4 +65,34 @@ void path_normalize(char *p)
 		*w++ = *r++;
 	}
 	*w = '\0';
+}
+
+char *path_find_nocase(const char *dir, const char *name)
+{
+	char *exact = path_join(dir, name), *best = NULL;
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+
+	if (!exact || !*name || strchr(name, '/')) {
+		free(exact);
+		return NULL;
+	}
+	if (lstat(exact, &st) == 0) {
+		free(exact);
+		return lt_strdup(name);
+	}
+	free(exact);
+	if (!(d = opendir(dir)))
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (strcasecmp(de->d_name, name) != 0)
+			continue;
+		if (!best || strcmp(de->d_name, best) < 0) {
+			free(best);
+			best = lt_strdup(de->d_name);
+		}
+	}
+	closedir(d);
+	return best;
 }

@@ -14,5 +14,11 @@ char *path_join(const char *a, const char *b);
 const char *path_basename(const char *p);
 /* Collapse "./" and duplicate slashes in place; does not resolve "..". */
 void path_normalize(char *p);
+/* The entry of directory dir whose name equals name ignoring ASCII case: the
+ * exact name when it exists, else the first such entry in name order (so the
+ * answer does not depend on the file system's listing order). Symlinks count
+ * as entries; the caller decides whether to follow them. A new string with the
+ * entry's real spelling, or NULL when there is none (or on allocation failure). */
+char *path_find_nocase(const char *dir, const char *name);
 
 #endif

@@ -254,6 +254,12 @@ static int read_fields(struct card *c, const struct ynode *root, size_t fm_start
 			rc = set_list(&c->tags, &c->ntags, v);
 		} else if (key_is(k, "datasets")) {
 			rc = set_list(&c->datasets, &c->ndatasets, v);
+		} else if (key_is(k, "model-index")) {
+			/* model-index: [{name: ..., results: [...]}]: the first entry's name */
+			const struct ynode *first = v && v->kind == Y_SEQ && yx_count(v) ? yx_item(v, 0) : NULL;
+			const struct ynode *nm = first && first->kind == Y_MAP ? yx_get(first, "name") : NULL;
+			if (nm && nm->kind == Y_SCALAR)
+				rc = set_scalar(&c->model_index_name, nm, &lc);
 		} else if (key_is(k, "extra_gated_eu_disallowed")) {
 			c->extra_gated_eu_disallowed = yx_bool(v, 0);
 		} else {
@@ -416,6 +422,7 @@ void card_free(struct card *c)
 	values_free(c->licenses, c->nlicenses);
 	for (size_t j = 0; j < sizeof(scalar_keys) / sizeof(*scalar_keys); j++)
 		free(((struct card_value *)((char *)c + scalar_keys[j].off))->value);
+	free(c->model_index_name.value);
 	values_free(c->base_models, c->nbase_models);
 	values_free(c->tags, c->ntags);
 	values_free(c->datasets, c->ndatasets);

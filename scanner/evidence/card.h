@@ -59,6 +59,7 @@ struct card {
 	struct card_value library_name;
 	struct card_value quantized_by;
 	struct card_value model_name;
+	struct card_value model_index_name;    /* model-index[0].name */
 	struct card_value model_creator;
 	struct card_value model_link;          /* older quantizer cards name the parent here */
 	struct card_value extra_gated_prompt;

@@ -6,6 +6,7 @@
  * verdict can never be `pass`.
  */
 #include "findings.h"
+#include "record/identity.h"
 #include "core/err.h"
 #include "core/str.h"
 #include "record/record.h"
@@ -391,6 +392,19 @@ static int name_has_prefix(const char *name, const char *prefix)
 	return ok;
 }
 
+/* The model is published by the license's own licensor (its owner is one of
+ * the licensor's hub organisations): a licensor owes itself no copy, notice or
+ * naming duty. */
+static int is_licensors_release(const struct model_record *r, const struct licdef *lic)
+{
+	if (!r->owner)
+		return 0;
+	for (size_t i = 0; i < lic->hub_orgs.n; i++)
+		if (lt_strieq(r->owner, lic->hub_orgs.v[i]))
+			return 1;
+	return 0;
+}
+
 static int own_has_category(const struct model_report *m, enum lic_category c)
 {
 	for (size_t i = 0; i < m->nown; i++)
@@ -410,17 +424,26 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 		const struct eff_ob *e = &s->v[i];
 		const struct obligation *ob = e->ob;
 		const char *chain = e->self ? NULL : e->chain;
-		/* shipping duties bind redistributors: a model with no parent may be the
-		 * licensor's own original, so its own license's copy and notice duties are
-		 * checked only when it derives from something */
-		int redistributes = !e->self || r->nparents > 0;
+		/* Shipping duties bind whoever distributes someone else's model: an
+		 * ancestor's license always, the model's own license when the model derives
+		 * from something or the license belongs to a model licensor (hub_orgs) that
+		 * is not the publisher. A parentless model under a generic license (Apache,
+		 * MIT) is taken to be its publisher's own work, and a licensor owes itself
+		 * nothing. */
+		int redistributes = !is_licensors_release(r, e->lic) &&
+				    (!e->self || r->nparents > 0 || e->lic->hub_orgs.n > 0);
 
 		switch (ob->kind) {
 		case OB_LICENSE_COPY:
-			if (redistributes && !has_copy(r, e->lic))
-				findings_add(m, db, "missing-license-copy", e->lic->id, NULL, 0, chain,
-					     "%s requires shipping its text; no file in '%s' holds it",
-					     e->lic->name, r->id);
+			if (redistributes && !has_copy(r, e->lic)) {
+				struct finding *f = findings_add(m, db, "missing-license-copy", e->lic->id, NULL, 0, chain,
+								 "%s requires shipping its text; no file in '%s' holds it",
+								 e->lic->name, r->id);
+				/* a standard permissive text anyone can find: a duty to meet, not
+				 * a legal block (a restricted community license stays an error) */
+				if (f && (e->lic->category == CAT_PERMISSIVE || e->lic->category == CAT_PUBLIC_DOMAIN))
+					f->severity = SEV_WARNING;
+			}
 			break;
 		case OB_NOTICE:
 			if (redistributes && ob->text && !has_notice(r, ob->text))
@@ -428,10 +451,15 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 					     "%s requires a Notice file saying: \"%s\"", e->lic->name, ob->text);
 			break;
 		case OB_NAME_PREFIX:
-			if (!e->self && ob->text && r->name && !name_has_prefix(r->name, ob->text))
+			if (!e->self && redistributes && ob->text && r->name &&
+			    !name_has_prefix(r->name, ob->text))
 				findings_add(m, db, "name-prefix", e->lic->id, NULL, 0, chain,
-					     "%s requires derived model names to begin with \"%s\"; this one is \"%s\"",
-					     e->lic->name, ob->text, r->name);
+					     "%s requires derived model names to begin with \"%s\"; this one is \"%s\" (%s%s)",
+					     e->lic->name, ob->text, r->name,
+					     r->name_from ? "name from the " : "name source unknown",
+					     r->name_from ? (strcmp(r->name_from, IDENT_FOLDER) == 0
+						     ? "folder name only: set model_name in the card to state the real name"
+						     : r->name_from) : "");
 			break;
 		case OB_ATTRIBUTION:
 			if (ob->text)

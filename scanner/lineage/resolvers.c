@@ -84,29 +84,48 @@ static int is_dir(const char *p)
 	return lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Hub ids are case-insensitive: the mirror's own spelling of "org/name" (exact
+ * when it exists), as a new string, or NULL when the mirror has no such model. */
+static char *mirror_spelling(const char *root, const char *id)
+{
+	const char *slash = strchr(id, '/');
+	char *org_want = slash ? lt_strndup(id, (size_t)(slash - id)) : NULL;
+	char *org = org_want ? path_find_nocase(root, org_want) : NULL;
+	char *orgdir = org ? path_join(root, org) : NULL;
+	char *name = orgdir ? path_find_nocase(orgdir, slash + 1) : NULL;
+	char *out = name ? lt_asprintf("%s/%s", org, name) : NULL;
+
+	free(org_want);
+	free(org);
+	free(orgdir);
+	free(name);
+	return out;
+}
+
 static int mirror_resolve(struct resolver *r, const char *id, const char *rev,
 			  struct model_record **out, struct lt_error *err)
 {
 	struct mirror *m = r->impl;
 	struct source *src = NULL;
-	char *dir;
+	char *dir = NULL, *real;
 	int rc;
 
 	if (!record_is_hub_id(id))
 		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not a model id", id);
-	dir = path_join(m->root, id);
-	if (!dir)
-		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
-	if (!is_dir(dir)) {
+	real = mirror_spelling(m->root, id);
+	if (real)
+		dir = path_join(m->root, real);
+	if (!real || !dir || !is_dir(dir)) {
 		free(dir);
+		free(real);
 		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not in the mirror", id);
 	}
 	rc = source_open_dir(&src, dir, err);
 	free(dir);
-	if (rc)
-		return rc;
-	rc = build_from_source(src, id, rev, &m->env, "mirror", out, err);
+	if (rc == 0)
+		rc = build_from_source(src, real, rev, &m->env, "mirror", out, err);
 	source_free(src);
+	free(real);
 	return rc;
 }
 
@@ -143,12 +162,23 @@ static int hfcache_resolve(struct resolver *r, const char *id, const char *rev,
 	struct source *src = NULL;
 	int rc;
 
+	char *want, *repo, *real = NULL;
+
 	if (!record_is_hub_id(id))
 		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not a model id", id);
-	if ((rc = source_open_hf_snapshot(&src, h->root, id, rev, err)) != 0)
-		return rc;
-	rc = build_from_source(src, id, rev, &h->env, "hf-cache", out, err);
+	/* the cache folder is models--ORG--NAME in the hub's spelling; ids fold case */
+	want = lt_asprintf("models--%.*s--%s", (int)(strchr(id, '/') - id), id, strchr(id, '/') + 1);
+	repo = want ? path_find_nocase(h->root, want) : NULL;
+	if (repo && strlen(repo) == strlen(want))
+		real = lt_asprintf("%.*s/%s", (int)(strchr(id, '/') - id), repo + 8,
+				   repo + 8 + (strchr(id, '/') - id) + 2);
+	free(want);
+	free(repo);
+	rc = source_open_hf_snapshot(&src, h->root, real ? real : id, rev, err);
+	if (rc == 0)
+		rc = build_from_source(src, real ? real : id, rev, &h->env, "hf-cache", out, err);
 	source_free(src);
+	free(real);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
  * a card it could not parse): those become notes for the findings layer.
  */
 #include "record.h"
+#include "identity.h"
 #include "classify/classify.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -378,8 +379,13 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 		r->adapter_evidence = 1;
 	if (c->quantized_by.value)
 		r->quantized_evidence = 1;
-	if (c->model_name.value && !r->name)
+	if (c->model_name.value && *c->model_name.value && !r->name) {
 		r->name = lt_strdup(c->model_name.value);
+		r->name_from = IDENT_CARD_MODEL_NAME;
+	} else if (c->model_index_name.value && *c->model_index_name.value && !r->name) {
+		r->name = lt_strdup(c->model_index_name.value);
+		r->name_from = IDENT_CARD_MODEL_INDEX;
+	}
 	if (c->extra_gated_prompt.value) {
 		struct classify_result cr;
 		memset(&cr, 0, sizeof(cr));
@@ -568,6 +574,54 @@ static void infer_relations(struct model_record *r)
 	}
 }
 
+/* The model's id (a label), name and owner, in identity.h's order. */
+static void set_identity(struct model_record *r, const struct source *src, const char *hub_id)
+{
+	char *owner = NULL, *name = NULL;
+	const char *from = NULL;
+
+	if (hub_id) {
+		const char *slash = strchr(hub_id, '/');
+		r->id = lt_strdup(hub_id);
+		if (slash) {
+			owner = lt_strndup(hub_id, (size_t)(slash - hub_id));
+			name = lt_strdup(slash + 1);
+		} else {
+			name = lt_strdup(hub_id);
+		}
+		from = IDENT_HUB_ID;
+	} else {
+		char *url = strstr(src->target, "://") || !strncmp(src->target, "git@", 4)
+				    ? lt_strdup(src->target)
+				    : identity_git_origin(src->target);
+		if (url) {
+			identity_from_url(url, &owner, &name);
+			from = IDENT_GIT_ORIGIN;
+			free(url);
+		}
+		if (!name) {
+			free(owner);
+			identity_from_folder(src->target, &owner, &name);
+			from = IDENT_FOLDER;
+		}
+		/* the id labels the model in reports: its real folder name, never "." */
+		if (!strstr(src->target, "://"))
+			r->id = identity_folder_base(src->target);
+		if (!r->id)
+			r->id = lt_strdup(name ? name : src->target);
+	}
+	if (owner) {
+		r->owner = owner;
+		r->owner_from = from;
+	}
+	if (!r->name) {
+		r->name = name;
+		r->name_from = from;
+	} else {
+		free(name);
+	}
+}
+
 int record_build(struct model_record **out, struct source *src, const struct licensedb *db,
 		 const struct classify_ctx *cls, const struct record_opts *opts,
 		 struct lt_error *err)
@@ -584,22 +638,11 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 	r->target = lt_strdup(src->target);
 	r->source_kind = lt_strdup(kinds[src->kind]);
 	r->revision = src->revision ? lt_strdup(src->revision) : NULL;
-	if (opts && opts->id) {
-		r->id = lt_strdup(opts->id);
-	} else {
-		char *t = lt_strdup(src->target);
-		size_t n = t ? strlen(t) : 0;
-		while (n > 1 && t[n - 1] == '/')
-			t[--n] = '\0';
-		r->id = t ? lt_strdup(path_basename(t)) : NULL;
-		free(t);
-	}
 	for (size_t i = 0; i < src->nproblems; i++)
 		record_note(r, "source-problem", src->target, 0, "%s", src->problems[i]);
 
 	scan_card(r, src, db, cls, max_card);
-	if (!r->name && r->id)
-		r->name = lt_strdup(strchr(r->id, '/') ? strchr(r->id, '/') + 1 : r->id);
+	set_identity(r, src, opts && opts->id ? opts->id : NULL);
 
 	for (size_t i = 0; i < src->nentries; i++) {
 		const struct source_entry *e = &src->entries[i];
@@ -638,7 +681,7 @@ void record_free(struct model_record *r)
 {
 	if (!r)
 		return;
-	free(r->id); free(r->name); free(r->target); free(r->source_kind); free(r->revision);
+	free(r->id); free(r->name); free(r->owner); free(r->target); free(r->source_kind); free(r->revision);
 	for (size_t i = 0; i < r->ndeclared; i++) {
 		free(r->declared[i].value);
 		where_release(&r->declared[i].at);

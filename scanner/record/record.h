@@ -71,6 +71,9 @@ struct note {
 struct model_record {
 	char *id;          /* Hub id or folder name */
 	char *name;        /* model name used for the naming rule */
+	const char *name_from;  /* where the name came from (IDENT_* in identity.h) */
+	char *owner;       /* publishing organisation or user, or NULL when unknown */
+	const char *owner_from; /* where the owner came from, or NULL */
 	char *target;      /* what was scanned */
 	char *source_kind; /* dir, git, archive, hub, mirror, hf-cache */
 	char *revision;    /* commit sha or NULL */
