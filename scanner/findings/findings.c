@@ -80,6 +80,8 @@ struct finding *findings_add(struct model_report *m, const struct licensedb *db,
 	return f;
 }
 
+static int same_family(const struct licdef *a, const struct licdef *b);
+
 static int add_lic(const struct licdef **out, size_t n, size_t max, const struct licdef *l)
 {
 	if (!l)
@@ -103,9 +105,26 @@ size_t record_licenses(const struct model_record *r, const struct licdef **out, 
 			continue;
 		n = (size_t)add_lic(out, n, max, r->declared[i].lic);
 	}
-	for (size_t i = 0; i < r->ndetected; i++)
-		if (r->detected[i].kind == RULE_LICENSE)
-			n = (size_t)add_lic(out, n, max, r->detected[i].lic);
+	for (size_t i = 0; i < r->ndetected; i++) {
+		const struct licdef *l = r->detected[i].lic;
+		int subsumed = 0;
+		if (r->detected[i].kind != RULE_LICENSE)
+			continue;
+		/* a family guess (no version: a title or a Notice sentence naming the
+		 * family) adds nothing when the same family's exact version is known:
+		 * its worst-case facts must not stand beside the real ones */
+		if (l && (!l->version || !*l->version)) {
+			for (size_t j = 0; j < r->ndetected && !subsumed; j++)
+				subsumed = r->detected[j].kind == RULE_LICENSE && r->detected[j].lic &&
+					   r->detected[j].lic != l && r->detected[j].lic->version &&
+					   *r->detected[j].lic->version && same_family(r->detected[j].lic, l);
+			for (size_t j = 0; j < r->ndeclared && !subsumed; j++)
+				subsumed = r->declared[j].lic && r->declared[j].lic->version &&
+					   *r->declared[j].lic->version && same_family(r->declared[j].lic, l);
+		}
+		if (!subsumed)
+			n = (size_t)add_lic(out, n, max, l);
+	}
 	/* `license: other` only says "see license_name / the text": once either names
 	 * a known license, `other` adds nothing */
 	if (n > 1) {
@@ -514,17 +533,46 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 		if (f && own_has_category(m, CAT_RESEARCH_ONLY))
 			f->severity = SEV_WARNING;
 	}
+	/* one finding per license and scope, naming every territory it excludes */
+	static const char *const tnames[][2] = {
+		{ "EU", "the European Union" }, { "EEA", "the European Economic Area" },
+		{ "UK", "the United Kingdom" }, { "GB", "the United Kingdom" },
+		{ "KR", "South Korea" }, { "CN", "China" }, { "US", "the United States" },
+	};
 	for (size_t i = 0; i < s->nterritories; i++) {
 		const struct territory *t = &s->territories[i];
-		int scoped = strcmp(t->scope, "multimodal") == 0;
-		if (opts && opts->jurisdiction && lt_strieq(opts->jurisdiction, t->code) &&
-		    (!scoped || r->multimodal))
+		int scoped = strcmp(t->scope, "multimodal") == 0, seen = 0, here = 0;
+		char codes[256] = "", here_codes[64] = "";
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = s->territories[j].lic == t->lic && !strcmp(s->territories[j].scope, t->scope);
+		if (seen)
+			continue;
+		for (size_t j = i; j < s->nterritories; j++) {
+			const struct territory *u = &s->territories[j];
+			if (u->lic != t->lic || strcmp(u->scope, t->scope))
+				continue;
+			if (opts && opts->jurisdiction && lt_strieq(opts->jurisdiction, u->code) &&
+			    (!scoped || r->multimodal)) {
+				here = 1;
+				snprintf(here_codes, sizeof(here_codes), "%s", u->code);
+			}
+			{
+				const char *nm = NULL;
+				for (size_t k = 0; k < sizeof(tnames) / sizeof(*tnames); k++)
+					if (lt_strieq(tnames[k][0], u->code))
+						nm = tnames[k][1];
+				snprintf(codes + strlen(codes), sizeof(codes) - strlen(codes), "%s%s%s%s%s",
+					 *codes ? ", " : "", u->code, nm ? " (" : "", nm ? nm : "", nm ? ")" : "");
+			}
+		}
+		if (here)
 			findings_add(m, db, "territory-excluded", t->lic->id, NULL, 0, NULL,
-				     "%s grants no rights in %s%s", t->lic->name, t->code,
-				     scoped ? " for multimodal models" : "");
+				     "%s grants no rights in %s%s (it excludes %s)", t->lic->name, here_codes,
+				     scoped ? " for multimodal models" : "", codes);
 		else
 			findings_add(m, db, "territory-restriction", t->lic->id, NULL, 0, NULL,
-				     "%s excludes %s%s", t->lic->name, t->code,
+				     "%s excludes %s%s", t->lic->name, codes,
 				     scoped ? " (multimodal models)" : "");
 	}
 }
