@@ -179,6 +179,32 @@ static int same_family(const struct licdef *a, const struct licdef *b)
 
 /* --- single-model checks --- */
 
+/* The model license family whose name starts a model's name ("falcon-180B-chat"
+ * -> falcon), preferring the family's unversioned definition; NULL if none. */
+static const struct licdef *family_by_name(const struct licensedb *db, const char *name)
+{
+	char *sq = squash(name);
+	const struct licdef *best = NULL;
+	size_t blen = 0;
+
+	for (size_t i = 0; sq && i < db->nlics; i++) {
+		const struct licdef *d = db->lics[i];
+		char *fam;
+		if (!d->hub_orgs.n || !d->family)
+			continue;
+		fam = squash(d->family);
+		if (fam && strlen(fam) >= 3 && strncmp(sq, fam, strlen(fam)) == 0 &&
+		    (strlen(fam) > blen || (strlen(fam) == blen && best && best->version && *best->version &&
+					    (!d->version || !*d->version)))) {
+			best = d;
+			blen = strlen(fam);
+		}
+		free(fam);
+	}
+	free(sq);
+	return best;
+}
+
 static void check_own(struct model_report *m, const struct licensedb *db)
 {
 	const struct model_record *r = m->node->rec;
@@ -292,9 +318,19 @@ static void check_own(struct model_report *m, const struct licensedb *db)
 		for (size_t i = 0; i < r->nfiles; i++)
 			if (!strcmp(r->files[i].role, "license"))
 				files++;
-		if (!files)
-			findings_add(m, db, "no-license", NULL, r->has_card ? "README.md" : NULL, 0, NULL,
-				     "no license is declared and no license file was found");
+		if (!files) {
+			const struct licdef *fam = r->name ? family_by_name(db, r->name) : NULL;
+			if (fam)
+				findings_add(m, db, "no-license", NULL, r->has_card ? "README.md" : NULL, 0, NULL,
+					     "no license is declared and no license file was found; the name "
+					     "'%s' suggests a %s model by %s, whose models come under licenses "
+					     "such as the %s: find which one binds it",
+					     r->name, fam->family, fam->licensor ? fam->licensor : "its licensor",
+					     fam->name);
+			else
+				findings_add(m, db, "no-license", NULL, r->has_card ? "README.md" : NULL, 0, NULL,
+					     "no license is declared and no license file was found");
+		}
 	}
 }
 
@@ -317,18 +353,48 @@ static void check_lineage(struct model_report *m, const struct licensedb *db,
 		size_t nal;
 
 		if (n->status == LNODE_LOCAL_PATH) {
-			struct finding *f = findings_add(m, db, "parent-local-path", n->id, NULL, 0, a->chain,
-							 "the base model '%s' is a local path", n->id);
-			if (f)
-				f->incomplete = 0;
+			/* what the model at a local path was bound by is unknown, unless the
+			 * path is plainly a copy of a parent the card names */
+			struct finding *f;
+			if (n->same_as)
+				f = findings_add(m, db, "parent-local-path", n->id, NULL, 0, a->chain,
+						 "the base model '%s' is a local path, taken for a local copy of '%s'",
+						 n->id, n->same_as);
+			else
+				f = findings_add(m, db, "parent-local-path", n->id, NULL, 0, a->chain,
+						 "the base model '%s' is a local path: what it was bound by is unknown",
+						 n->id);
+			if (f) {
+				f->incomplete = !n->same_as;
+				if (n->same_as)
+					f->severity = SEV_WARNING;
+			}
 			continue;
 		}
 		if (n->status == LNODE_UNRESOLVED || !n->rec) {
+			/* named only in a card's prose: weaker than metadata, so a base that
+			 * cannot be found asks for review (never a pass) rather than making
+			 * the whole verdict incomplete */
+			int prose = 0;
+			for (size_t k = 0; k < m->nanc && !prose; k++)
+				for (size_t e = 0; e < m->anc[k].node->nparents; e++)
+					if (m->anc[k].node->parents[e].to == n && m->anc[k].node->parents[e].p &&
+					    m->anc[k].node->parents[e].p->at.field &&
+					    !strcmp(m->anc[k].node->parents[e].p->at.field, "prose"))
+						prose = 1;
+			for (size_t e = 0; e < m->node->nparents && !prose; e++)
+				if (m->node->parents[e].to == n && m->node->parents[e].p &&
+				    m->node->parents[e].p->at.field && !strcmp(m->node->parents[e].p->at.field, "prose"))
+					prose = 1;
 			struct finding *f = findings_add(m, db, "parent-unresolved", n->id, NULL, 0, a->chain,
-							 "the base model '%s' could not be resolved: %s", n->id,
+							 "the base model '%s'%s could not be resolved: %s", n->id,
+							 prose ? " (named in the card's prose)" : "",
 							 n->error ? n->error : "unknown error");
-			if (f)
-				f->incomplete = 1;
+			if (f) {
+				f->incomplete = !prose;
+				if (prose)
+					f->severity = SEV_WARNING;
+			}
 			continue;
 		}
 		if (n->rec->nparents && !n->expanded) {

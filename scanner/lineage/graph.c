@@ -46,6 +46,7 @@ static void node_free(struct lnode *n)
 	free(n->id);
 	free(n->rev);
 	free(n->error);
+	free(n->same_as);
 	free(n->parents);
 	record_free(n->rec);
 	free(n);
@@ -217,6 +218,15 @@ int lgraph_expand(struct lgraph *g, struct lnode *root, struct lt_error *err)
 					if (t && p->local_path) {
 						t->status = LNODE_LOCAL_PATH;
 						t->error = lt_asprintf("'%s' is a local path, not a model id", p->id);
+						if (p->same_as)
+							t->same_as = lt_strdup(p->same_as);
+					} else if (t && p->named_lic) {
+						/* a name that means one license: no repo behind it */
+						t->rec = record_named(p->id, p->named_lic, &p->at);
+						if (!t->rec) {
+							t->status = LNODE_UNRESOLVED;
+							t->error = lt_strdup("out of memory");
+						}
 					}
 				}
 				free(key);

@@ -42,6 +42,7 @@ struct lnode {
 	struct model_record *rec;   /* NULL unless LNODE_OK */
 	enum lnode_status status;
 	char *error;                /* why unresolved */
+	char *same_as;              /* a local path taken for this known parent's copy */
 	int error_code;
 	struct ledge *parents;
 	size_t nparents;

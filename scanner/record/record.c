@@ -9,6 +9,7 @@
  */
 #include "record.h"
 #include "identity.h"
+#include "evidence/prose.h"
 #include "classify/classify.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* GGUF general.* keys come first in files written by llama.cpp; 8 MiB of prefix
  * holds them even when a large vocabulary follows. */
@@ -180,7 +182,7 @@ static void add_parent(struct model_record *r, const char *raw, const char *rela
 		*at_sign = '\0';
 	}
 	for (size_t i = 0; i < r->nparents; i++) {
-		if (strcmp(r->parents[i].id, id) == 0) {
+		if (lt_strieq(r->parents[i].id, id)) { /* hub ids fold case */
 			if (relation && !r->parents[i].relation)
 				r->parents[i].relation = lt_strdup(relation);
 			free(id);
@@ -298,6 +300,53 @@ static void scan_license_file(struct model_record *r, struct source *src,
 	PUSH(r->files, r->nfiles, f);
 }
 
+/* "released under the NVIDIA Open Model License": a name a definition answers
+ * to (as written, or with "Agreement" added) becomes the prose declaration. */
+static void scan_prose_license(struct model_record *r, const struct licensedb *db, const struct card *c)
+{
+	struct prose_hit *h = NULL;
+	size_t n = 0;
+
+	if (prose_license_names(c, &h, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char *with = lt_asprintf("%s Agreement", h[i].value);
+		const struct licdef *l = licensedb_lookup(db, h[i].value);
+		const char *v = h[i].value;
+		if (!l && with && (l = licensedb_lookup(db, with)) != NULL)
+			v = with;
+		if (l) {
+			add_declared(r, db, v, "README.md", h[i].line, "prose");
+			record_note(r, "prose-license-only", "README.md", h[i].line,
+				    "the card states the license '%s' (%s) only in its text", h[i].value, l->name);
+			free(with);
+			break;
+		}
+		free(with);
+	}
+	prose_hits_free(h, n);
+}
+
+/* Base models the prose names; placed by place_prose_parents(). */
+static void collect_prose_bases(struct model_record *r, const struct card *c)
+{
+	struct prose_hit *h = NULL;
+	size_t n = 0;
+
+	if (prose_base_models(c, &h, &n) != 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct parent p;
+		memset(&p, 0, sizeof(p));
+		p.id = h[i].value;
+		h[i].value = NULL;
+		p.local_path = h[i].link; /* reused below: 1 = from a Hub link */
+		p.at = at("README.md", h[i].line, "prose");
+		PUSH(r->prose_bases, r->nprose_bases, p);
+	}
+	prose_hits_free(h, n);
+}
+
 static void scan_card(struct model_record *r, struct source *src, const struct licensedb *db,
 		      const struct classify_ctx *cls, size_t max)
 {
@@ -401,9 +450,12 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 			add_declared(r, db, pv.value, "README.md", pv.line, "prose");
 			record_note(r, "prose-license-only", "README.md", pv.line,
 				    "the card states the license '%s' only in its text", pv.value);
+		} else {
+			scan_prose_license(r, db, c);
 		}
 		free(pv.value);
 	}
+	collect_prose_bases(r, c);
 	card_free(c);
 }
 
@@ -427,11 +479,18 @@ static void scan_configs(struct model_record *r, struct source *src, const struc
 		if (model_config_parse(&mc, e->path, buf_cstr(&b), b.len, &err) == 0) {
 			if (mc->has_quantization_config)
 				r->quantized_evidence = 1;
-			/* _name_or_path is often a local training path: only ids count */
+			/* _name_or_path is often a local training path: ids count at once, a
+			 * local path only when nothing else names a parent (record_build) */
 			if (mc->name_or_path && record_is_hub_id(mc->name_or_path) &&
-			    !(r->id && strcmp(mc->name_or_path, r->id) == 0))
+			    !(r->id && lt_strieq(mc->name_or_path, r->id)))
 				add_parent(r, mc->name_or_path, NULL, e->path, mc->name_or_path_line,
 					   "_name_or_path", NULL);
+			else if (mc->name_or_path && record_is_local_path(mc->name_or_path) &&
+				 !r->local_origin && (r->local_origin = calloc(1, sizeof(*r->local_origin)))) {
+				r->local_origin->id = lt_strdup(mc->name_or_path);
+				r->local_origin->local_path = 1;
+				r->local_origin->at = at(e->path, mc->name_or_path_line, "_name_or_path");
+			}
 			model_config_free(mc);
 		} else {
 			record_note(r, "source-problem", e->path, err.line, "%s", err.message);
@@ -622,6 +681,142 @@ static void set_identity(struct model_record *r, const struct source *src, const
 	}
 }
 
+static char *squash_name(const char *s)
+{
+	char *o = lt_strdup(s), *w = o;
+
+	if (!o)
+		return NULL;
+	for (const char *p = s; *p; p++)
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+			*w++ = *p;
+		else if (*p >= 'A' && *p <= 'Z')
+			*w++ = (char)(*p - 'A' + 'a');
+	*w = '\0';
+	return o;
+}
+
+/* The licensor organisation a bare model name belongs to: the first hub
+ * organisation of a license family whose name starts the model's name
+ * ("Qwen-7B-Chat" -> Qwen), or NULL. */
+static const char *family_org(const struct licensedb *db, const char *name, const char **family)
+{
+	char *sq = squash_name(name);
+	const char *org = NULL;
+	size_t best = 0;
+
+	for (size_t i = 0; sq && i < db->nlics; i++) {
+		const struct licdef *d = db->lics[i];
+		char *fam;
+		if (!d->hub_orgs.n || !d->family)
+			continue;
+		fam = squash_name(d->family);
+		if (fam && *fam && strlen(fam) > best && strncmp(sq, fam, strlen(fam)) == 0) {
+			best = strlen(fam);
+			org = d->hub_orgs.v[0];
+			*family = d->family;
+		}
+		free(fam);
+	}
+	free(sq);
+	return org;
+}
+
+static const char *last_segment(const char *p)
+{
+	const char *s = strrchr(p, '/');
+	return s ? s + 1 : p;
+}
+
+/*
+ * Base models named only in the prose count when nothing else names a parent:
+ * a Hub id or link as it is; a name that means one license ("LLAMA-2") as a
+ * named parent carrying that license; a model of a known licensor family
+ * ("Qwen-7B-Chat") under that licensor's organisation, resolved like any id
+ * (not found: unresolved, so incomplete). Names of no known family are not
+ * guessed at. A config's local _name_or_path counts when nothing else does,
+ * and is taken for the local copy of a parent whose name starts its own.
+ */
+static void place_prose_parents(struct model_record *r, const struct licensedb *db)
+{
+	int have = 0;
+	size_t first_prose = r->nparents;
+
+	for (size_t i = 0; i < r->nparents; i++)
+		have |= !r->parents[i].local_path;
+	for (size_t i = 0; !have && i < r->nprose_bases; i++) {
+		const struct parent *b = &r->prose_bases[i];
+		const struct licdef *l;
+		const char *family = NULL, *org;
+		char *why;
+
+		/* a publisher's prose about its own family ("Yi-VL-34B is based on
+		 * Yi-34B") is not this model's lineage */
+		if (record_is_hub_id(b->id) && r->owner &&
+		    !strncasecmp(b->id, r->owner, strlen(r->owner)) && b->id[strlen(r->owner)] == '/')
+			continue;
+		if (b->local_path || record_is_hub_id(b->id)) {
+			add_parent(r, b->id, NULL, b->at.file, b->at.line, "prose",
+				   "named in the card's prose");
+		} else if ((l = licensedb_lookup(db, b->id)) != NULL && l->version && *l->version) {
+			why = lt_asprintf("named in the card's prose as '%s', a name for the %s", b->id, l->name);
+			add_parent(r, b->id, NULL, b->at.file, b->at.line, "prose", why);
+			free(why);
+			if (r->nparents && lt_strieq(r->parents[r->nparents - 1].id, b->id)) {
+				r->parents[r->nparents - 1].local_path = 0;
+				r->parents[r->nparents - 1].named_lic = l;
+			}
+		} else if ((org = family_org(db, b->id, &family)) != NULL &&
+			   !(r->owner && lt_strieq(r->owner, org))) {
+			char *id = lt_asprintf("%s/%s", org, b->id);
+			why = lt_asprintf("named in the card's prose as '%s'; organisation of the %s licensor",
+					  b->id, family);
+			if (id)
+				add_parent(r, id, NULL, b->at.file, b->at.line, "prose", why);
+			free(why);
+			free(id);
+		}
+	}
+	if (r->local_origin) {
+		struct parent *o = r->local_origin;
+		const char *base = last_segment(o->id);
+		const char *same = NULL;
+		int any = 0;
+		for (size_t i = 0; i < r->nparents; i++)
+			any |= !r->parents[i].local_path;
+		for (size_t i = first_prose; i < r->nparents && !same; i++) {
+			const char *pn = last_segment(r->parents[i].id);
+			if (strlen(pn) >= 3 && strncasecmp(base, pn, strlen(pn)) == 0)
+				same = r->parents[i].id;
+		}
+		if (!any || same) {
+			add_parent(r, o->id, NULL, o->at.file, o->at.line, o->at.field, NULL);
+			if (same && r->nparents && r->parents[r->nparents - 1].local_path)
+				r->parents[r->nparents - 1].same_as = lt_strdup(same);
+		}
+	}
+}
+
+struct model_record *record_named(const char *id, const struct licdef *lic, const struct where *w)
+{
+	struct model_record *r = calloc(1, sizeof(*r));
+	struct declared d;
+
+	if (!r)
+		return NULL;
+	r->id = lt_strdup(id);
+	r->name = lt_strdup(id);
+	r->name_from = "card prose";
+	r->target = lt_strdup(id);
+	r->source_kind = lt_strdup("named");
+	memset(&d, 0, sizeof(d));
+	d.value = lt_strdup(id);
+	d.lic = lic;
+	d.at = at(w && w->file ? w->file : "README.md", w ? w->line : 0, "prose");
+	PUSH(r->declared, r->ndeclared, d);
+	return r;
+}
+
 int record_build(struct model_record **out, struct source *src, const struct licensedb *db,
 		 const struct classify_ctx *cls, const struct record_opts *opts,
 		 struct lt_error *err)
@@ -672,9 +867,16 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 		scan_gguf(r, src, db, gguf);
 	if (st)
 		scan_safetensors(r, src, db, st);
+	place_prose_parents(r, db);
 	infer_relations(r);
 	*out = r;
 	return 0;
+}
+
+static void parent_release(struct parent *p)
+{
+	free(p->id); free(p->revision); free(p->relation); free(p->why); free(p->same_as);
+	where_release(&p->at);
 }
 
 void record_free(struct model_record *r)
@@ -692,12 +894,15 @@ void record_free(struct model_record *r)
 		where_release(&r->detected[i].at);
 	}
 	free(r->detected);
-	for (size_t i = 0; i < r->nparents; i++) {
-		struct parent *p = &r->parents[i];
-		free(p->id); free(p->revision); free(p->relation); free(p->why);
-		where_release(&p->at);
-	}
+	for (size_t i = 0; i < r->nparents; i++)
+		parent_release(&r->parents[i]);
 	free(r->parents);
+	for (size_t i = 0; i < r->nprose_bases; i++)
+		parent_release(&r->prose_bases[i]);
+	free(r->prose_bases);
+	if (r->local_origin)
+		parent_release(r->local_origin);
+	free(r->local_origin);
 	for (size_t i = 0; i < r->nfiles; i++) {
 		struct lic_file *f = &r->files[i];
 		free(f->path); free(f->role); free(f->text); free(f->why_unreadable); free(f->modified_from);

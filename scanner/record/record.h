@@ -46,6 +46,9 @@ struct parent {
 	int inferred;     /* relation was inferred, not declared */
 	char *why;        /* how the relation was inferred */
 	int local_path;   /* the value is a local path, not an id */
+	const struct licdef *named_lic; /* a name from the card's prose that means this
+					   license (e.g. "LLAMA-2"): no repo to resolve */
+	char *same_as;    /* a local path taken for this parent's local copy, or NULL */
 	struct where at;
 };
 
@@ -96,6 +99,10 @@ struct model_record {
 	int quantized_evidence;  /* GGUF/GPTQ/AWQ files or quantization config */
 	int adapter_evidence;    /* adapter_config.json or library_name peft */
 	int truncated;           /* some input was cut short (incomplete) */
+	/* found while reading, placed once everything is read (record_build) */
+	struct parent *prose_bases;  /* base models named in the card's prose */
+	size_t nprose_bases;
+	struct parent *local_origin; /* config _name_or_path that is a local path */
 };
 
 struct record_opts {
@@ -109,6 +116,9 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 		 const struct classify_ctx *cls, const struct record_opts *opts,
 		 struct lt_error *err);
 void record_free(struct model_record *r);
+/* A record for a model known only by a name that means one license (a prose
+ * "fine-tuned from LLAMA-2"): no files, that license declared by the name. */
+struct model_record *record_named(const char *id, const struct licdef *lic, const struct where *at);
 
 /* Helpers shared with other layers. */
 void record_note(struct model_record *r, const char *finding, const char *file, int line,
