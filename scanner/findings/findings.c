@@ -21,7 +21,7 @@
 
 const char *const findings_ids[] = {
 	"no-license", "unknown-declared-license", "family-license-id", "license-needs-review",
-	"other-without-name", "license-link-missing", "declared-detected-mismatch",
+	"other-without-name", "license-link-missing", "declared-detected-mismatch", "third-party-license",
 	"declared-conflict", "unknown-license-text", "modified-license-text",
 	"license-file-unreadable", "licence-key-misspelt", "prose-license-only", "card-malformed",
 	"source-problem", "gated-repository", "weights-license-differs",
@@ -108,7 +108,7 @@ size_t record_licenses(const struct model_record *r, const struct licdef **out, 
 	for (size_t i = 0; i < r->ndetected; i++) {
 		const struct licdef *l = r->detected[i].lic;
 		int subsumed = 0;
-		if (r->detected[i].kind != RULE_LICENSE)
+		if (r->detected[i].kind != RULE_LICENSE || r->detected[i].third_party)
 			continue;
 		/* a family guess (no version: a title or a Notice sentence naming the
 		 * family) adds nothing when the same family's exact version is known:
@@ -290,12 +290,21 @@ static void check_own(struct model_report *m, const struct licensedb *db)
 				     "the text of '%s' matches no known license", f->path);
 	}
 
+	/* bundled third-party material: its license is not the model's; keep its notice */
+	for (size_t i = 0; i < r->ndetected; i++) {
+		const struct detected *t = &r->detected[i];
+		if (t->kind == RULE_LICENSE && t->third_party && t->lic)
+			findings_add(m, db, "third-party-license", t->lic->id, t->at.file, t->at.line, NULL,
+				     "'%s' includes the %s for bundled third-party material (line %d): keep "
+				     "it and its notices with the model", t->at.file, t->lic->name, t->at.line);
+	}
+
 	/* declared vs detected */
 	if (resolved_fam) {
 		for (size_t i = 0; i < r->ndetected; i++) {
 			const struct detected *t = &r->detected[i];
 			int match = 0;
-			if (t->kind != RULE_LICENSE)
+			if (t->kind != RULE_LICENSE || t->third_party)
 				continue;
 			for (size_t j = 0; j < r->ndeclared; j++) {
 				const struct licdef *D = r->declared[j].lic;

@@ -9,6 +9,7 @@
  */
 #include "record.h"
 #include "identity.h"
+#include "thirdparty.h"
 #include "evidence/prose.h"
 #include "classify/classify.h"
 #include "core/buf.h"
@@ -240,6 +241,7 @@ static void add_detections(struct model_record *r, const struct classify_result 
 		d.confidence = cr->v[i].confidence;
 		d.rule = lt_strdup(cr->v[i].rule ? cr->v[i].rule->id : "");
 		d.kind = (int)cr->v[i].kind;
+		d.third_party = 0;
 		d.at = at(file, line_base + (cr->v[i].line > 0 ? cr->v[i].line - 1 : 0), NULL);
 		PUSH(r->detected, r->ndetected, d);
 	}
@@ -286,7 +288,12 @@ static void scan_license_file(struct model_record *r, struct source *src,
 			f.text = NULL;
 			f.len = 0;
 		} else {
+			size_t first = r->ndetected;
+			int tp = thirdparty_first_line(f.text, f.len);
 			add_detections(r, &cr, e->path, 1);
+			for (size_t k = first; tp && k < r->ndetected; k++)
+				if (r->detected[k].kind == RULE_LICENSE && r->detected[k].at.line >= tp)
+					r->detected[k].third_party = 1;
 			if (cr.n == 0 && strcmp(role, "notice") != 0)
 				f.unknown = 1;
 			if (cr.modified_from)

@@ -36,6 +36,7 @@ struct detected {
 	double confidence;
 	char *rule;       /* detection rule id */
 	int kind;         /* enum rule_kind */
+	int third_party;  /* found in a section for bundled third-party material */
 	struct where at;  /* file and line of the first matched phrase */
 };
 
