@@ -824,6 +824,53 @@ struct model_record *record_named(const char *id, const struct licdef *lic, cons
 	return r;
 }
 
+static const struct lic_file *lic_file_of(const struct model_record *r, const char *path)
+{
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (!strcmp(r->files[i].path, path))
+			return &r->files[i];
+	return NULL;
+}
+
+/* What the scan did with each file of the source. */
+static void take_inventory(struct model_record *r, const struct source *src, const struct licensedb *db,
+			   const struct source_entry *gguf, const struct source_entry *st)
+{
+	for (size_t i = 0; i < src->nentries; i++) {
+		const struct source_entry *e = &src->entries[i];
+		const char *role = role_of(db, e->path);
+		struct examined x;
+		const struct lic_file *lf;
+
+		memset(&x, 0, sizeof(x));
+		x.path = lt_strdup(e->path);
+		x.role = role;
+		x.size = e->size;
+		x.lfs_pointer = e->lfs_pointer;
+		x.lfs_oid = e->lfs_oid ? lt_strdup(e->lfs_oid) : NULL;
+		x.lfs_size = e->lfs_size;
+		if (!role)
+			x.what = lt_strdup("not examined: not a card, license, notice, policy, config or weights file");
+		else if (e->lfs_pointer)
+			x.what = lt_asprintf("Git LFS pointer (%s, %llu bytes): the content was not downloaded",
+					     e->lfs_oid ? e->lfs_oid : "no oid", e->lfs_size);
+		else if (!e->readable)
+			x.what = lt_strdup("not readable from this source (refused, not fetched or a link)");
+		else if (!strcmp(role, "card"))
+			x.what = lt_strdup("front matter and prose read");
+		else if ((lf = lic_file_of(r, e->path)) != NULL)
+			x.what = lf->unreadable ? lt_asprintf("not used: %s", lf->why_unreadable ? lf->why_unreadable : "unreadable")
+						: lt_strdup(lf->unknown ? "classified: no known license" : "read and classified");
+		else if (!strcmp(role, "weights"))
+			x.what = lt_strdup(e == gguf ? "GGUF header read (metadata only)"
+					   : e == st ? "safetensors header read (metadata only)"
+					   : "not read: one weight file's header stands for the rest");
+		else
+			x.what = lt_strdup("parsed");
+		PUSH(r->examined, r->nexamined, x);
+	}
+}
+
 int record_build(struct model_record **out, struct source *src, const struct licensedb *db,
 		 const struct classify_ctx *cls, const struct record_opts *opts,
 		 struct lt_error *err)
@@ -876,6 +923,7 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 		scan_safetensors(r, src, db, st);
 	place_prose_parents(r, db);
 	infer_relations(r);
+	take_inventory(r, src, db, gguf, st);
 	*out = r;
 	return 0;
 }
@@ -921,5 +969,11 @@ void record_free(struct model_record *r)
 		where_release(&r->notes[i].at);
 	}
 	free(r->notes);
+	for (size_t i = 0; i < r->nexamined; i++) {
+		free(r->examined[i].path);
+		free(r->examined[i].lfs_oid);
+		free(r->examined[i].what);
+	}
+	free(r->examined);
 	free(r);
 }

@@ -65,6 +65,18 @@ struct lic_file {
 	char *modified_from;  /* resembles this license id but differs */
 };
 
+/* One file of the repository and what the scan did with it, so a reviewer can
+ * see what was not looked at. */
+struct examined {
+	char *path;
+	const char *role;            /* card, license, notice, policy, config, ..., or NULL */
+	unsigned long long size;     /* bytes as stored */
+	int lfs_pointer;             /* a Git LFS pointer: the content was not downloaded */
+	char *lfs_oid;               /* "sha256:<hex>" of the real file, when lfs_pointer */
+	unsigned long long lfs_size; /* real size, when lfs_pointer */
+	char *what;                  /* what was read, or why it was skipped */
+};
+
 /* Raw observations the findings layer turns into findings. */
 struct note {
 	char *finding;  /* finding id (rules/findings.yaml) */
@@ -91,6 +103,8 @@ struct model_record {
 	size_t nfiles;
 	struct note *notes;
 	size_t nnotes;
+	struct examined *examined;   /* every file of the source, in path order */
+	size_t nexamined;
 	int has_card;
 	int other_declared;      /* license: other */
 	int has_license_name;

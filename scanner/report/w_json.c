@@ -100,6 +100,8 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	json_object_set_new(o, "id", jstr(m->node->id));
 	json_object_set_new(o, "source", json_pack("{s:s, s:s}", "kind", r->source_kind, "target", r->target));
 	json_object_set_new(o, "revision", jstr(r->revision));
+	json_object_set_new(o, "name", json_pack("{s:o, s:o}", "value", jstr(r->name), "from", jstr(r->name_from)));
+	json_object_set_new(o, "owner", json_pack("{s:o, s:o}", "value", jstr(r->owner), "from", jstr(r->owner_from)));
 
 	a = json_array();
 	for (size_t i = 0; i < r->ndeclared; i++) {
@@ -122,10 +124,24 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 		json_object_set_new(x, "kind", json_string(d->kind == RULE_POLICY ? "policy" : d->kind == RULE_NOTICE ? "notice" : "license"));
 		json_object_set_new(x, "confidence", json_real(d->confidence));
 		json_object_set_new(x, "rule", json_string(d->rule));
+		json_object_set_new(x, "third_party", json_boolean(d->third_party));
 		json_object_set_new(x, "evidence", jwhere(d->at.file, d->at.line, NULL));
 		json_array_append_new(a, x);
 	}
 	json_object_set_new(o, "detected", a);
+
+	a = json_array();
+	for (size_t i = 0; i < r->nexamined; i++) {
+		const struct examined *e = &r->examined[i];
+		json_t *x = json_pack("{s:s, s:o, s:I, s:s}", "path", e->path, "role", jstr(e->role),
+				      "size", (json_int_t)e->size, "read", e->what ? e->what : "");
+		if (x && e->lfs_pointer)
+			json_object_set_new(x, "lfs", json_pack("{s:o, s:I}", "oid", jstr(e->lfs_oid),
+								 "size", (json_int_t)e->lfs_size));
+		if (x)
+			json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "files", a);
 
 	/* effective: every license binding the model (own and inherited) */
 	a = json_array();

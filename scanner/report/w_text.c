@@ -143,6 +143,10 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 	fprintf(o, "  source:   %s %s%s%s\n", r->source_kind, r->target, r->revision ? " @ " : "",
 		r->revision ? r->revision : "");
 	fprintf(o, "  verdict:  %s%s%s\n", verdict_colour(c, m->verdict), verdict_name(m->verdict), RESET(c));
+	if (r->name)
+		fprintf(o, "  name:     %s (from the %s)\n", r->name, r->name_from ? r->name_from : "target");
+	if (r->owner)
+		fprintf(o, "  owner:    %s (from the %s)\n", r->owner, r->owner_from ? r->owner_from : "target");
 
 	fprintf(o, "\n%sLineage%s\n", BOLD(c), RESET(c));
 	{
@@ -168,6 +172,7 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 	for (size_t i = 0; i < r->ndetected; i++) {
 		const struct detected *d = &r->detected[i];
 		fprintf(o, "  detected  %-22s %s%s  at ", d->lic->id, d->lic->name,
+			d->third_party ? " (bundled third-party material)" :
 			d->kind == RULE_POLICY ? " (use policy)" : d->kind == RULE_NOTICE ? " (notice)" : "");
 		where(o, d->at.file, d->at.line);
 		fprintf(o, " (rule %s, confidence %.2f)\n", d->rule, d->confidence);
@@ -176,6 +181,39 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 		if (r->files[i].unknown || r->files[i].unreadable)
 			fprintf(o, "  file      %-22s %s\n", r->files[i].path,
 				r->files[i].unreadable ? "unreadable" : "text not recognised");
+
+	{
+		size_t read = 0, lfs = 0, skipped = 0;
+		for (size_t i = 0; i < r->nexamined; i++) {
+			const struct examined *e = &r->examined[i];
+			if (e->lfs_pointer)
+				lfs++;
+			else if (!e->role)
+				skipped++;
+			else
+				read++;
+		}
+		if (r->nexamined) {
+			fprintf(o, "\n%sFiles%s  %zu examined, %zu Git LFS pointers (content not downloaded), %zu not examined\n",
+				BOLD(c), RESET(c), read, lfs, skipped);
+			for (size_t i = 0; i < r->nexamined; i++) {
+				const struct examined *e = &r->examined[i];
+				if (e->role && !e->lfs_pointer)
+					fprintf(o, "  %-32s %-8s %s\n", e->path, e->role, e->what);
+			}
+			for (size_t i = 0, shown = 0; i < r->nexamined; i++) {
+				const struct examined *e = &r->examined[i];
+				if (!e->lfs_pointer)
+					continue;
+				if (shown++ == 8) {
+					fprintf(o, "  ... %zu more LFS pointers (see --format json)\n", lfs - 8);
+					break;
+				}
+				fprintf(o, "  %-32s %-8s LFS %s, %llu bytes\n", e->path, e->role ? e->role : "-",
+					e->lfs_oid ? e->lfs_oid : "?", e->lfs_size);
+			}
+		}
+	}
 
 	fprintf(o, "\n%sObligations%s", BOLD(c), RESET(c));
 	if (!m->ob.n)
