@@ -167,6 +167,78 @@ static void mark_cycles(struct lnode *n)
 	n->color_ = 2;
 }
 
+/* 1 when want is reachable from n along parent edges (colour 3 = visited). */
+static int reaches(struct lnode *n, const struct lnode *want, struct lnode ***seen, size_t *nseen)
+{
+	if (n == want)
+		return 1;
+	if (n->color_ == 3)
+		return 0;
+	n->color_ = 3;
+	{
+		struct lnode **v = realloc(*seen, (*nseen + 1) * sizeof(**seen));
+		if (!v)
+			return 0;
+		*seen = v;
+		v[(*nseen)++] = n;
+	}
+	for (size_t i = 0; i < n->nparents; i++)
+		if (!n->parents[i].closes_cycle && reaches(n->parents[i].to, want, seen, nseen))
+			return 1;
+	return 0;
+}
+
+/*
+ * A card's base_model list whose entries form a chain (Llama-3.1-8B and its
+ * Instruct fine-tune) is ancestry, not a merge: an entry that is an ancestor of
+ * another listed entry becomes an "ancestor" edge, and when one parent is left,
+ * an inferred "merge" becomes what that one parent is.
+ */
+static void collapse_chain(struct lgraph *g, struct lnode *n)
+{
+	size_t direct = 0;
+	struct model_record *rec = n->rec;
+
+	(void)g;
+	if (!rec || n->nparents < 2)
+		return;
+	for (size_t i = 0; i < n->nparents; i++) {
+		struct ledge *ei = &n->parents[i];
+		int anc = 0;
+		for (size_t j = 0; j < n->nparents && !anc; j++) {
+			struct lnode **seen = NULL;
+			size_t nseen = 0;
+			if (j == i || n->parents[j].to == ei->to)
+				continue;
+			anc = reaches(n->parents[j].to, ei->to, &seen, &nseen) && n->parents[j].to != ei->to;
+			for (size_t k = 0; k < nseen; k++)
+				seen[k]->color_ = 0;
+			free(seen);
+		}
+		for (size_t k = 0; anc && k < rec->nparents; k++) {
+			struct parent *p = &rec->parents[k];
+			if (p == ei->p && p->inferred) {
+				free(p->relation);
+				p->relation = lt_strdup("ancestor");
+				free(p->why);
+				p->why = lt_strdup("listed beside its own descendant: ancestry, not a merge");
+			}
+		}
+		direct += !anc;
+	}
+	if (direct == 1)
+		for (size_t k = 0; k < rec->nparents; k++) {
+			struct parent *p = &rec->parents[k];
+			if (p->inferred && p->relation && !strcmp(p->relation, "merge")) {
+				free(p->relation);
+				free(p->why);
+				p->relation = lt_strdup(rec->adapter_evidence ? "adapter"
+							: rec->quantized_evidence ? "quantized" : "finetune");
+				p->why = lt_strdup("the other base models listed are its ancestors");
+			}
+		}
+}
+
 int lgraph_expand(struct lgraph *g, struct lnode *root, struct lt_error *err)
 {
 	struct lnode **level = NULL, **next = NULL;
@@ -269,6 +341,7 @@ int lgraph_expand(struct lgraph *g, struct lnode *root, struct lt_error *err)
 	for (size_t i = 0; i < g->nnodes; i++)
 		g->nodes[i]->color_ = 0;
 	mark_cycles(root);
+	collapse_chain(g, root);
 	return rc;
 }
 

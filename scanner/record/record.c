@@ -27,6 +27,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -505,6 +506,7 @@ static void scan_configs(struct model_record *r, struct source *src, const struc
 	} else if (strcmp(role, "adapter") == 0) {
 		struct adapter_config *ac = NULL;
 		r->adapter_evidence = 1;
+		r->adapter_files = 1;
 		if (adapter_config_parse(&ac, e->path, buf_cstr(&b), b.len, &err) == 0) {
 			if (ac->base_model_name_or_path)
 				add_parent(r, ac->base_model_name_or_path, "adapter", e->path, ac->base_line,
@@ -617,16 +619,43 @@ static int is_first_shard(const char *path)
 	return !p || strstr(path, "00001-of-") != NULL;
 }
 
+/* Quantisation named in the model's name: "-GGUF", "GPTQ", "AWQ", "bnb-4bit",
+ * "MLX", "exl2", "4bit"/"8bit", "int4"/"int8". */
+static int name_says_quantized(const char *name)
+{
+	static const char *const marks[] = { "gguf", "gptq", "awq", "bnb", "mlx", "exl2", "4bit",
+					     "8bit", "4-bit", "8-bit", "int4", "int8", NULL };
+	char *low = lt_strdup(name ? name : "");
+	int yes = 0;
+
+	for (char *p = low; p && *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	for (int i = 0; low && marks[i] && !yes; i++)
+		yes = strstr(low, marks[i]) != NULL;
+	free(low);
+	return yes;
+}
+
 static void infer_relations(struct model_record *r)
 {
+	size_t distinct = 0;
+
+	for (size_t i = 0; i < r->nparents; i++)
+		distinct += !r->parents[i].same_as; /* a local copy of a named parent is that parent */
+	if (!r->quantized_evidence && name_says_quantized(r->name))
+		r->quantized_evidence = 1;
 	for (size_t i = 0; i < r->nparents; i++) {
 		struct parent *p = &r->parents[i];
 		if (p->relation)
 			continue;
 		p->inferred = 1;
-		if (r->nparents > 1) {
+		if (distinct > 1) {
 			p->relation = lt_strdup("merge");
 			p->why = lt_strdup("several base models");
+		} else if (r->adapter_evidence && r->full_weights && !r->adapter_files) {
+			/* peft named but full weights and no adapter files: the LoRA was merged */
+			p->relation = lt_strdup("finetune");
+			p->why = lt_strdup("a LoRA merged into full weights");
 		} else if (r->adapter_evidence) {
 			p->relation = lt_strdup("adapter");
 			p->why = lt_strdup("adapter config or peft library");
@@ -905,6 +934,10 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 			 !strcmp(role, "mergekit") || !strcmp(role, "quant-config"))
 			scan_configs(r, src, e, role);
 		else if (!strcmp(role, "weights")) {
+			if (strstr(e->path, "adapter_model"))
+				r->adapter_files = 1;
+			else
+				r->full_weights = 1;
 			if (lt_ends_with(e->path, ".gguf") || lt_ends_with(e->path, ".GGUF")) {
 				r->quantized_evidence = 1;
 				if (!gguf || (is_first_shard(e->path) && !is_first_shard(gguf->path)))

@@ -113,6 +113,8 @@ struct model_record {
 	int multimodal;          /* pipeline or tags say image/video/audio input */
 	int quantized_evidence;  /* GGUF/GPTQ/AWQ files or quantization config */
 	int adapter_evidence;    /* adapter_config.json or library_name peft */
+	int adapter_files;       /* adapter_config.json or adapter_model.* present */
+	int full_weights;        /* full model weight files present */
 	int truncated;           /* some input was cut short (incomplete) */
 	/* found while reading, placed once everything is read (record_build) */
 	struct parent *prose_bases;  /* base models named in the card's prose */
