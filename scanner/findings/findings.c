@@ -22,6 +22,7 @@
 const char *const findings_ids[] = {
 	"no-license", "unknown-declared-license", "family-license-id", "license-needs-review",
 	"other-without-name", "license-link-missing", "declared-detected-mismatch", "third-party-license",
+	"ancestor-mislabelled",
 	"declared-conflict", "unknown-license-text", "modified-license-text",
 	"license-file-unreadable", "licence-key-misspelt", "prose-license-only", "card-malformed",
 	"source-problem", "gated-repository", "weights-license-differs",
@@ -94,6 +95,23 @@ static int add_lic(const struct licdef **out, size_t n, size_t max, const struct
 	return (int)n;
 }
 
+/* The model's own license text says another version of the same family than
+ * the declared id (card llama3, LICENSE the Llama 3.1 text): the text is the
+ * stronger evidence. Returns that detection, or NULL. */
+const struct detected *record_text_overrides(const struct model_record *r, const struct licdef *D)
+{
+	if (!D || !D->version || !*D->version)
+		return NULL;
+	for (size_t i = 0; i < r->ndetected; i++) {
+		const struct detected *t = &r->detected[i];
+		if (t->kind == RULE_LICENSE && !t->third_party && t->lic && t->lic != D &&
+		    t->confidence >= 0.9 && t->lic->version && *t->lic->version &&
+		    same_family(D, t->lic) && strcmp(D->version, t->lic->version) != 0)
+			return t;
+	}
+	return NULL;
+}
+
 size_t record_licenses(const struct model_record *r, const struct licdef **out, size_t max)
 {
 	size_t n = 0;
@@ -138,6 +156,26 @@ size_t record_licenses(const struct model_record *r, const struct licdef **out, 
 		n = w;
 	}
 	return n;
+}
+
+/* An ancestor's licenses as they flow down: a declared id that its own license
+ * text contradicts (another version of the family) gives way to the text. */
+static size_t ancestor_licenses(const struct model_record *r, const struct licdef **out, size_t max)
+{
+	size_t n = record_licenses(r, out, max), w = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int drop = 0;
+		for (size_t j = 0; j < r->ndeclared && !drop; j++)
+			drop = r->declared[j].lic == out[i] && record_text_overrides(r, out[i]) != NULL;
+		/* kept when the text itself also is this license */
+		for (size_t j = 0; j < r->ndetected && drop; j++)
+			if (r->detected[j].lic == out[i] && !r->detected[j].third_party)
+				drop = 0;
+		if (!drop)
+			out[w++] = out[i];
+	}
+	return w;
 }
 
 /* Lower-case letters and digits only; "(c)" dropped: notice sentences are copied
@@ -417,7 +455,15 @@ static void check_lineage(struct model_report *m, const struct licensedb *db,
 				findings_add(m, db, "lineage-cycle", n->parents[e].to->id, NULL, 0, a->chain,
 					     "'%s' names '%s' as a base model, which leads back into the chain",
 					     n->id, n->parents[e].to->id);
-		nal = record_licenses(n->rec, al, MAX_LICS);
+		for (size_t k = 0; k < n->rec->ndeclared; k++) {
+			const struct declared *D = &n->rec->declared[k];
+			const struct detected *t = record_text_overrides(n->rec, D->lic);
+			if (t)
+				findings_add(m, db, "ancestor-mislabelled", n->id, t->at.file, t->at.line, a->chain,
+					     "'%s' declares '%s' (%s) but its %s is the %s; the text's terms are "
+					     "what flow down", n->id, D->value, D->lic->name, t->at.file, t->lic->name);
+		}
+		nal = ancestor_licenses(n->rec, al, MAX_LICS);
 		if (nal == 0)
 			findings_add(m, db, "ancestor-license-unknown", n->id, NULL, 0, a->chain,
 				     "the ancestor '%s' declares no license lictrace can read", n->id);
@@ -685,7 +731,7 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 		size_t k;
 		if (!n->rec)
 			continue;
-		k = record_licenses(n->rec, buf, MAX_LICS);
+		k = ancestor_licenses(n->rec, buf, MAX_LICS);
 		for (size_t j = 0; j < k; j++) {
 			in[nin].lic = buf[j];
 			in[nin].model = n->id;

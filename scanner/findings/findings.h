@@ -59,6 +59,9 @@ void model_report_release(struct model_report *m);
 
 /* Licenses of a record: resolved declared ids and detected license texts, once each. */
 size_t record_licenses(const struct model_record *r, const struct licdef **out, size_t max);
+/* The detection of r's own license text that overrides declared license D (same
+ * family, another version, confident), or NULL. */
+const struct detected *record_text_overrides(const struct model_record *r, const struct licdef *D);
 /* Add a finding (used by policy too). Returns the new finding or NULL. */
 struct finding *findings_add(struct model_report *m, const struct licensedb *db, const char *id,
 			     const char *subject, const char *file, int line, const char *chain,
