@@ -46,6 +46,13 @@ and may be a glob with "*", e.g. "/org/name/resolve/*/LICENSE" for any revision)
   "bad-etag"             answer normally, but with the ETag (and X-Linked-Etag) of
                          other content
   "weak-etag"            answer normally with weak ETags: W/"<same value>"
+  "bare-redirect"        a redirect without ETag / X-Linked-* (as some mirrors send)
+  "sha1-etag"            the ETag replaced by 40 hex digits that name nothing (a CDN's
+                         own tag that merely looks like a git blob id)
+  "resolve-cache"        a small file answers 307 with a relative Location to
+                         /api/resolve-cache/models/{org}/{name}/{sha}/{path}, as
+                         huggingface.co does; that URL serves the file (faults on it
+                         are keyed by its own path)
   "slow:N"               wait N seconds (may be fractional), then answer normally
   "redirect-loop"        302 to the same URL
 
@@ -207,6 +214,11 @@ class Handler(BaseHTTPRequestHandler):
         headers = dict(headers or {})
         if mode == "cut" and self.command != "HEAD":
             body = body[: len(body) // 2]
+        if mode == "bare-redirect" and 300 <= code < 400:
+            for k in ("ETag", "X-Linked-Etag", "X-Linked-Size"):
+                headers.pop(k, None)
+        if mode == "sha1-etag" and "ETag" in headers:
+            headers["ETag"] = '"%s"' % hashlib.sha1(b"cdn tag" + body).hexdigest()
         for k in ("ETag", "X-Linked-Etag"):
             if k in headers and mode == "bad-etag":
                 headers[k] = '"%s"' % (hashlib.sha256 if len(headers[k]) > 50 else hashlib.sha1)(
@@ -261,7 +273,8 @@ class Handler(BaseHTTPRequestHandler):
         if f == "reset":
             self.reset()
             return True
-        if f in ("truncate", "bad-length", "cut", "bad-etag", "weak-etag"):
+        if f in ("truncate", "bad-length", "cut", "bad-etag", "weak-etag", "bare-redirect",
+                 "sha1-etag", "resolve-cache"):
             self.mode = f
             return False
         if f.startswith("slow:"):
@@ -335,6 +348,9 @@ class Handler(BaseHTTPRequestHandler):
             rev = urllib.parse.unquote(parts[4])
             path = urllib.parse.unquote("/".join(parts[5:]))
             return self.resolve(parts[1], parts[2], rev, path)
+        if len(parts) >= 8 and parts[1:4] == ["api", "resolve-cache", "models"]:
+            path = urllib.parse.unquote("/".join(parts[7:]))
+            return self.resolve(parts[4], parts[5], parts[6], path)
         return self.error(404, None, "Not Found")
 
     def repo_or_error(self, org, name, rev, api):
@@ -441,6 +457,10 @@ class Handler(BaseHTTPRequestHandler):
         h = {"X-Repo-Commit": sha, "ETag": etag}
         if self.headers.get("If-None-Match") == etag:
             return self.reply(304, b"", h)
+        if not lfs and getattr(self, "mode", None) == "resolve-cache":
+            loc = "/api/resolve-cache/models/%s/%s/%s/%s?etag=%s" % (
+                org, name, sha, urllib.parse.quote(path), urllib.parse.quote(etag))
+            return self.reply(307, b"", {"Location": loc, "X-Repo-Commit": sha})
         if lfs:
             h["X-Linked-Etag"] = etag
             h["X-Linked-Size"] = str(len(data))

@@ -526,6 +526,22 @@ static void set_last(char **dst, char *v)
 	*dst = v;
 }
 
+/* 1 when a and b have the same scheme, host and port. */
+static int same_origin(const char *a, const char *b)
+{
+	char *sa = NULL, *ha = NULL, *sb = NULL, *hb = NULL;
+	long pa = 0, pb = 0;
+	int same = 0;
+
+	if (!url_origin(a, &sa, &ha, &pa) && !url_origin(b, &sb, &hb, &pb))
+		same = lt_strieq(sa, sb) && lt_strieq(ha, hb) && pa == pb;
+	free(sa);
+	free(ha);
+	free(sb);
+	free(hb);
+	return same;
+}
+
 /* Record the headers of the response that just completed. */
 static void capture_headers(struct xfer *x)
 {
@@ -535,16 +551,22 @@ static void capture_headers(struct xfer *x)
 	char *v;
 	int ok;
 
-	set_first(&r->etag, header_dup(e, "ETag"));
-	set_first(&r->linked_etag, header_dup(e, "X-Linked-Etag"));
+	/* what names the content (ETag, X-Linked-*) is taken only from the origin the
+	 * caller asked (the hub, also across its own relative redirects such as
+	 * /api/resolve-cache/...), never from a CDN the chain moved on to: a CDN's
+	 * ETag is its own business (an MD5 on S3) and says nothing we can check */
+	if (r->redirects == 0 || same_origin(x->req->url, x->url)) {
+		set_first(&r->etag, header_dup(e, "ETag"));
+		set_first(&r->linked_etag, header_dup(e, "X-Linked-Etag"));
+		if (!r->linked_size) {
+			v = header_dup(e, "X-Linked-Size");
+			r->linked_size = parse_ull(v, &ok);
+			free(v);
+		}
+	}
 	set_first(&r->repo_commit, header_dup(e, "X-Repo-Commit"));
 	set_first(&r->error_code, header_dup(e, "X-Error-Code"));
 	set_first(&r->error_message, header_dup(e, "X-Error-Message"));
-	if (!r->linked_size) {
-		v = header_dup(e, "X-Linked-Size");
-		r->linked_size = parse_ull(v, &ok);
-		free(v);
-	}
 	set_last(&r->content_type, header_dup(e, "Content-Type"));
 	set_last(&r->location, header_dup(e, "Location"));
 	r->content_length = 0;
@@ -751,6 +773,16 @@ static int mismatch(struct xfer *x, int prefix)
 	if (!http_verify_body(x->req, r, prefix, why, sizeof(why)))
 		return 0;
 	end_attempt(x);
+	if (r->redirects > 0) {
+		/* ask the hub again, not only its CDN: the headers the body failed
+		 * against may be what was wrong, and a signed URL may be stale */
+		char *first = lt_strdup(x->req->url);
+		if (first) {
+			free(x->url);
+			x->url = first;
+			r->redirects = 0;
+		}
+	}
 	retry_or_fail(x, -1, LT_ETRUNC, why);
 	if (x->state == X_DONE) {
 		r->mismatch = 1;

@@ -18,7 +18,8 @@
  * Verification (`verify` in a request; the rules are in verify.h): a 200/206
  * body is checked against what the server said it is (ETag / X-Linked-Etag
  * digests, X-Linked-Size, the caller's expected size). A body that does not
- * match is retried like a short body and, when it never matches, fails the
+ * match is retried like a short body (from the URL the caller named, so the hub
+ * is asked again, not only its CDN) and, when it never matches, fails the
  * request (LT_ETRUNC, `mismatch` set, body emptied): a caller never sees, let
  * alone caches, a body that contradicts its own headers.
  *
@@ -92,10 +93,12 @@ struct http_req {
 struct http_resp {
 	long status;      /* of the last response in the redirect chain; 0 if none */
 	struct buf body;  /* capped; always released with http_resp_release() */
-	/* Headers. etag, repo_commit, linked_etag, linked_size, error_code and
-	 * error_message come from the FIRST response of a redirect chain (the hub's
-	 * answer about the file, not the CDN's); the rest from the last. Header values
-	 * are copied verbatim (ETags keep their quotes and any W/ prefix). */
+	/* Headers. repo_commit, error_code and error_message come from the FIRST
+	 * response of a redirect chain that sent them; etag, linked_etag and
+	 * linked_size likewise, but only from responses on the origin of req->url
+	 * (the hub's answer about the file, also across its own relative redirects;
+	 * never a CDN's own tags); the rest from the last response. Header values are
+	 * copied verbatim (ETags keep their quotes and any W/ prefix). */
 	char *etag, *linked_etag, *repo_commit, *error_code, *error_message;
 	char *location, *content_type, *link_next;
 	unsigned long long content_length; /* of the last response; 0 if not sent */

@@ -2,8 +2,9 @@
  * verify.h - is a downloaded body what the server says it is?
  *
  * A Hugging Face-compatible hub names every file it serves. What is checked, in
- * this order (values from the FIRST response of a redirect chain that sent them,
- * i.e. the hub's answer, never the CDN's own ETag):
+ * this order (header values from the first response that sent them on the origin
+ * the caller asked, i.e. the hub's answer, also across its relative redirects to
+ * /api/resolve-cache/...; a CDN's own ETag is never consulted):
  *
  *  1. Sizes agree: X-Linked-Size (LFS files), the caller's expect_size (the size
  *     in the model info) and, for a 206, the total of Content-Range.

@@ -1749,6 +1749,35 @@ static void test_verify_live(void)
 	CHECK_EQ_INT(get_v(c, "/gen/weights/resolve/main/model.safetensors", NULL, 0, &r), LT_ETRUNC);
 	CHECK(strstr(r.errmsg, "X-Linked-Etag") != NULL);
 	http_resp_release(&r);
+	/* a mirror's bare redirect, then a CDN whose own ETag looks like a git blob
+	 * id: the CDN's tag is not consulted (only the sizes are left to check) */
+	fault("/gen/weights/resolve/main/model.safetensors", "[\"bare-redirect\", \"bare-redirect\"]");
+	fault("/cdn/gen/weights/*/model.safetensors", "[\"sha1-etag\", \"sha1-etag\"]");
+	CHECK_EQ_INT(get_v(c, "/gen/weights/resolve/main/model.safetensors", NULL, 200, &r), 0);
+	CHECK(r.etag == NULL && r.linked_etag == NULL && r.linked_size == 0);
+	CHECK_EQ_INT(r.attempts, 2);
+	http_resp_release(&r);
+	CHECK_EQ_INT(get_v(c, "/gen/weights/resolve/main/model.safetensors", NULL, 201, &r), LT_ETRUNC);
+	http_resp_release(&r);
+	reset_server();
+	/* huggingface.co's relative redirect to /api/resolve-cache/...: the ETag of
+	 * that hop (same origin) names the content and is checked */
+	fault("/test-http/plain/resolve/main/LICENSE", "[\"resolve-cache\"]");
+	CHECK_EQ_INT(get_v(c, "/test-http/plain/resolve/main/LICENSE", NULL, 0, &r), 0);
+	CHECK_EQ_INT(r.redirects, 1);
+	CHECK(r.etag != NULL);
+	CHECK_EQ_INT(r.body.len, 237);
+	http_resp_release(&r);
+	/* (a retry after a mismatch asks the hub again, so each attempt is 307 + cut) */
+	fault("/test-http/plain/resolve/main/LICENSE",
+	      "[\"resolve-cache\", \"resolve-cache\", \"resolve-cache\", \"resolve-cache\"]");
+	fault("/api/resolve-cache/models/test-http/plain/*/LICENSE", "[\"cut\", \"cut\", \"cut\", \"cut\"]");
+	CHECK_EQ_INT(get_v(c, "/test-http/plain/resolve/main/LICENSE", NULL, 0, &r), LT_ETRUNC);
+	CHECK_EQ_INT(r.mismatch, 1);
+	CHECK_EQ_INT(r.attempts, 8);
+	CHECK(strstr(r.errmsg, "does not match the ETag") != NULL);
+	http_resp_release(&r);
+	reset_server();
 	/* a Range read of a weights header, cut short: the Content-Range disagrees */
 	fault("/cdn/gen/weights/*/model-00001-of-00002.gguf", "[\"cut\", \"cut\", \"cut\", \"cut\"]");
 	CHECK_EQ_INT(get_v(c, "/gen/weights/resolve/main/model-00001-of-00002.gguf", "0-1048575", 0, &r),
