@@ -1120,7 +1120,7 @@ static void test_redirect_loop_and_cap(void)
 		size_t n = 0;
 		hub_opts_for(&ho, "");
 		CHECK_EQ_INT(hub_list_models(c, &ho, "test-http", &ids, &n, &e), 0);
-		CHECK_EQ_INT(n, 4); /* apache-bsd, gated, gatedapi, plain; private is hidden without a token */
+		CHECK_EQ_INT(n, 5); /* apache-bsd, gated, gatedapi, plain, weights; private is hidden without a token */
 		for (size_t i = 0; i < n; i++)
 			free(ids[i]);
 		free(ids);
