@@ -600,7 +600,7 @@ static void file_key(const struct hub_ctx *x, const struct model *m, const struc
 /* A cache_get() that said LT_EPARSE: the entry is treated as absent; say so. */
 static void warn_corrupt(const struct model *m, const struct lt_error *e)
 {
-	log_msg(LOG_WARN, "%s (%s); fetched again when online", e->message, m->id);
+	log_msg(LOG_WARN, "%s (model '%s')", e->message, m->id);
 }
 
 /* Serve wanted file w of m from the cache (files at a commit never change).
