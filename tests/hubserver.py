@@ -12,14 +12,17 @@ Hub:
   GET  /api/models/{org}/{name}[/revision/{rev}][?blobs=true]   model info (JSON)
   GET  /api/models?author=ORG[&limit=N][&cursor=K]              listing, Link: rel="next"
   GET|HEAD /{org}/{name}/resolve/{rev}/{path}                   file (Range, If-None-Match)
-       small git files: 200 with ETag = git blob sha1, X-Repo-Commit;
+       small git files: 200 with ETag "<git blob sha1>" (quoted), X-Repo-Commit;
        *.gguf, *.safetensors and files over --lfs-threshold: 302 to the CDN with
-       X-Linked-Etag (sha256), X-Linked-Size, X-Repo-Commit
+       ETag and X-Linked-Etag "<sha256 of the content>", X-Linked-Size, X-Repo-Commit
+       (the shapes huggingface.co sends; its API answers carry a weak W/"..." ETag
+       that is no content hash)
   POST /_ctl  {"path": "/api/models/o/n", "faults": ["500", ...]}  queue faults for a path
        {"reset": true}                                               clear faults and log
   GET  /_log  every request seen: server, method, path, auth (bool), inm, range, status
 CDN:
-  GET|HEAD /cdn/{org}/{name}/{sha}/{path}?sig=...                 file (Range)
+  GET|HEAD /cdn/{org}/{name}/{sha}/{path}?sig=...                 file (Range), with
+       the CDN's own ETag (an MD5 of the content, as S3 sends), not the hub's
 
 Repo settings come from ROOT/<org>/<name>/.hub.json (not served):
   {"gated": "auto"|"manual", "granted": false, "private": true, "gated_api": true}
@@ -30,13 +33,26 @@ Repo settings come from ROOT/<org>/<name>/.hub.json (not served):
 The revision "main" and the repo's sha resolve; anything else is RevisionNotFound.
 The sha is a stable hash of the repo's files, so changing a file changes it.
 
-Faults (consumed one per request to that path, in order; the path has no query):
+Faults (consumed one per request to that path, in order; the path has no query
+and may be a glob with "*", e.g. "/org/name/resolve/*/LICENSE" for any revision):
   "NNN" or "status:NNN"  answer NNN with no X-Error-Code
   "429:retry-after=N"    429 with Retry-After: N
   "429:ratelimit=N"      429 with RateLimit: "api";r=0;t=N
   "reset"                close the connection with a TCP reset, no answer
   "truncate"             announce the full Content-Length, send half, close
   "bad-length"           announce 100 bytes more than sent, close
+  "cut"                  send the first half of the body with a Content-Length that
+                         matches the half (only the ETag / X-Linked-* / sizes tell)
+  "bad-etag"             answer normally, but with the ETag (and X-Linked-Etag) of
+                         other content
+  "weak-etag"            answer normally with weak ETags: W/"<same value>"
+  "bare-redirect"        a redirect without ETag / X-Linked-* (as some mirrors send)
+  "sha1-etag"            the ETag replaced by 40 hex digits that name nothing (a CDN's
+                         own tag that merely looks like a git blob id)
+  "resolve-cache"        a small file answers 307 with a relative Location to
+                         /api/resolve-cache/models/{org}/{name}/{sha}/{path}, as
+                         huggingface.co does; that URL serves the file (faults on it
+                         are keyed by its own path)
   "slow:N"               wait N seconds (may be fractional), then answer normally
   "redirect-loop"        302 to the same URL
 
@@ -44,6 +60,7 @@ It stops by itself when its stdin closes, or after --time-limit seconds.
 Standard library only.
 """
 import argparse
+import fnmatch
 import hashlib
 import json
 import os
@@ -74,6 +91,9 @@ class State:
     def pop_fault(self, path):
         with self.lock:
             q = self.faults.get(path)
+            if not q:  # a queued path may be a glob: "/org/name/resolve/*/LICENSE"
+                q = next((v for k, v in sorted(self.faults.items())
+                          if v and "*" in k and fnmatch.fnmatchcase(path, k)), None)
             if q:
                 return q.pop(0)
         return None
@@ -191,12 +211,26 @@ class Handler(BaseHTTPRequestHandler):
 
     def reply(self, code, body=b"", headers=None):
         mode = getattr(self, "mode", None)
+        headers = dict(headers or {})
+        if mode == "cut" and self.command != "HEAD":
+            body = body[: len(body) // 2]
+        if mode == "bare-redirect" and 300 <= code < 400:
+            for k in ("ETag", "X-Linked-Etag", "X-Linked-Size"):
+                headers.pop(k, None)
+        if mode == "sha1-etag" and "ETag" in headers:
+            headers["ETag"] = '"%s"' % hashlib.sha1(b"cdn tag" + body).hexdigest()
+        for k in ("ETag", "X-Linked-Etag"):
+            if k in headers and mode == "bad-etag":
+                headers[k] = '"%s"' % (hashlib.sha256 if len(headers[k]) > 50 else hashlib.sha1)(
+                    b"other content" + headers[k].encode()).hexdigest()
+            elif k in headers and mode == "weak-etag" and not headers[k].startswith("W/"):
+                headers[k] = "W/" + headers[k]
         cl = len(body)
         if mode == "bad-length":
             cl += 100
         self.record(code)
         self.send_response(code)
-        for k, v in (headers or {}).items():
+        for k, v in headers.items():
             self.send_header(k, v)
         self.send_header("Content-Length", str(cl))
         if mode in ("truncate", "bad-length"):
@@ -239,7 +273,8 @@ class Handler(BaseHTTPRequestHandler):
         if f == "reset":
             self.reset()
             return True
-        if f in ("truncate", "bad-length"):
+        if f in ("truncate", "bad-length", "cut", "bad-etag", "weak-etag", "bare-redirect",
+                 "sha1-etag", "resolve-cache"):
             self.mode = f
             return False
         if f.startswith("slow:"):
@@ -313,6 +348,9 @@ class Handler(BaseHTTPRequestHandler):
             rev = urllib.parse.unquote(parts[4])
             path = urllib.parse.unquote("/".join(parts[5:]))
             return self.resolve(parts[1], parts[2], rev, path)
+        if len(parts) >= 8 and parts[1:4] == ["api", "resolve-cache", "models"]:
+            path = urllib.parse.unquote("/".join(parts[7:]))
+            return self.resolve(parts[4], parts[5], parts[6], path)
         return self.error(404, None, "Not Found")
 
     def repo_or_error(self, org, name, rev, api):
@@ -419,6 +457,10 @@ class Handler(BaseHTTPRequestHandler):
         h = {"X-Repo-Commit": sha, "ETag": etag}
         if self.headers.get("If-None-Match") == etag:
             return self.reply(304, b"", h)
+        if not lfs and getattr(self, "mode", None) == "resolve-cache":
+            loc = "/api/resolve-cache/models/%s/%s/%s/%s?etag=%s" % (
+                org, name, sha, urllib.parse.quote(path), urllib.parse.quote(etag))
+            return self.reply(307, b"", {"Location": loc, "X-Repo-Commit": sha})
         if lfs:
             h["X-Linked-Etag"] = etag
             h["X-Linked-Size"] = str(len(data))
@@ -457,7 +499,8 @@ class Handler(BaseHTTPRequestHandler):
         if d is None or parts[4] != repo_sha(d) or path not in files:
             return self.error(404, None, "Not Found")
         data = read(files[path])
-        self.send_file(data, {"ETag": '"%s"' % hashlib.sha256(data).hexdigest()})
+        # a CDN's own ETag (S3/CloudFront: an MD5), not the hub's content id
+        self.send_file(data, {"ETag": '"%s"' % hashlib.md5(data).hexdigest()})
 
 
 class Server(ThreadingHTTPServer):

@@ -173,6 +173,7 @@ int cmd_audit(int argc, char **argv)
 	time_t t0 = time(NULL);
 
 	memset(&o, 0, sizeof(o));
+	o.c.timeout = -1; /* not given: the default; an explicit 0 is refused */
 	memset(&run, 0, sizeof(run));
 	strmap_init(&done);
 	if (opt_parse(audit_specs, &o, argc, argv, &pos, &npos, &help))

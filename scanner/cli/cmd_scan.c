@@ -39,6 +39,7 @@ int cmd_scan(int argc, char **argv)
 	int npos = 0, help = 0, rc = EXIT_USAGE;
 
 	memset(&o, 0, sizeof(o));
+	o.c.timeout = -1; /* not given: the default; an explicit 0 is refused */
 	memset(&run, 0, sizeof(run));
 	if (opt_parse(scan_specs, &o, argc, argv, &pos, &npos, &help))
 		return EXIT_USAGE;

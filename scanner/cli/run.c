@@ -22,6 +22,11 @@ int scan_run_begin(struct scan_run *r, const struct common_opts *c)
 		fprintf(stderr, "lictrace: --fail-on takes 'review' or 'fail'\n");
 		return EXIT_USAGE;
 	}
+	if (c->timeout == 0) {
+		/* no unlimited wait: one stalled server must not hold a run forever */
+		fprintf(stderr, "lictrace: --timeout takes a number of seconds of at least 1 (there is no unlimited wait)\n");
+		return EXIT_USAGE;
+	}
 	if (c->fail_on && !strcmp(c->fail_on, "fail"))
 		r->level = FAIL_ON_FAIL;
 	r->wr = report_writer_new(c->format ? c->format : "text");

@@ -42,7 +42,7 @@ struct scan_run {
 	{ "token-file", OPT_STR, offsetof(T, c.token_file), "FILE", "hub token file (default $HF_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token)" }, \
 	{ "staged", OPT_FLAG, offsetof(T, c.staged), NULL, "scan the staged content of a git repository (pre-commit)" }, \
 	{ "ca-bundle", OPT_STR, offsetof(T, c.ca_bundle), "FILE", "trust these CA certificates (TLS verification is always on)" }, \
-	{ "timeout", OPT_INT, offsetof(T, c.timeout), "SECONDS", "per-request time limit (default 60)" }, \
+	{ "timeout", OPT_INT, offsetof(T, c.timeout), "SECONDS", "time limit per hub request, retries included (>= 1, default 60)" }, \
 	{ "offline", OPT_FLAG, offsetof(T, c.offline), NULL, "no network: caches and mirrors only" }, \
 	{ "cache", OPT_STR, offsetof(T, c.cache), "DIR", "cache directory" }, \
 	{ "jobs", OPT_INT, offsetof(T, c.jobs), "N", "transfers in flight" }, \

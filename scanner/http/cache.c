@@ -4,29 +4,41 @@
  * Entry file: <dir>/v1/<2 hex>/<30 hex>, the hex being a 128-bit hash of the
  * serialised key. Contents:
  *
- *   LTCACHE1\n
+ *   LTCACHE2\n
+ *   sha256 <64 hex>\n          of every byte after this line
  *   key <n>\n<n key bytes>\n
  *   etag <printable ASCII or nothing>\n
  *   partial <0|1>\n
  *   size <n>\n
  *   <n body bytes>
  *
- * The stored key is compared on every get, so a hash collision is a miss, not a
- * wrong answer; the size line is compared with what follows, so a torn file
- * (impossible with rename, but disks lie) is a miss too.
+ * The checksum is verified on every get: a flipped bit, a torn or edited entry
+ * is reported as corrupt (LT_EPARSE) and never served. The stored key is
+ * compared too, so a hash collision is a miss, not a wrong answer. Entries of the
+ * older format (LTCACHE1, no checksum) are plain misses and get rewritten.
+ *
+ * Writes go to "<entry>.tmp.<pid>" (created exclusively, never through a link)
+ * and are renamed over the entry. A run killed between the two leaves the temp
+ * file behind: cache_clean_temp() removes those of processes that are gone.
  */
 #include "cache.h"
 #include "core/buf.h"
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/fileio.h"
 #include "core/str.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "core/banned.h"
 
@@ -36,7 +48,15 @@
 /* ETags are 40-70 characters; anything longer is not stored. */
 #define CACHE_MAX_ETAG 256
 /* Room for the header lines around the body when reading an entry back. */
-#define CACHE_HEADER_SLACK (CACHE_MAX_KEY + CACHE_MAX_ETAG + 128)
+#define CACHE_HEADER_SLACK (CACHE_MAX_KEY + CACHE_MAX_ETAG + 256)
+#define CACHE_MAGIC "LTCACHE2\n"
+#define CACHE_MAGIC_LEN 9
+/* "sha256 " + 64 hex + "\n" */
+#define CACHE_SUM_LEN (7 + 64 + 1)
+/* A temp file whose writer is still alive is left alone unless it is older than
+ * this: no entry takes an hour to write, so it is debris of a killed run whose
+ * pid was reused. */
+#define CACHE_TEMP_MAX_AGE_S 3600
 
 struct cache {
 	char *dir; /* NULL: disabled */
@@ -182,16 +202,22 @@ static int take_num(const char **p, const char *end, const char *word, size_t *o
 	return 0;
 }
 
+/* Which entry a corrupt-entry message is about: the path or the variant. */
+static const char *key_label(const struct cache_key *k)
+{
+	return k->path ? k->path : (k->variant ? k->variant : "?");
+}
+
 int cache_get(struct cache *c, const struct cache_key *k, size_t max, struct buf *out,
 	      char **etag, int *partial, struct lt_error *err)
 {
 	struct buf key, file;
 	char *path = NULL, *sub = NULL;
 	const char *p, *end, *nl;
+	char sum[2 * LT_SHA256_LEN + 1];
 	size_t klen, plen, blen;
-	int rc = LT_ENOTFOUND;
+	int rc = LT_ENOTFOUND, rrc;
 
-	(void)err; /* a miss is not an error worth a message */
 	if (etag)
 		*etag = NULL;
 	if (partial)
@@ -204,27 +230,47 @@ int cache_get(struct cache *c, const struct cache_key *k, size_t max, struct buf
 		return LT_ENOTFOUND;
 	}
 	path = entry_path(c, &key, &sub);
-	if (!path || lt_read_file(&file, path, file.max, NULL))
+	if (!path)
+		goto done;
+	rrc = lt_read_file(&file, path, file.max, NULL);
+	if (rrc == LT_ETOOBIG)
+		goto done; /* larger than the caller takes: a miss, as documented */
+	if (rrc)
 		goto done;
 	p = file.data;
 	end = p + file.len;
-	if (file.len < 9 || memcmp(p, "LTCACHE1\n", 9) != 0)
+	if (file.len >= 9 && memcmp(p, "LTCACHE1\n", 9) == 0)
+		goto done; /* the older format: no checksum, fetched again and rewritten */
+	/* from here on a mismatch is damage (disk, an editor, a torn copy), said so */
+	rc = LT_EPARSE;
+	if (file.len < CACHE_MAGIC_LEN + CACHE_SUM_LEN || memcmp(p, CACHE_MAGIC, CACHE_MAGIC_LEN) != 0 ||
+	    memcmp(p + CACHE_MAGIC_LEN, "sha256 ", 7) != 0 || p[CACHE_MAGIC_LEN + CACHE_SUM_LEN - 1] != '\n')
+		goto corrupt;
+	p += CACHE_MAGIC_LEN + CACHE_SUM_LEN;
+	lt_sha256_hex(p, (size_t)(end - p), sum);
+	if (memcmp(sum, file.data + CACHE_MAGIC_LEN + 7, 64) != 0)
+		goto corrupt;
+	if (take_num(&p, end, "key", &klen) || (size_t)(end - p) < klen + 1 || p[klen] != '\n')
+		goto corrupt;
+	if (klen != key.len || memcmp(p, key.data, klen) != 0) {
+		rc = LT_ENOTFOUND; /* another key with the same hash: a miss */
 		goto done;
-	p += 9;
-	if (take_num(&p, end, "key", &klen) || klen != key.len || (size_t)(end - p) < klen + 1 ||
-	    memcmp(p, key.data, klen) != 0 || p[klen] != '\n')
-		goto done;
+	}
 	p += klen + 1;
 	if ((size_t)(end - p) < 5 || memcmp(p, "etag ", 5) != 0 || !(nl = memchr(p, '\n', (size_t)(end - p))))
-		goto done;
+		goto corrupt;
 	if (etag && nl > p + 5 && !(*etag = lt_strndup(p + 5, (size_t)(nl - p - 5)))) {
 		rc = LT_ENOMEM;
 		goto done;
 	}
 	p = nl + 1;
 	if (take_num(&p, end, "partial", &plen) || take_num(&p, end, "size", &blen) ||
-	    blen != (size_t)(end - p) || blen > max)
+	    blen != (size_t)(end - p))
+		goto corrupt;
+	if (blen > max) {
+		rc = LT_ENOTFOUND;
 		goto miss;
+	}
 	if (buf_add(out, p, blen)) {
 		rc = out->err;
 		goto miss;
@@ -233,6 +279,10 @@ int cache_get(struct cache *c, const struct cache_key *k, size_t max, struct buf
 		*partial = plen != 0;
 	rc = 0;
 	goto done;
+corrupt:
+	lt_error_set(err, LT_EPARSE, path, 0,
+		     "the cached copy of '%s' is corrupt (its checksum or format does not match); ignored",
+		     key_label(k));
 miss:
 	if (etag) {
 		free(*etag);
@@ -246,11 +296,61 @@ done:
 	return rc;
 }
 
+/* Write data to path through "<path>.tmp.<pid>": created exclusively with mode
+ * 0600 and O_NOFOLLOW (a planted link is never written through), synced, then
+ * renamed over path. */
+static int write_entry(const char *path, const void *data, size_t len, struct lt_error *err)
+{
+	char *tmp = lt_asprintf("%s.tmp.%ld", path, (long)getpid());
+	const char *p = data;
+	int fd = -1, rc = 0;
+
+	if (!tmp)
+		return lt_error_set(err, LT_ENOMEM, path, 0, "out of memory");
+	for (int tries = 0; tries < 2; tries++) {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+		/* debris of an earlier process with our pid: unlink removes the name
+		 * (a link itself, never its target) */
+		unlink(tmp);
+	}
+	if (fd < 0) {
+		rc = lt_error_set(err, LT_EIO, path, 0, "cannot write the cache entry '%s': %s", tmp,
+				  strerror(errno));
+		goto done;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = lt_error_set(err, LT_EIO, path, 0, "cannot write the cache entry '%s'", tmp);
+			break;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (!rc && fsync(fd) != 0)
+		rc = lt_error_set(err, LT_EIO, path, 0, "cannot write the cache entry '%s'", tmp);
+	if (close(fd) != 0 && !rc)
+		rc = lt_error_set(err, LT_EIO, path, 0, "cannot write the cache entry '%s'", tmp);
+	if (!rc && rename(tmp, path) != 0)
+		rc = lt_error_set(err, LT_EIO, path, 0, "cannot rename onto '%s': %s", path, strerror(errno));
+	if (rc)
+		unlink(tmp);
+done:
+	free(tmp);
+	return rc;
+}
+
 int cache_put(struct cache *c, const struct cache_key *k, const void *data, size_t len,
 	      const char *etag, int partial, struct lt_error *err)
 {
 	struct buf key, file;
 	char *path = NULL, *sub = NULL;
+	char sum[2 * LT_SHA256_LEN + 1];
+	size_t head;
 	int rc = 0;
 
 	if (cache_disabled(c))
@@ -270,7 +370,12 @@ int cache_put(struct cache *c, const struct cache_key *k, const void *data, size
 				  strerror(errno));
 		goto done;
 	}
-	buf_adds(&file, "LTCACHE1\n");
+	/* the checksum line is filled in once everything after it is known */
+	buf_adds(&file, CACHE_MAGIC "sha256 ");
+	for (int i = 0; i < 64; i++)
+		buf_addc(&file, '0');
+	buf_addc(&file, '\n');
+	head = file.len;
 	buf_printf(&file, "key %zu\n", key.len);
 	buf_add(&file, key.data, key.len);
 	buf_printf(&file, "\netag %s\npartial %d\nsize %zu\n",
@@ -280,11 +385,109 @@ int cache_put(struct cache *c, const struct cache_key *k, const void *data, size
 		rc = lt_error_set(err, buf_error(&file), NULL, 0, "cannot build a cache entry");
 		goto done;
 	}
-	rc = lt_write_atomic(path, file.data, file.len, err);
+	lt_sha256_hex(file.data + head, file.len - head, sum);
+	memcpy(file.data + CACHE_MAGIC_LEN + 7, sum, 64);
+	rc = write_entry(path, file.data, file.len, err);
 done:
 	free(path);
 	free(sub);
 	buf_release(&key);
 	buf_release(&file);
 	return rc;
+}
+
+/* ---- debris of killed runs ------------------------------------------------ */
+
+/* "<30 hex>.tmp.<pid>": our own temp name. *pid receives the number. */
+static int temp_name(const char *n, long *pid)
+{
+	long v = 0;
+	size_t i;
+
+	for (i = 0; i < 30; i++)
+		if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
+			return 0;
+	if (strncmp(n + 30, ".tmp.", 5) != 0)
+		return 0;
+	n += 35;
+	if (!*n)
+		return 0;
+	for (; *n; n++) {
+		if (*n < '0' || *n > '9' || v > 100000000L)
+			return 0;
+		v = v * 10 + (*n - '0');
+	}
+	*pid = v;
+	return 1;
+}
+
+/* 1 when no process with this pid exists (as far as we can tell). */
+static int pid_gone(long pid)
+{
+	if (pid <= 0 || pid > (long)INT32_MAX)
+		return 1;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* One <aa> folder, open as dfd: remove stale temp files; returns how many. */
+static int clean_sub(int dfd, const struct timespec *since)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d) {
+		close(dfd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		long pid;
+		if (!temp_name(de->d_name, &pid))
+			continue;
+		/* lstat: a link with our name is never followed; only plain files go */
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		/* written before this process started looking, by a process that is gone
+		 * (or so long ago that its pid must have been reused) */
+		if (st.st_mtim.tv_sec > since->tv_sec ||
+		    (st.st_mtim.tv_sec == since->tv_sec && st.st_mtim.tv_nsec >= since->tv_nsec))
+			continue;
+		if (pid == (long)getpid() ||
+		    (!pid_gone(pid) && since->tv_sec - st.st_mtim.tv_sec < CACHE_TEMP_MAX_AGE_S))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int cache_clean_temp(struct cache *c)
+{
+	struct timespec now;
+	int vfd, n = 0;
+
+	if (cache_disabled(c))
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	{
+		char *v1 = lt_asprintf("%s/v1", c->dir);
+		if (!v1)
+			return 0;
+		vfd = open(v1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		free(v1);
+	}
+	if (vfd < 0)
+		return 0; /* no cache yet, or not ours to touch */
+	for (int i = 0; i < 256; i++) {
+		char name[3];
+		int sfd;
+		snprintf(name, sizeof(name), "%02x", i);
+		sfd = openat(vfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sfd >= 0)
+			n += clean_sub(sfd, &now);
+	}
+	close(vfd);
+	return n;
 }

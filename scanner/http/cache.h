@@ -5,10 +5,13 @@
  * commit ("path" set), or an API answer for a repo at a requested revision ("path"
  * NULL, variant "api"). Each entry is ONE file holding the key, the ETag (for
  * If-None-Match revalidation), a "partial" flag (the body is a prefix, e.g. a
- * Range read of a weights header) and the body; it is written to a temporary file
- * and renamed, so a killed run leaves either the old entry or the new one, never
- * a broken one. A file that does not parse, or whose stored key differs from the
- * one asked for, is a miss.
+ * Range read of a weights header), a SHA-256 checksum and the body; it is written
+ * to a temporary file and renamed, so a killed run leaves either the old entry or
+ * the new one, never a broken one (plus, at worst, a temp file that the next run
+ * removes: cache_clean_temp()). The checksum is verified on every read: an entry
+ * that does not match it (a flipped bit, an edit) is reported as corrupt and
+ * never served. An entry whose stored key differs from the one asked for is a
+ * miss.
  *
  * File names are a hash of the key, so no name taken from a server (repo, path,
  * revision) ever becomes a path on disk. The token is never part of a key, a
@@ -51,8 +54,10 @@ int cache_disabled(const struct cache *c);
 /*
  * Append the body of entry k (at most max bytes) to out. *etag (may be NULL in)
  * receives the stored ETag or NULL; *partial (may be NULL) the partial flag.
- * Returns 0, or LT_ENOTFOUND for a miss (also for a broken or mismatched entry,
- * or one over max), without touching err for a plain miss.
+ * Returns 0; LT_ENOTFOUND for a miss (no entry, another key, one over max, an
+ * entry of an older format), without touching err; LT_EPARSE, with err saying
+ * which entry, for a corrupt one (checksum or format): the caller treats it as
+ * absent and should say so. out is untouched unless 0 is returned.
  */
 int cache_get(struct cache *c, const struct cache_key *k, size_t max, struct buf *out,
 	      char **etag, int *partial, struct lt_error *err);
@@ -60,5 +65,15 @@ int cache_get(struct cache *c, const struct cache_key *k, size_t max, struct buf
  * printable ASCII (it comes from a server). */
 int cache_put(struct cache *c, const struct cache_key *k, const void *data, size_t len,
 	      const char *etag, int partial, struct lt_error *err);
+
+/*
+ * Remove the temp files that runs killed mid-write left in the cache: only names
+ * of our own pattern ("<entry>.tmp.<pid>"), only regular files (a link is never
+ * followed or removed), only files last written before this call, and only when
+ * their writer's pid no longer runs (or they are over an hour old). Meant to run
+ * once per run, before its first write. Returns how many were removed; failures
+ * are silent (a read-only or foreign cache stays as it is).
+ */
+int cache_clean_temp(struct cache *c);
 
 #endif

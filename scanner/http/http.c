@@ -10,6 +10,7 @@
  * and are reused across attempts and requests.
  */
 #include "http.h"
+#include "verify.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -47,6 +48,7 @@ struct xfer {
 	char *url;          /* current hop */
 	enum xfer_state state;
 	long long not_before; /* monotonic ms */
+	long long deadline;   /* monotonic ms: the whole request ends by then; 0 = not started */
 	int retries;          /* retries used, across the whole chain */
 	size_t cap;
 	int cut;              /* the write callback stopped at the cap */
@@ -238,7 +240,8 @@ int http_client_new(struct http_client **out, const struct http_opts *opts,
 
 	*out = NULL;
 	if (!opts || opts->jobs < 1 || opts->jobs > HTTP_MAX_JOBS || opts->max_retries < 0 ||
-	    opts->max_redirects < 0 || opts->max_response_bytes == 0 ||
+	    opts->max_redirects < 0 || opts->max_response_bytes == 0 || opts->total_timeout_ms <= 0 ||
+	    opts->connect_timeout_ms < 0 ||
 	    opts->backoff_base_ms < 0 || opts->backoff_max_ms < opts->backoff_base_ms)
 		return lt_error_set(err, LT_EINVAL, NULL, 0, "invalid http options");
 	if (opts->token && !is_printable_token(opts->token))
@@ -344,9 +347,17 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *ud)
 static int start_attempt(struct xfer *x)
 {
 	struct http_client *c = x->c;
-	CURL *e = curl_easy_init();
+	CURL *e;
 	struct curl_slist *l = NULL, *t;
+	long long now = now_ms();
+	long left, conn;
 
+	/* the time limit covers the whole request, from its first attempt on */
+	if (!x->deadline)
+		x->deadline = now + c->o.total_timeout_ms;
+	left = x->deadline > now ? (long)(x->deadline - now) : 1;
+	conn = c->o.connect_timeout_ms > 0 && c->o.connect_timeout_ms < left ? c->o.connect_timeout_ms : left;
+	e = curl_easy_init();
 	if (!e)
 		return LT_ENOMEM;
 	x->easy = e;
@@ -383,8 +394,8 @@ static int start_attempt(struct xfer *x)
 		curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_bundle);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
 	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.total_timeout_ms);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, conn);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, left);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, c->user_agent);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
@@ -515,6 +526,22 @@ static void set_last(char **dst, char *v)
 	*dst = v;
 }
 
+/* 1 when a and b have the same scheme, host and port. */
+static int same_origin(const char *a, const char *b)
+{
+	char *sa = NULL, *ha = NULL, *sb = NULL, *hb = NULL;
+	long pa = 0, pb = 0;
+	int same = 0;
+
+	if (!url_origin(a, &sa, &ha, &pa) && !url_origin(b, &sb, &hb, &pb))
+		same = lt_strieq(sa, sb) && lt_strieq(ha, hb) && pa == pb;
+	free(sa);
+	free(ha);
+	free(sb);
+	free(hb);
+	return same;
+}
+
 /* Record the headers of the response that just completed. */
 static void capture_headers(struct xfer *x)
 {
@@ -524,27 +551,40 @@ static void capture_headers(struct xfer *x)
 	char *v;
 	int ok;
 
-	set_first(&r->etag, header_dup(e, "ETag"));
-	set_first(&r->linked_etag, header_dup(e, "X-Linked-Etag"));
+	/* what names the content (ETag, X-Linked-*) is taken only from the origin the
+	 * caller asked (the hub, also across its own relative redirects such as
+	 * /api/resolve-cache/...), never from a CDN the chain moved on to: a CDN's
+	 * ETag is its own business (an MD5 on S3) and says nothing we can check */
+	if (r->redirects == 0 || same_origin(x->req->url, x->url)) {
+		set_first(&r->etag, header_dup(e, "ETag"));
+		set_first(&r->linked_etag, header_dup(e, "X-Linked-Etag"));
+		if (!r->linked_size) {
+			v = header_dup(e, "X-Linked-Size");
+			r->linked_size = parse_ull(v, &ok);
+			free(v);
+		}
+	}
 	set_first(&r->repo_commit, header_dup(e, "X-Repo-Commit"));
 	set_first(&r->error_code, header_dup(e, "X-Error-Code"));
 	set_first(&r->error_message, header_dup(e, "X-Error-Message"));
-	if (!r->linked_size) {
-		v = header_dup(e, "X-Linked-Size");
-		r->linked_size = parse_ull(v, &ok);
-		free(v);
-	}
 	set_last(&r->content_type, header_dup(e, "Content-Type"));
 	set_last(&r->location, header_dup(e, "Location"));
 	r->content_length = 0;
 	if (curl_easy_getinfo(e, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK && cl > 0)
 		r->content_length = (unsigned long long)cl;
-	r->range_total = 0;
-	v = header_dup(e, "Content-Range"); /* "bytes 0-99/12345" */
+	r->range_total = r->range_first = r->range_last = 0;
+	r->has_range = 0;
+	v = header_dup(e, "Content-Range"); /* "bytes 0-99/12345" (or "bytes * /12345") */
 	if (v) {
-		const char *slash = strchr(v, '/');
+		const char *slash = strchr(v, '/'), *dash;
 		if (slash)
 			r->range_total = parse_ull(slash + 1, &ok);
+		if (strncmp(v, "bytes ", 6) == 0 && (dash = strchr(v + 6, '-')) && (!slash || dash < slash)) {
+			int ok1, ok2;
+			r->range_first = parse_ull(v + 6, &ok1);
+			r->range_last = parse_ull(dash + 1, &ok2);
+			r->has_range = ok1 && ok2;
+		}
 		free(v);
 	}
 	free(r->link_next);
@@ -645,8 +685,7 @@ static void retry_or_fail(struct xfer *x, long server_ms, int code, const char *
 		x->state = X_DONE;
 		return;
 	}
-	x->retries++;
-	d = backoff_ms(c, x->retries);
+	d = backoff_ms(c, x->retries + 1);
 	if (server_ms >= 0) {
 		long cap = c->o.backoff_max_ms * HTTP_SERVER_WAIT_FACTOR;
 		if (server_ms > cap)
@@ -654,6 +693,15 @@ static void retry_or_fail(struct xfer *x, long server_ms, int code, const char *
 		if (server_ms > d)
 			d = server_ms;
 	}
+	if (x->deadline && now_ms() + d >= x->deadline) {
+		/* the next attempt could not start inside the request's time limit */
+		x->resp->err = code;
+		resp_msg(x->resp, "%s from '%s' after %d attempts; the %ld ms time limit leaves no room to retry",
+			 why, u, x->resp->attempts, c->o.total_timeout_ms);
+		x->state = X_DONE;
+		return;
+	}
+	x->retries++;
 	log_msg(LOG_DEBUG, "%s from '%s'; retry %d in %ld ms", why, u, x->retries, d);
 	reset_for_retry(x);
 	x->not_before = now_ms() + d;
@@ -714,6 +762,36 @@ done:
 	return rc;
 }
 
+/* Verify a 200/206 body (verify.h). 0 when it matches; else the attempt is
+ * over, a retry is scheduled or the request failed with LT_ETRUNC and an empty
+ * body, and 1 is returned. */
+static int mismatch(struct xfer *x, int prefix)
+{
+	struct http_resp *r = x->resp;
+	char why[200];
+
+	if (!http_verify_body(x->req, r, prefix, why, sizeof(why)))
+		return 0;
+	end_attempt(x);
+	if (r->redirects > 0) {
+		/* ask the hub again, not only its CDN: the headers the body failed
+		 * against may be what was wrong, and a signed URL may be stale */
+		char *first = lt_strdup(x->req->url);
+		if (first) {
+			free(x->url);
+			x->url = first;
+			r->redirects = 0;
+		}
+	}
+	retry_or_fail(x, -1, LT_ETRUNC, why);
+	if (x->state == X_DONE) {
+		r->mismatch = 1;
+		r->truncated = 0;
+		buf_reset(&r->body); /* never handed to a caller, let alone cached */
+	}
+	return 1;
+}
+
 /* A transfer's attempt completed with result res. Decide what happens next. */
 static void on_done(struct xfer *x, CURLcode res)
 {
@@ -736,6 +814,8 @@ static void on_done(struct xfer *x, CURLcode res)
 		if (x->req->range && status == 200) {
 			/* the server ignored Range and sent everything: what we kept is the
 			 * prefix the caller asked for */
+			if (x->req->verify && !x->req->head && mismatch(x, 1))
+				return;
 			goto finish;
 		}
 		r->err = LT_ETOOBIG;
@@ -769,6 +849,8 @@ static void on_done(struct xfer *x, CURLcode res)
 			r->truncated = 1;
 		return;
 	}
+	if (x->req->verify && !x->req->head && (status == 200 || status == 206) && mismatch(x, 0))
+		return;
 	if (is_redirect(status) && x->req->follow_redirects) {
 		int rc = redirect(x);
 		end_attempt(x);
@@ -847,6 +929,16 @@ int http_perform(struct http_client *c, const struct http_req *reqs, size_t n,
 			struct xfer *x = &xs[i];
 			if (x->state != X_WAIT || x->not_before > now)
 				continue;
+			if (x->deadline && now >= x->deadline) {
+				char u[200];
+				url_for_msg(u, sizeof(u), x->url);
+				x->resp->err = LT_ENET;
+				resp_msg(x->resp, "'%s' timed out: no answer within %ld ms after %d attempts", u,
+					 c->o.total_timeout_ms, x->resp->attempts);
+				x->state = X_DONE;
+				left--;
+				continue;
+			}
 			if (start_attempt(x)) {
 				x->resp->err = LT_ENOMEM;
 				resp_msg(x->resp, "out of memory");

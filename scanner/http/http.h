@@ -10,6 +10,18 @@
  * (`Retry-After: N` or `RateLimit: ...;r=0;t=N`) is honoured up to a bound.
  * Retries are scheduled as "not before" times inside the one event loop, never as
  * a blocking sleep per transfer, so other transfers keep going meanwhile.
+ * `total_timeout_ms` bounds a whole request: every attempt, redirect hop and
+ * backoff wait of it, from its first attempt on (time spent queued behind the
+ * `jobs` cap does not count). A retry that could not start before that bound is
+ * not made.
+ *
+ * Verification (`verify` in a request; the rules are in verify.h): a 200/206
+ * body is checked against what the server said it is (ETag / X-Linked-Etag
+ * digests, X-Linked-Size, the caller's expected size). A body that does not
+ * match is retried like a short body (from the URL the caller named, so the hub
+ * is asked again, not only its CDN) and, when it never matches, fails the
+ * request (LT_ETRUNC, `mismatch` set, body emptied): a caller never sees, let
+ * alone caches, a body that contradicts its own headers.
  *
  * Security: TLS verification is always on (there is no switch to turn it off;
  * `ca_bundle` names extra trust). The bearer token is sent only to requests whose
@@ -49,8 +61,8 @@ struct http_opts {
 	                         * "https://huggingface.co" (scheme, host and port must
 	                         * match) or "host[:port]" (port 443 when omitted, any
 	                         * scheme). NULL: the token is never sent. */
-	long connect_timeout_ms;   /* per attempt */
-	long total_timeout_ms;     /* per attempt, whole transfer */
+	long connect_timeout_ms;   /* per attempt (never more than what is left of the total) */
+	long total_timeout_ms;     /* > 0: a whole request, retries and backoff included */
 	int max_retries;           /* retries after the first attempt */
 	long backoff_base_ms;      /* first retry waits about this long */
 	long backoff_max_ms;       /* backoff never grows past this */
@@ -72,35 +84,45 @@ struct http_req {
 	const char *if_none_match; /* an ETag to revalidate, or NULL */
 	int follow_redirects;      /* follow 301/302/303/307/308 (the client does it) */
 	size_t max_bytes;          /* body cap for this request; 0 = max_response_bytes */
+	int verify;                /* check a 200/206 body against its headers (verify.h) */
+	unsigned long long expect_size; /* with verify: the whole file's size known from
+	                                 * elsewhere (a hub's model info); 0 = unknown */
 	void *user;                /* the caller's, untouched */
 };
 
 struct http_resp {
 	long status;      /* of the last response in the redirect chain; 0 if none */
 	struct buf body;  /* capped; always released with http_resp_release() */
-	/* Headers. etag, repo_commit, linked_etag, linked_size, error_code and
-	 * error_message come from the FIRST response of a redirect chain (the hub's
-	 * answer about the file, not the CDN's); the rest from the last. Header values
-	 * are copied verbatim (ETags keep their quotes and any W/ prefix). */
+	/* Headers. repo_commit, error_code and error_message come from the FIRST
+	 * response of a redirect chain that sent them; etag, linked_etag and
+	 * linked_size likewise, but only from responses on the origin of req->url
+	 * (the hub's answer about the file, also across its own relative redirects;
+	 * never a CDN's own tags); the rest from the last response. Header values are
+	 * copied verbatim (ETags keep their quotes and any W/ prefix). */
 	char *etag, *linked_etag, *repo_commit, *error_code, *error_message;
 	char *location, *content_type, *link_next;
 	unsigned long long content_length; /* of the last response; 0 if not sent */
 	unsigned long long linked_size;    /* X-Linked-Size; 0 if not sent */
 	unsigned long long range_total;    /* total size from Content-Range; 0 if none */
+	unsigned long long range_first, range_last; /* "bytes F-L/T" of a 206; 0 if none */
+	int has_range;     /* a Content-Range with first-last arrived */
 	int truncated; /* the body is shorter than the resource: cut at the byte cap, or
 	                * shorter than Content-Length after every retry */
+	int mismatch;  /* verify: the body never matched what the server said it is */
 	int attempts;  /* requests sent, redirect hops included */
 	int redirects; /* redirect hops followed */
 	int err;       /* 0: an HTTP answer arrived (any status; see `status`).
 	                * LT_ENET: no usable answer after retries (network error,
 	                * timeout, retryable status every time, redirect loop).
-	                * LT_ETRUNC: short body every time. LT_ETOOBIG: body over the
+	                * LT_ETRUNC: short body every time, or (verify) a body that
+	                * never matched its headers (`mismatch`). LT_ETOOBIG: body over the
 	                * cap (not for a Range request the server answered in full:
 	                * that is a prefix, truncated = 1 and err = 0). LT_ENOMEM. */
 	char errmsg[256]; /* one line when err != 0; never contains the token */
 };
 
-/* Create a client. Fails with LT_EINVAL for bad options, LT_ENOMEM. */
+/* Create a client. Fails with LT_EINVAL for bad options (total_timeout_ms <= 0
+ * among them: a request always has a bound), LT_ENOMEM. */
 int http_client_new(struct http_client **out, const struct http_opts *opts,
 		    struct lt_error *err);
 void http_client_free(struct http_client *c);

@@ -9,6 +9,7 @@
 #include "core/err.h"
 #include "core/str.h"
 #include "core/strmap.h"
+#include "http/cache.h"
 #include "record/record.h"
 #include "source/hub.h"
 #include "source/source.h"
@@ -166,5 +167,13 @@ struct resolver *resolver_hub_new(struct http_client *client, const struct hub_o
 	h->opts.hf_home = h->hf_home;
 	h->env = *env;
 	strmap_init(&h->done);
+	{
+		/* once per run, before anything is written: the temp files of runs that
+		 * were killed mid-write */
+		struct cache *c = NULL;
+		if (cache_open(&c, h->cache_dir, NULL) == 0)
+			cache_clean_temp(c);
+		cache_free(c);
+	}
 	return resolver_new("hub", hub_resolve, hub_prefetch, hub_free, h);
 }

@@ -597,20 +597,33 @@ static void file_key(const struct hub_ctx *x, const struct model *m, const struc
 
 /* ---- offline -------------------------------------------------------------- */
 
+/* A cache_get() that said LT_EPARSE: the entry is treated as absent; say so. */
+static void warn_corrupt(const struct model *m, const struct lt_error *e)
+{
+	log_msg(LOG_WARN, "%s (model '%s')", e->message, m->id);
+}
+
 /* Serve wanted file w of m from the cache (files at a commit never change).
- * 1 when it was found (or allocation failed, recorded on m), 0 when not cached. */
+ * 1 when it was found (or allocation failed, recorded on m), 0 when not cached,
+ * -1 when the cached copy is corrupt (reported; treat it as not cached). */
 static int file_from_cache(struct hub_ctx *x, struct model *m, const struct want *w)
 {
 	struct cache_key k;
+	struct lt_error e;
 	struct buf body;
-	int partial = 0;
+	int partial = 0, rc;
 	size_t len;
 	char *d;
 
 	buf_init(&body, w->max);
 	file_key(x, m, w, NULL, &k);
-	if (cache_get(x->cache, &k, w->max, &body, NULL, &partial, NULL) != 0) {
+	lt_error_clear(&e);
+	if ((rc = cache_get(x->cache, &k, w->max, &body, NULL, &partial, &e)) != 0) {
 		buf_release(&body);
+		if (rc == LT_EPARSE) {
+			warn_corrupt(m, &e);
+			return -1;
+		}
 		return 0;
 	}
 	d = buf_detach(&body, &len);
@@ -648,10 +661,18 @@ static int open_hf_cache(struct hub_ctx *x, struct model *m)
 static void open_offline(struct hub_ctx *x, struct model *m)
 {
 	struct cache_key k;
+	struct lt_error e;
+	int rc;
 
 	api_key(x, m, &k);
 	buf_init(&m->api, HUB_MAX_API_BYTES);
-	if (cache_get(x->cache, &k, HUB_MAX_API_BYTES, &m->api, NULL, NULL, NULL) != 0) {
+	lt_error_clear(&e);
+	if ((rc = cache_get(x->cache, &k, HUB_MAX_API_BYTES, &m->api, NULL, NULL, &e)) != 0) {
+		if (rc == LT_EPARSE) {
+			fail(m, LT_EPARSE, "the cached model info of '%s' is corrupt and the network is off",
+			     m->id);
+			return;
+		}
 		if (open_hf_cache(x, m) != 0 && !m->failed)
 			fail(m, LT_ENOTFOUND, "'%s%s%s' is not in the offline cache", m->id,
 			     m->rev ? "@" : "", m->rev ? m->rev : "");
@@ -663,8 +684,13 @@ static void open_offline(struct hub_ctx *x, struct model *m)
 		struct want *w = &m->wants[i];
 		struct buf body;
 
-		if (file_from_cache(x, m, w))
+		if ((rc = file_from_cache(x, m, w)) > 0)
 			continue;
+		if (rc < 0) {
+			fail(m, LT_EPARSE, "the cached copy of '%s' of '%s' is corrupt and the network is off",
+			     w->path, m->id);
+			continue;
+		}
 		file_key(x, m, w, "gated", &k);
 		buf_init(&body, 16);
 		if (cache_get(x->cache, &k, 16, &body, NULL, NULL, NULL) == 0) {
@@ -694,13 +720,19 @@ static int phase_info(struct hub_ctx *x, struct model *ms, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct model *m = &ms[i];
 		struct cache_key k;
+		struct lt_error e;
+		int crc;
 
 		if (m->failed)
 			continue;
 		buf_init(&m->api, HUB_MAX_API_BYTES);
 		api_key(x, m, &k);
-		if (cache_get(x->cache, &k, HUB_MAX_API_BYTES, &m->api, &m->api_etag, NULL, NULL) == 0)
+		lt_error_clear(&e);
+		crc = cache_get(x->cache, &k, HUB_MAX_API_BYTES, &m->api, &m->api_etag, NULL, &e);
+		if (crc == 0)
 			m->api_from_cache = 1;
+		else if (crc == LT_EPARSE)
+			warn_corrupt(m, &e); /* asked for afresh, without If-None-Match */
 		reqs[nr].url = info_url(x, m);
 		if (!reqs[nr].url) {
 			fail(m, LT_ENOMEM, "out of memory");
@@ -776,6 +808,7 @@ static int phase_gated_readme(struct hub_ctx *x, struct model *ms, size_t n)
 		}
 		reqs[nr].follow_redirects = 1;
 		reqs[nr].max_bytes = LT_MAX_CARD_BYTES;
+		reqs[nr].verify = 1;
 		idx[nr++] = i;
 	}
 	http_perform(x->client, reqs, nr, resps);
@@ -889,8 +922,9 @@ static int phase_files(struct hub_ctx *x, struct model *ms, size_t n)
 				http_resp_release(&fake);
 				continue;
 			}
-			/* a file at a commit never changes: a cached copy needs no request */
-			if (file_from_cache(x, m, w))
+			/* a file at a commit never changes: a cached copy needs no request
+			 * (a corrupt one, -1, is fetched again and overwritten) */
+			if (file_from_cache(x, m, w) > 0)
 				continue;
 			reqs[nr].url = resolve_url(x, m, m->info->sha, w->path);
 			if (!reqs[nr].url) {
@@ -900,6 +934,10 @@ static int phase_files(struct hub_ctx *x, struct model *ms, size_t n)
 			reqs[nr].range = w->head ? HUB_HEADER_RANGE : NULL;
 			reqs[nr].follow_redirects = 1;
 			reqs[nr].max_bytes = w->max;
+			/* every body is checked against the hub's ETag / X-Linked-* and the
+			 * size in the model info (0 there: unknown) before it is used or cached */
+			reqs[nr].verify = 1;
+			reqs[nr].expect_size = w->size;
 			fs[nr].m = m;
 			fs[nr].w = w;
 			nr++;
@@ -917,6 +955,13 @@ static int phase_files(struct hub_ctx *x, struct model *ms, size_t n)
 			continue;
 		if (r->err == LT_ETOOBIG) {
 			source_problem(m->src, "'%s' is over the %zu byte limit; not read", w->path, w->max);
+			continue;
+		}
+		if (r->err == LT_ETRUNC && r->mismatch) {
+			/* the file counts as not fetched: the model is incomplete, never read
+			 * from a body that contradicts the hub (and nothing was cached) */
+			fail(m, LT_ETRUNC, "'%s' of '%s' is not what the hub says it is: %s", w->path, m->id,
+			     r->errmsg);
 			continue;
 		}
 		if (r->err == LT_ETRUNC) {

@@ -11,6 +11,7 @@
 #include "tap.h"
 
 #include "core/buf.h"
+#include "core/digest.h"
 #include "core/err.h"
 #include "core/fileio.h"
 #include "core/limits.h"
@@ -18,6 +19,7 @@
 #include "core/str.h"
 #include "http/cache.h"
 #include "http/http.h"
+#include "http/verify.h"
 #include "source/hub.h"
 #include "source/source.h"
 
@@ -1008,16 +1010,40 @@ static void test_timeout_and_parallel(void)
 	if (server())
 		{ CHECK(0); return; }
 	reset_server();
-	c = client_with(NULL, 300, 1);
-	fault("/api/models/test-http/plain", "[\"slow:1\", \"slow:1\"]");
+	/* the limit bounds the whole request: a 500, a quick retry, then a stall;
+	 * the retry gets only what is left of the 1.5 s (it used to get 1.5 s of its
+	 * own, and each further retry another 1.5 s plus backoff) */
+	c = client_with(NULL, 1500, 4);
+	fault("/api/models/test-http/plain", "[\"500\", \"slow:5\", \"slow:5\", \"slow:5\", \"slow:5\"]");
 	t0 = ms_now();
 	CHECK_EQ_INT(get1(c, "/api/models/test-http/plain", NULL, &r), LT_ENET);
 	dt = ms_now() - t0;
 	CHECK_EQ_INT(r.attempts, 2);
-	CHECK(dt >= 550 && dt < 3000);
+	CHECK(dt >= 1400 && dt < 2300);
 	CHECK(strstr(r.errmsg, "timed out") != NULL);
 	http_resp_release(&r);
+	/* a retry that could not start inside the limit is not made */
+	reset_server();
+	fault("/api/models/test-http/plain", "[\"503:retry-after=5\", \"503:retry-after=5\"]");
+	t0 = ms_now();
+	CHECK_EQ_INT(get1(c, "/api/models/test-http/plain", NULL, &r), LT_ENET);
+	dt = ms_now() - t0;
+	CHECK_EQ_INT(r.attempts, 1);
+	CHECK(dt < 1000);
+	CHECK(strstr(r.errmsg, "time limit") != NULL);
+	http_resp_release(&r);
 	http_client_free(c);
+	reset_server();
+	{
+		/* a total limit of 0 (or less) is refused: every request has a bound */
+		struct http_opts o;
+		struct lt_error e;
+		struct http_client *z = NULL;
+		http_default_opts(&o);
+		o.total_timeout_ms = 0;
+		CHECK_EQ_INT(http_client_new(&z, &o, &e), LT_EINVAL);
+		CHECK(z == NULL);
+	}
 
 	/* four slow answers with jobs=4 overlap: about 0.6 s, not 2.4 s */
 	c = client();
@@ -1094,7 +1120,7 @@ static void test_redirect_loop_and_cap(void)
 		size_t n = 0;
 		hub_opts_for(&ho, "");
 		CHECK_EQ_INT(hub_list_models(c, &ho, "test-http", &ids, &n, &e), 0);
-		CHECK_EQ_INT(n, 3); /* gated, gatedapi, plain; private is hidden without a token */
+		CHECK_EQ_INT(n, 5); /* apache-bsd, gated, gatedapi, plain, weights; private is hidden without a token */
 		for (size_t i = 0; i < n; i++)
 			free(ids[i]);
 		free(ids);
@@ -1468,7 +1494,488 @@ static void test_weights_header(void)
 	http_client_free(c);
 }
 
+/* ---- digests (core/digest.c), against FIPS 180-4 examples and git ---------- */
+
+static void test_digest(void)
+{
+	static const struct { const char *in, *sha1, *sha256; } v[] = {
+		{ "", "da39a3ee5e6b4b0d3255bfef95601890afd80709",
+		  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ "abc", "a9993e364706816aba3e25717850c26c9cd0d89d",
+		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "84983e441c3bd26ebaae4aa1f95129e5e54670f1",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	};
+	char hex[65];
+	char *m = malloc(1000000);
+	struct lt_sha1 c1;
+	struct lt_sha256 c2;
+	unsigned char d1[LT_SHA1_LEN], d2[LT_SHA256_LEN];
+
+	for (size_t i = 0; i < sizeof(v) / sizeof(*v); i++) {
+		lt_sha1_hex(v[i].in, strlen(v[i].in), hex);
+		CHECK_STR(hex, v[i].sha1);
+		lt_sha256_hex(v[i].in, strlen(v[i].in), hex);
+		CHECK_STR(hex, v[i].sha256);
+	}
+	if (!m) {
+		CHECK(0);
+		return;
+	}
+	/* a million 'a', fed in odd-sized pieces across block boundaries */
+	memset(m, 'a', 1000000);
+	lt_sha1_init(&c1);
+	lt_sha256_init(&c2);
+	for (size_t i = 0; i < 1000000; i += 7) {
+		size_t n = 1000000 - i < 7 ? 1000000 - i : 7;
+		lt_sha1_update(&c1, m + i, n);
+		lt_sha256_update(&c2, m + i, n);
+	}
+	lt_sha1_final(&c1, d1);
+	lt_sha256_final(&c2, d2);
+	lt_hex(d1, sizeof(d1), hex);
+	CHECK_STR(hex, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+	lt_hex(d2, sizeof(d2), hex);
+	CHECK_STR(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(m);
+	/* `printf 'hello\n' | git hash-object --stdin` */
+	lt_git_blob_sha1_hex("hello\n", 6, hex);
+	CHECK_STR(hex, "ce013625030ba8dba906f756967f9e9ca394464a");
+	lt_git_blob_sha1_hex("", 0, hex);
+	CHECK_STR(hex, "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+}
+
+/* ---- verification rules (http/verify.c), on synthetic answers --------------- */
+
+static void fake_resp(struct http_resp *r, long status, const char *body, const char *etag,
+		      const char *linked_etag, unsigned long long linked_size)
+{
+	memset(r, 0, sizeof(*r));
+	r->status = status;
+	buf_init(&r->body, 1 << 20);
+	buf_adds(&r->body, body);
+	r->etag = etag ? lt_strdup(etag) : NULL;
+	r->linked_etag = linked_etag ? lt_strdup(linked_etag) : NULL;
+	r->linked_size = linked_size;
+	r->content_length = strlen(body);
+}
+
+static int verify1(const struct http_req *q, struct http_resp *r, int prefix, const char *want_why)
+{
+	char why[256] = "";
+	int rc = http_verify_body(q, r, prefix, why, sizeof(why));
+
+	if (want_why && !strstr(why, want_why)) {
+		fprintf(stderr, "  why: '%s', expected '%s'\n", why, want_why);
+		rc = -1;
+	}
+	http_resp_release(r);
+	return rc;
+}
+
+static void test_verify_rules(void)
+{
+	const char *body = "hello\n";
+	char blob[41], sha[65], quoted[80], weak[80], other[80];
+	struct http_req q;
+	struct http_resp r;
+
+	lt_git_blob_sha1_hex(body, 6, blob);
+	lt_sha256_hex(body, 6, sha);
+	memset(&q, 0, sizeof(q));
+	snprintf(quoted, sizeof(quoted), "\"%s\"", blob);
+	snprintf(weak, sizeof(weak), "W/\"%s\"", blob);
+	/* a git file: ETag "<blob sha1>", strong or weak */
+	fake_resp(&r, 200, body, quoted, NULL, 0);
+	CHECK_EQ_INT(verify1(&q, &r, 0, NULL), 0);
+	fake_resp(&r, 200, body, weak, NULL, 0);
+	CHECK_EQ_INT(verify1(&q, &r, 0, NULL), 0);
+	/* half of it, with a Content-Length that matches the half */
+	fake_resp(&r, 200, "hel", quoted, NULL, 0);
+	CHECK_EQ_INT(verify1(&q, &r, 0, "does not match the ETag"), 1);
+	/* the ETag of other content: caught even at the right size */
+	{
+		char ob[41];
+		lt_git_blob_sha1_hex("other\n", 6, ob);
+		snprintf(other, sizeof(other), "\"%s\"", ob);
+	}
+	fake_resp(&r, 200, body, other, NULL, 0);
+	CHECK_EQ_INT(verify1(&q, &r, 0, "git blob sha1"), 1);
+	/* an ETag that is the plain sha1 of the content is not a git blob id */
+	{
+		char plain[41], pq[48];
+		lt_sha1_hex(body, 6, plain);
+		snprintf(pq, sizeof(pq), "\"%s\"", plain);
+		fake_resp(&r, 200, body, pq, NULL, 0);
+		CHECK_EQ_INT(verify1(&q, &r, 0, NULL), 1);
+	}
+	/* a 64-hex ETag: the content's sha256 (LFS names, some mirrors) */
+	snprintf(quoted, sizeof(quoted), "\"%s\"", sha);
+	fake_resp(&r, 200, body, quoted, NULL, 0);
+	CHECK_EQ_INT(verify1(&q, &r, 0, NULL), 0);
+	fake_resp(&r, 200, "hellO\n", quoted, NULL, 0);
+	CHECK_EQ_INT(verify1(&q, &r, 0, "sha256"), 1);
+	/* ETags that are no content id are not held against the body */
+	fake_resp(&r, 200, body, "W/\"1a2b-3c4d\"", NULL, 0);
+	CHECK_EQ_INT(verify1(&q, &r, 0, NULL), 0);
+	fake_resp(&r, 200, body, NULL, NULL, 0);
+	CHECK_EQ_INT(verify1(&q, &r, 0, NULL), 0);
+	/* LFS: X-Linked-Etag (sha256) and X-Linked-Size win over the ETag */
+	fake_resp(&r, 200, body, "\"d41d8cd98f00b204e9800998ecf8427e\"", quoted, 6);
+	CHECK_EQ_INT(verify1(&q, &r, 0, NULL), 0);
+	fake_resp(&r, 200, "hel", NULL, quoted, 6);
+	CHECK_EQ_INT(verify1(&q, &r, 0, "the hub says the file has 6"), 1);
+	fake_resp(&r, 200, body, NULL, quoted, 7);
+	CHECK_EQ_INT(verify1(&q, &r, 0, "the hub says the file has 7"), 1);
+	/* the size in the model info, alone or against X-Linked-Size */
+	q.expect_size = 6;
+	fake_resp(&r, 200, "hel", NULL, NULL, 0);
+	CHECK_EQ_INT(verify1(&q, &r, 0, "3 bytes arrived"), 1);
+	fake_resp(&r, 200, body, NULL, quoted, 9);
+	CHECK_EQ_INT(verify1(&q, &r, 0, "sizes disagree"), 1);
+	q.expect_size = 0;
+	/* Range reads: the range asked for, consistent with the file's size */
+	q.range = "0-3";
+	fake_resp(&r, 206, "hell", NULL, quoted, 6);
+	r.has_range = 1, r.range_first = 0, r.range_last = 3, r.range_total = 6;
+	CHECK_EQ_INT(verify1(&q, &r, 0, NULL), 0);
+	fake_resp(&r, 206, "he", NULL, quoted, 6);
+	r.has_range = 1, r.range_first = 0, r.range_last = 3, r.range_total = 6;
+	CHECK_EQ_INT(verify1(&q, &r, 0, "Content-Range"), 1);
+	fake_resp(&r, 206, "hell", NULL, quoted, 6);
+	r.has_range = 1, r.range_first = 0, r.range_last = 3, r.range_total = 8;
+	CHECK_EQ_INT(verify1(&q, &r, 0, "Content-Range says 8"), 1);
+	fake_resp(&r, 206, "ello", NULL, quoted, 6);
+	r.has_range = 1, r.range_first = 1, r.range_last = 4, r.range_total = 6;
+	CHECK_EQ_INT(verify1(&q, &r, 0, "asked from byte 0"), 1);
+	fake_resp(&r, 206, "hell", NULL, NULL, 0);
+	CHECK_EQ_INT(verify1(&q, &r, 0, "without a usable Content-Range"), 1);
+	/* a 206 that holds the whole file is checked like one */
+	q.range = "0-1048575";
+	fake_resp(&r, 206, "hellO\n", NULL, quoted, 6);
+	r.has_range = 1, r.range_first = 0, r.range_last = 5, r.range_total = 6;
+	CHECK_EQ_INT(verify1(&q, &r, 0, "sha256"), 1);
+	/* a 200 cut at our byte cap: a prefix; only its Content-Length is checked */
+	fake_resp(&r, 200, "hel", NULL, quoted, 6);
+	r.content_length = 6;
+	CHECK_EQ_INT(verify1(&q, &r, 1, NULL), 0);
+	fake_resp(&r, 200, "hel", NULL, quoted, 6);
+	r.content_length = 5;
+	CHECK_EQ_INT(verify1(&q, &r, 1, "Content-Length 5"), 1);
+}
+
+/* ---- verification against the fixture hub ---------------------------------- */
+
+static int get_v(struct http_client *c, const char *path, const char *range,
+		 unsigned long long expect, struct http_resp *r)
+{
+	struct http_req q;
+	char url[512];
+
+	memset(&q, 0, sizeof(q));
+	snprintf(url, sizeof(url), "%s%s", endpoint, path);
+	q.url = url;
+	q.range = range;
+	q.follow_redirects = 1;
+	q.verify = 1;
+	q.expect_size = expect;
+	return http_perform(c, &q, 1, r);
+}
+
+static void test_verify_live(void)
+{
+	struct http_client *c;
+	struct http_resp r;
+	struct hub_opts o;
+	struct source *s = NULL;
+	struct lt_error e;
+	struct cache *cc = NULL;
+	struct cache_key k;
+	struct buf b;
+	char dir[512], *sha = NULL;
+
+	if (server())
+		{ CHECK(0); return; }
+	reset_server();
+	c = client();
+	/* the bug: without verification a cut body with a matching length passes */
+	fault("/test-http/plain/resolve/main/LICENSE", "[\"cut\"]");
+	CHECK_EQ_INT(get1(c, "/test-http/plain/resolve/main/LICENSE", NULL, &r), 0);
+	CHECK_EQ_INT(r.body.len, 118);
+	http_resp_release(&r);
+	/* with it: retried, and the second answer is whole */
+	fault("/test-http/plain/resolve/main/LICENSE", "[\"cut\"]");
+	CHECK_EQ_INT(get_v(c, "/test-http/plain/resolve/main/LICENSE", NULL, 0, &r), 0);
+	CHECK_EQ_INT(r.attempts, 2);
+	CHECK_EQ_INT(r.body.len, 237);
+	CHECK_EQ_INT(r.mismatch, 0);
+	http_resp_release(&r);
+	/* cut every time: an error, flagged, the body withheld */
+	fault("/test-http/plain/resolve/main/LICENSE", "[\"cut\", \"cut\", \"cut\", \"cut\"]");
+	CHECK_EQ_INT(get_v(c, "/test-http/plain/resolve/main/LICENSE", NULL, 0, &r), LT_ETRUNC);
+	CHECK_EQ_INT(r.mismatch, 1);
+	CHECK_EQ_INT(r.attempts, 4);
+	CHECK_EQ_INT(r.body.len, 0);
+	CHECK(strstr(r.errmsg, "does not match the ETag") != NULL);
+	http_resp_release(&r);
+	/* weak ETags are accepted; a wrong one is not */
+	fault("/test-http/plain/resolve/main/LICENSE", "[\"weak-etag\"]");
+	CHECK_EQ_INT(get_v(c, "/test-http/plain/resolve/main/LICENSE", NULL, 237, &r), 0);
+	CHECK(r.etag && strncmp(r.etag, "W/\"", 3) == 0);
+	CHECK_EQ_INT(r.attempts, 1);
+	http_resp_release(&r);
+	fault("/test-http/plain/resolve/main/LICENSE", "[\"bad-etag\", \"bad-etag\", \"bad-etag\", \"bad-etag\"]");
+	CHECK_EQ_INT(get_v(c, "/test-http/plain/resolve/main/LICENSE", NULL, 237, &r), LT_ETRUNC);
+	CHECK_EQ_INT(r.mismatch, 1);
+	http_resp_release(&r);
+	/* the size in the model info counts too */
+	CHECK_EQ_INT(get_v(c, "/test-http/plain/resolve/main/LICENSE", NULL, 238, &r), LT_ETRUNC);
+	CHECK(strstr(r.errmsg, "the hub says the file has 238") != NULL);
+	http_resp_release(&r);
+
+	/* LFS through the CDN: the CDN's own (MD5) ETag is not held against the
+	 * body; X-Linked-Etag / X-Linked-Size from the hub are */
+	CHECK_EQ_INT(get_v(c, "/gen/weights/resolve/main/model.safetensors", NULL, 0, &r), 0);
+	CHECK_EQ_INT(r.redirects, 1);
+	CHECK(r.linked_etag != NULL);
+	CHECK_EQ_INT(r.body.len, 200);
+	http_resp_release(&r);
+	fault("/cdn/gen/weights/*/model.safetensors", "[\"cut\", \"cut\", \"cut\", \"cut\"]");
+	CHECK_EQ_INT(get_v(c, "/gen/weights/resolve/main/model.safetensors", NULL, 0, &r), LT_ETRUNC);
+	CHECK(strstr(r.errmsg, "the hub says the file has 200") != NULL);
+	http_resp_release(&r);
+	fault("/gen/weights/resolve/main/model.safetensors", "[\"bad-etag\", \"bad-etag\", \"bad-etag\", \"bad-etag\"]");
+	CHECK_EQ_INT(get_v(c, "/gen/weights/resolve/main/model.safetensors", NULL, 0, &r), LT_ETRUNC);
+	CHECK(strstr(r.errmsg, "X-Linked-Etag") != NULL);
+	http_resp_release(&r);
+	/* a mirror's bare redirect, then a CDN whose own ETag looks like a git blob
+	 * id: the CDN's tag is not consulted (only the sizes are left to check) */
+	fault("/gen/weights/resolve/main/model.safetensors", "[\"bare-redirect\", \"bare-redirect\"]");
+	fault("/cdn/gen/weights/*/model.safetensors", "[\"sha1-etag\", \"sha1-etag\"]");
+	CHECK_EQ_INT(get_v(c, "/gen/weights/resolve/main/model.safetensors", NULL, 200, &r), 0);
+	CHECK(r.etag == NULL && r.linked_etag == NULL && r.linked_size == 0);
+	CHECK_EQ_INT(r.attempts, 2);
+	http_resp_release(&r);
+	CHECK_EQ_INT(get_v(c, "/gen/weights/resolve/main/model.safetensors", NULL, 201, &r), LT_ETRUNC);
+	http_resp_release(&r);
+	reset_server();
+	/* huggingface.co's relative redirect to /api/resolve-cache/...: the ETag of
+	 * that hop (same origin) names the content and is checked */
+	fault("/test-http/plain/resolve/main/LICENSE", "[\"resolve-cache\"]");
+	CHECK_EQ_INT(get_v(c, "/test-http/plain/resolve/main/LICENSE", NULL, 0, &r), 0);
+	CHECK_EQ_INT(r.redirects, 1);
+	CHECK(r.etag != NULL);
+	CHECK_EQ_INT(r.body.len, 237);
+	http_resp_release(&r);
+	/* (a retry after a mismatch asks the hub again, so each attempt is 307 + cut) */
+	fault("/test-http/plain/resolve/main/LICENSE",
+	      "[\"resolve-cache\", \"resolve-cache\", \"resolve-cache\", \"resolve-cache\"]");
+	fault("/api/resolve-cache/models/test-http/plain/*/LICENSE", "[\"cut\", \"cut\", \"cut\", \"cut\"]");
+	CHECK_EQ_INT(get_v(c, "/test-http/plain/resolve/main/LICENSE", NULL, 0, &r), LT_ETRUNC);
+	CHECK_EQ_INT(r.mismatch, 1);
+	CHECK_EQ_INT(r.attempts, 8);
+	CHECK(strstr(r.errmsg, "does not match the ETag") != NULL);
+	http_resp_release(&r);
+	reset_server();
+	/* a Range read of a weights header, cut short: the Content-Range disagrees */
+	fault("/cdn/gen/weights/*/model-00001-of-00002.gguf", "[\"cut\", \"cut\", \"cut\", \"cut\"]");
+	CHECK_EQ_INT(get_v(c, "/gen/weights/resolve/main/model-00001-of-00002.gguf", "0-1048575", 0, &r),
+		     LT_ETRUNC);
+	CHECK(strstr(r.errmsg, "Content-Range") != NULL);
+	http_resp_release(&r);
+	CHECK_EQ_INT(get_v(c, "/gen/weights/resolve/main/model-00001-of-00002.gguf", "0-1048575", 0, &r), 0);
+	CHECK_EQ_INT(r.status, 206);
+	CHECK_EQ_INT(r.body.len, 1048576);
+	http_resp_release(&r);
+
+	/* through the hub backend: the model fails naming the file, nothing is cached */
+	sha = repo_sha("test-http/plain");
+	snprintf(dir, sizeof(dir), "%s/cache-verify", tmpdir);
+	hub_opts_for(&o, dir);
+	fault("/test-http/plain/resolve/*/LICENSE", "[\"cut\", \"cut\", \"cut\", \"cut\", \"cut\"]");
+	CHECK_EQ_INT(open1(c, &o, "test-http/plain", &s, NULL, &e), LT_ETRUNC);
+	CHECK(s == NULL);
+	CHECK(strstr(e.message, "'LICENSE' of 'test-http/plain' is not what the hub says it is") != NULL);
+	CHECK_EQ_INT(cache_open(&cc, dir, &e), 0);
+	k.endpoint = endpoint;
+	k.repo = "test-http/plain";
+	k.rev = sha;
+	k.path = "LICENSE";
+	k.variant = NULL;
+	buf_init(&b, 1 << 20);
+	CHECK_EQ_INT(cache_get(cc, &k, 1 << 20, &b, NULL, NULL, &e), LT_ENOTFOUND);
+	buf_release(&b);
+	cache_free(cc);
+	free(sha);
+	http_client_free(c);
+}
+
+/* ---- cache checksums and debris ---------------------------------------------- */
+
+static char found_entry[600];
+
+static int find_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)ftw;
+	if (flag == FTW_F && S_ISREG(st->st_mode) && !strstr(path, ".tmp."))
+		snprintf(found_entry, sizeof(found_entry), "%s", path);
+	return 0;
+}
+
+static void test_cache_checksum(void)
+{
+	struct cache *c = NULL;
+	struct cache_key k = { "http://h", "org/name", "0123", "LICENSE", NULL };
+	struct buf b, f;
+	struct lt_error e;
+	char dir[512];
+
+	if (server())
+		{ CHECK(0); return; }
+	snprintf(dir, sizeof(dir), "%s/cache-sum", tmpdir);
+	CHECK_EQ_INT(cache_open(&c, dir, &e), 0);
+	CHECK_EQ_INT(cache_put(c, &k, "the license text", 16, "\"e\"", 0, &e), 0);
+	found_entry[0] = '\0';
+	nftw(dir, find_entry, 16, FTW_PHYS);
+	CHECK(found_entry[0] != '\0');
+	buf_init(&b, 1024);
+	buf_init(&f, 1 << 20);
+	CHECK_EQ_INT(lt_read_file(&f, found_entry, 1 << 20, NULL), 0);
+	CHECK(f.len > 16 && memcmp(f.data, "LTCACHE2\nsha256 ", 16) == 0);
+	/* one byte of the body changed: corrupt, reported, nothing served */
+	if (f.len > 16) {
+		struct stat st;
+		f.data[f.len - 3] ^= 0x20;
+		CHECK_EQ_INT(write_file(found_entry, f.data, f.len), 0);
+		lt_error_clear(&e);
+		CHECK_EQ_INT(cache_get(c, &k, 1024, &b, NULL, NULL, &e), LT_EPARSE);
+		CHECK_EQ_INT(b.len, 0);
+		CHECK(strstr(e.message, "'LICENSE' is corrupt") != NULL);
+		/* the "partial" flag edited from 0 to 1: the checksum covers it too */
+		f.data[f.len - 3] ^= 0x20;
+		{
+			char *pp = memmem(f.data, f.len, "partial 0", 9);
+			CHECK(pp != NULL);
+			if (pp)
+				pp[8] = '1';
+		}
+		CHECK_EQ_INT(write_file(found_entry, f.data, f.len), 0);
+		CHECK_EQ_INT(cache_get(c, &k, 1024, &b, NULL, NULL, &e), LT_EPARSE);
+		/* torn: the last bytes missing */
+		CHECK_EQ_INT(write_file(found_entry, f.data, f.len - 4), 0);
+		CHECK_EQ_INT(cache_get(c, &k, 1024, &b, NULL, NULL, &e), LT_EPARSE);
+		/* the older format, without a checksum: a plain miss, then rewritten */
+		CHECK_EQ_INT(write_file(found_entry, "LTCACHE1\nkey 1\nx\n", 17), 0);
+		lt_error_clear(&e);
+		CHECK_EQ_INT(cache_get(c, &k, 1024, &b, NULL, NULL, &e), LT_ENOTFOUND);
+		CHECK_EQ_INT(e.code, 0);
+		CHECK_EQ_INT(cache_put(c, &k, "the license text", 16, NULL, 0, &e), 0);
+		CHECK_EQ_INT(cache_get(c, &k, 1024, &b, NULL, NULL, &e), 0);
+		CHECK(b.len == 16 && memcmp(b.data, "the license text", 16) == 0);
+		/* entries are private to the user (they may hold gated files) */
+		CHECK(stat(found_entry, &st) == 0 && (st.st_mode & 077) == 0);
+	}
+	buf_release(&f);
+	buf_release(&b);
+	cache_free(c);
+}
+
+static int exists_nofollow(const char *p)
+{
+	struct stat st;
+	return lstat(p, &st) == 0;
+}
+
+static void test_cache_clean_temp(void)
+{
+	struct cache *c = NULL;
+	struct cache_key k = { "http://h", "org/name", "0123", "NOTICE", NULL };
+	struct lt_error e;
+	struct timespec old[2] = { { 1577836800, 0 }, { 1577836800, 0 } }; /* 2020-01-01 */
+	char dir[512], sub[600], stale[700], live[700], mine[700], link[700], foreign[700],
+		target[600], fresh[700], subdir[700];
+
+	if (server())
+		{ CHECK(0); return; }
+	snprintf(dir, sizeof(dir), "%s/cache-tmp", tmpdir);
+	snprintf(sub, sizeof(sub), "%s/v1/ab", dir);
+	mkdirs(sub);
+	/* a writer killed long ago (its pid no longer runs) */
+	snprintf(stale, sizeof(stale), "%s/0123456789abcdef0123456789abcd.tmp.99999999", sub);
+	write_file(stale, "x", 1);
+	utimensat(AT_FDCWD, stale, old, 0);
+	/* a writer that still runs (our parent), written recently: left alone */
+	snprintf(live, sizeof(live), "%s/0123456789abcdef0123456789abce.tmp.%ld", sub, (long)getppid());
+	write_file(live, "x", 1);
+	/* the same name pattern for our own pid: never ours to sweep */
+	snprintf(mine, sizeof(mine), "%s/0123456789abcdef0123456789abcf.tmp.%ld", sub, (long)getpid());
+	write_file(mine, "x", 1);
+	utimensat(AT_FDCWD, mine, old, 0);
+	/* a link with our pattern, pointing outside: neither followed nor removed */
+	snprintf(target, sizeof(target), "%s/outside-target", tmpdir);
+	write_file(target, "keep me", 7);
+	snprintf(link, sizeof(link), "%s/0123456789abcdef0123456789abd0.tmp.99999999", sub);
+	CHECK_EQ_INT(symlink(target, link), 0);
+	/* a directory with our pattern, and a file not of our pattern */
+	snprintf(subdir, sizeof(subdir), "%s/0123456789abcdef0123456789abd1.tmp.99999999", sub);
+	mkdir(subdir, 0700);
+	snprintf(foreign, sizeof(foreign), "%s/notes.tmp.99999999", sub);
+	write_file(foreign, "x", 1);
+	utimensat(AT_FDCWD, foreign, old, 0);
+	/* dead writer, but written after the sweep started (mtime in the future) */
+	snprintf(fresh, sizeof(fresh), "%s/0123456789abcdef0123456789abd2.tmp.99999999", sub);
+	write_file(fresh, "x", 1);
+	{
+		struct timespec fut[2] = { { time(NULL) + 3600, 0 }, { time(NULL) + 3600, 0 } };
+		utimensat(AT_FDCWD, fresh, fut, 0);
+	}
+	CHECK_EQ_INT(cache_open(&c, dir, &e), 0);
+	CHECK_EQ_INT(cache_clean_temp(c), 1);
+	CHECK(!exists_nofollow(stale));
+	CHECK(exists_nofollow(live));
+	CHECK(exists_nofollow(mine));
+	CHECK(exists_nofollow(link));
+	CHECK(exists_nofollow(subdir));
+	CHECK(exists_nofollow(foreign));
+	CHECK(exists_nofollow(fresh));
+	{
+		struct buf t;
+		buf_init(&t, 64);
+		CHECK_EQ_INT(lt_read_file(&t, target, 64, NULL), 0);
+		CHECK(t.len == 7 && memcmp(t.data, "keep me", 7) == 0);
+		buf_release(&t);
+	}
+	/* a put over a planted link at its own temp name writes a fresh file instead */
+	{
+		char planted[700];
+		struct cache_key kk = k;
+		struct buf t;
+		CHECK_EQ_INT(cache_put(c, &kk, "n", 1, NULL, 0, &e), 0); /* finds the entry path */
+		found_entry[0] = '\0';
+		nftw(dir, find_entry, 16, FTW_PHYS);
+		snprintf(planted, sizeof(planted), "%s.tmp.%ld", found_entry, (long)getpid());
+		CHECK_EQ_INT(symlink(target, planted), 0);
+		CHECK_EQ_INT(cache_put(c, &kk, "notice", 6, NULL, 0, &e), 0);
+		buf_init(&t, 64);
+		CHECK_EQ_INT(lt_read_file(&t, target, 64, NULL), 0);
+		CHECK(t.len == 7 && memcmp(t.data, "keep me", 7) == 0);
+		buf_release(&t);
+		CHECK(!exists_nofollow(planted));
+		buf_init(&t, 64);
+		CHECK_EQ_INT(cache_get(c, &kk, 64, &t, NULL, NULL, &e), 0);
+		CHECK(t.len == 6 && memcmp(t.data, "notice", 6) == 0);
+		buf_release(&t);
+	}
+	/* a missing or disabled cache: nothing to do, no error */
+	cache_free(c);
+	CHECK_EQ_INT(cache_open(&c, "", &e), 0);
+	CHECK_EQ_INT(cache_clean_temp(c), 0);
+	cache_free(c);
+}
+
 TESTS(T(parse_target), T(token_env), T(cache_roundtrip), T(plain_repo), T(cdn_token),
       T(token_not_leaked), T(retry_429), T(retry_5xx_and_reset), T(truncated),
       T(timeout_and_parallel), T(redirect_loop_and_cap), T(gated), T(missing_and_auth),
-      T(offline_and_revalidation), T(hf_cache_layout), T(weights_header))
+      T(offline_and_revalidation), T(hf_cache_layout), T(weights_header), T(digest),
+      T(verify_rules), T(verify_live), T(cache_checksum), T(cache_clean_temp))
