@@ -658,6 +658,11 @@ static void test_classify_added_licenses(void)
 		{ "MICROSOFT RESEARCH LICENSE TERMS\nuse the Materials for research", "microsoft-research-license",
 		  RULE_LICENSE, NULL },
 		{ "The CogVideoX License\nLicensor: the CogVideoX Model Team.", "cogvideox", RULE_LICENSE, "mit" },
+		/* NVIDIA's research source code license; the One-Way Noncommercial text is another */
+		{ "NVIDIA Source Code License for Foo\nonly may be used or intended for use non-commercially",
+		  "nvidia-source-code-nc", RULE_LICENSE, NULL },
+		{ "NVIDIA Source Code License\nNVIDIA One-Way Noncommercial License\nSource Code License-NC", NULL,
+		  RULE_LICENSE, NULL },
 		/* names alone (a card sentence) are not a license text */
 		{ "This model is released under the SAM License by Meta.", NULL, RULE_LICENSE, NULL },
 		{ "See the Microsoft Research license for details.", NULL, RULE_LICENSE, NULL },
