@@ -663,6 +663,11 @@ static void test_classify_added_licenses(void)
 		  "nvidia-source-code-nc", RULE_LICENSE, NULL },
 		{ "NVIDIA Source Code License\nNVIDIA One-Way Noncommercial License\nSource Code License-NC", NULL,
 		  RULE_LICENSE, NULL },
+		/* Open Aleph: the grant excerpt is the license; a source header is a notice */
+		{ "Open Aleph License 1.0 excerpt: for any Non-Commercial and Non-Administrative purpose.",
+		  "open-aleph-1.0", RULE_LICENSE, NULL },
+		{ "# Copyright (c) 2026, Aleph Alpha example\n# Open Aleph License 1.0\n", "open-aleph-1.0",
+		  RULE_NOTICE, NULL },
 		/* names alone (a card sentence) are not a license text */
 		{ "This model is released under the SAM License by Meta.", NULL, RULE_LICENSE, NULL },
 		{ "See the Microsoft Research license for details.", NULL, RULE_LICENSE, NULL },
