@@ -619,6 +619,92 @@ static void test_classify_semantics(void)
 	licensedb_free(db);
 }
 
+/* --- licenses added for issue 9 ("Licenses still missing") --- */
+
+/* Short texts in our own words around each added license's identifying phrases:
+ * what classify must report (NULL: nothing), with which rule kind, and a
+ * license that must not be reported alongside it (NULL: no such check). */
+static void test_classify_added_licenses(void)
+{
+	static const struct {
+		const char *text, *want;
+		enum rule_kind kind;
+		const char *absent;
+	} cases[] = {
+		/* Cohere: the policy alone is that license's use policy ... */
+		{ "Cohere Labs Acceptable Use Policy\nNo deepfakes, no fraud.", "cohere-labs-cc-by-nc-4.0",
+		  RULE_POLICY, NULL },
+		{ "Our summary: you may not use or allow others to use our models or model derivatives for "
+		  "harm.\nSynthetic data for commercial uses: forbidden.",
+		  "cohere-labs-cc-by-nc-4.0", RULE_POLICY, NULL },
+		/* ... and with the CC BY-NC 4.0 legal code it replaces plain cc-by-nc-4.0 */
+		{ "Attribution-NonCommercial 4.0 International\n...\nCohere For AI Acceptable Use Policy\n",
+		  "cohere-labs-cc-by-nc-4.0", RULE_LICENSE, "cc-by-nc-4.0" },
+		/* plain CC BY-NC 4.0 stays cc-by-nc-4.0 */
+		{ "Attribution-NonCommercial 4.0 International\nsome other project's data card",
+		  "cc-by-nc-4.0", RULE_LICENSE, "cohere-labs-cc-by-nc-4.0" },
+		/* FLUX.1 [dev] v1 text is not reported as the v2.1 text */
+		{ "FLUX.1 [dev] Non-Commercial License\nBlack Forest Labs, non-commercial use only.",
+		  "flux-1-dev-nc-1", RULE_LICENSE, "flux-nc-2.1" },
+		{ "FLUX Non-Commercial License v2.1\nFLUX.1 [dev] Non-Commercial License (the older one)",
+		  "flux-nc-2.1", RULE_LICENSE, "flux-1-dev-nc-1" },
+		/* the MiniCPM agreement mentions Apache 2.0: not reported as apache-2.0 */
+		{ "MiniCPM Model Community License Agreement\nVersion 1.0, June 5, 2024\nmust comply with "
+		  "Apache 2.0 and this agreement",
+		  "minicpm-community-1.0", RULE_LICENSE, "apache-2.0" },
+		{ "HAI-DEF is provided under and subject to the Health AI Developer Foundations Terms of Use "
+		  "found at https://developers.google.com/health-ai-developer-foundations/terms",
+		  "health-ai-developer-foundations", RULE_NOTICE, "gemma" },
+		{ "MICROSOFT RESEARCH LICENSE TERMS\nuse the Materials for research", "microsoft-research-license",
+		  RULE_LICENSE, NULL },
+		{ "The CogVideoX License\nLicensor: the CogVideoX Model Team.", "cogvideox", RULE_LICENSE, "mit" },
+		/* NVIDIA's research source code license; the One-Way Noncommercial text is another */
+		{ "NVIDIA Source Code License for Foo\nonly may be used or intended for use non-commercially",
+		  "nvidia-source-code-nc", RULE_LICENSE, NULL },
+		{ "NVIDIA Source Code License\nNVIDIA One-Way Noncommercial License\nSource Code License-NC", NULL,
+		  RULE_LICENSE, NULL },
+		/* Open Aleph: the grant excerpt is the license; a source header is a notice */
+		{ "Open Aleph License 1.0 excerpt: for any Non-Commercial and Non-Administrative purpose.",
+		  "open-aleph-1.0", RULE_LICENSE, NULL },
+		{ "# Copyright (c) 2026, Aleph Alpha example\n# Open Aleph License 1.0\n", "open-aleph-1.0",
+		  RULE_NOTICE, NULL },
+		/* names alone (a card sentence) are not a license text */
+		{ "This model is released under the SAM License by Meta.", NULL, RULE_LICENSE, NULL },
+		{ "See the Microsoft Research license for details.", NULL, RULE_LICENSE, NULL },
+		{ "Weights: the CogVideoX License applies.", NULL, RULE_LICENSE, NULL },
+	};
+	struct licensedb *db = load_db();
+	struct classify_ctx *ctx = NULL;
+	struct lt_error err;
+
+	if (!db)
+		return;
+	CHECK_EQ_INT(classify_new(&ctx, db, &err), 0);
+	for (size_t i = 0; ctx && i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct classify_result r;
+		int ok;
+		CHECK_EQ_INT(classify_text(ctx, cases[i].text, strlen(cases[i].text), &r, &err), 0);
+		if (!cases[i].want)
+			ok = r.n == 0;
+		else
+			ok = r.n >= 1 && has_id(r.v, r.n, cases[i].want) &&
+			     (!cases[i].absent || !has_id(r.v, r.n, cases[i].absent));
+		for (size_t j = 0; ok && cases[i].want && j < r.n; j++)
+			if (strcmp(r.v[j].lic->id, cases[i].want) == 0)
+				ok = r.v[j].kind == cases[i].kind;
+		if (!ok) {
+			fprintf(stderr, "  case %zu: expected %s, got", i, cases[i].want ? cases[i].want : "nothing");
+			for (size_t j = 0; j < r.n; j++)
+				fprintf(stderr, " %s(kind %d)", r.v[j].lic->id, (int)r.v[j].kind);
+			fprintf(stderr, "\n");
+		}
+		CHECK(ok);
+		classify_result_release(&r);
+	}
+	classify_free(ctx);
+	licensedb_free(db);
+}
+
 /* --- rules check --- */
 
 static void test_shipped_phrases_are_clean(void)
@@ -910,5 +996,5 @@ TESTS(T(normalize_basics), T(normalize_versions_and_numbers), T(normalize_markdo
       T(normalize_entities_and_html), T(normalize_headers), T(normalize_unicode),
       T(normalize_offsets), T(normalize_modes_and_limits), T(normalize_fuzz_prefixes),
       T(ac_matches_naive), T(ac_limits), T(similar), T(classify_fixtures),
-      T(classify_semantics), T(shipped_phrases_are_clean), T(check_phrases_finds_problems),
+      T(classify_semantics), T(classify_added_licenses), T(shipped_phrases_are_clean), T(check_phrases_finds_problems),
       T(corpus))
