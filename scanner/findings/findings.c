@@ -22,7 +22,7 @@
 const char *const findings_ids[] = {
 	"no-license", "unknown-declared-license", "family-license-id", "license-needs-review",
 	"other-without-name", "license-link-missing", "declared-detected-mismatch", "third-party-license",
-	"ancestor-mislabelled",
+	"ancestor-mislabelled", "config-unreadable",
 	"declared-conflict", "unknown-license-text", "modified-license-text",
 	"license-file-unreadable", "licence-key-misspelt", "prose-license-only", "card-malformed",
 	"source-problem", "gated-repository", "weights-license-differs",
@@ -252,7 +252,8 @@ static void check_own(struct model_report *m, const struct licensedb *db)
 	for (size_t i = 0; i < r->nnotes; i++) {
 		struct finding *f = findings_add(m, db, r->notes[i].finding, NULL, r->notes[i].at.file,
 						 r->notes[i].at.line, NULL, "%s", r->notes[i].message);
-		if (f && !strcmp(r->notes[i].finding, "target-unreadable"))
+		if (f && (!strcmp(r->notes[i].finding, "target-unreadable") ||
+			  !strcmp(r->notes[i].finding, "config-unreadable")))
 			f->incomplete = 1;
 	}
 

@@ -477,8 +477,9 @@ static void scan_configs(struct model_record *r, struct source *src, const struc
 	if (!e->readable || e->lfs_pointer)
 		return;
 	if (read_file(src, e->path, LT_MAX_CONFIG_BYTES, &b, &truncated, &err) != 0 || truncated) {
-		record_note(r, "source-problem", e->path, 0, "'%s' cannot be read: %s", e->path,
-			    truncated ? "too large" : err.message);
+		/* a config that could name a base model and cannot be read hides lineage */
+		record_note(r, strcmp(role, "quant-config") ? "config-unreadable" : "source-problem", e->path, 0,
+			    "'%s' cannot be read: %s", e->path, truncated ? "too large" : err.message);
 		buf_release(&b);
 		return;
 	}
@@ -501,7 +502,9 @@ static void scan_configs(struct model_record *r, struct source *src, const struc
 			}
 			model_config_free(mc);
 		} else {
-			record_note(r, "source-problem", e->path, err.line, "%s", err.message);
+			record_note(r, "config-unreadable", e->path, err.line,
+				    "'%s' cannot be parsed, so a base model it names would be missed: %s",
+				    e->path, err.message);
 		}
 	} else if (strcmp(role, "adapter") == 0) {
 		struct adapter_config *ac = NULL;
@@ -513,7 +516,9 @@ static void scan_configs(struct model_record *r, struct source *src, const struc
 					   "base_model_name_or_path", NULL);
 			adapter_config_free(ac);
 		} else {
-			record_note(r, "source-problem", e->path, err.line, "%s", err.message);
+			record_note(r, "config-unreadable", e->path, err.line,
+				    "'%s' cannot be parsed, so a base model it names would be missed: %s",
+				    e->path, err.message);
 		}
 	} else if (strcmp(role, "mergekit") == 0) {
 		struct mergekit *mk = NULL;
@@ -523,7 +528,9 @@ static void scan_configs(struct model_record *r, struct source *src, const struc
 					   e->path, mk->models[i].line, "models", NULL);
 			mergekit_free(mk);
 		} else {
-			record_note(r, "source-problem", e->path, err.line, "%s", err.message);
+			record_note(r, "config-unreadable", e->path, err.line,
+				    "'%s' cannot be parsed, so a base model it names would be missed: %s",
+				    e->path, err.message);
 		}
 	} else if (strcmp(role, "quant-config") == 0) {
 		r->quantized_evidence = 1;
