@@ -158,6 +158,27 @@ size_t record_licenses(const struct model_record *r, const struct licdef **out, 
 	return n;
 }
 
+/* A family named with no version, found only in a text at low confidence (a
+ * title or a Notice sentence): the license is shown and needs review, but its
+ * worst-case facts (the family's strictest threshold) are no one's obligations. */
+static int family_guess_only(const struct model_record *r, const struct licdef *l)
+{
+	int seen = 0;
+
+	if (!l || (l->version && *l->version))
+		return 0;
+	for (size_t i = 0; i < r->ndeclared; i++)
+		if (r->declared[i].lic == l)
+			return 0;
+	for (size_t i = 0; i < r->ndetected; i++)
+		if (r->detected[i].lic == l) {
+			if (r->detected[i].confidence >= 0.9)
+				return 0;
+			seen = 1;
+		}
+	return seen;
+}
+
 /* An ancestor's licenses as they flow down: a declared id that its own license
  * text contradicts (another version of the family) gives way to the text. */
 static size_t ancestor_licenses(const struct model_record *r, const struct licdef **out, size_t max)
@@ -327,6 +348,31 @@ static void check_own(struct model_report *m, const struct licensedb *db)
 		else if (f->unknown && !f->unreadable)
 			findings_add(m, db, "unknown-license-text", NULL, f->path, 1, NULL,
 				     "the text of '%s' matches no known license", f->path);
+	}
+
+	/* a license found only in a text that needs review (a family named with no
+	 * version, a definition marked review) and not declared: review, never pass */
+	{
+		const struct licdef *own[MAX_LICS];
+		size_t no = record_licenses(r, own, MAX_LICS);
+		for (size_t i = 0; i < no; i++) {
+			int declared = 0;
+			const struct detected *t = NULL;
+			if (!own[i]->review || !strcmp(own[i]->id, "other"))
+				continue;
+			for (size_t j = 0; j < r->ndeclared; j++)
+				declared |= r->declared[j].lic == own[i];
+			for (size_t j = 0; j < r->ndetected && !t; j++)
+				if (r->detected[j].lic == own[i] && !r->detected[j].third_party)
+					t = &r->detected[j];
+			if (declared || !t)
+				continue;
+			findings_add(m, db, "license-needs-review", own[i]->id, t->at.file, t->at.line, NULL,
+				     (!own[i]->version || !*own[i]->version)
+					     ? "'%s' names the %s but no version's text: which terms bind is not known"
+					     : "'%s' holds the %s, which needs a human review",
+				     t->at.file, own[i]->name);
+		}
 	}
 
 	/* bundled third-party material: its license is not the model's; keep its notice */
@@ -722,6 +768,8 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 	if (!in)
 		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
 	for (size_t i = 0; i < m->nown; i++) {
+		if (family_guess_only(root->rec, m->own[i]))
+			continue;
 		in[nin].lic = m->own[i];
 		in[nin].model = root->id;
 		in[nin].self = 1;
@@ -734,6 +782,8 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 			continue;
 		k = ancestor_licenses(n->rec, buf, MAX_LICS);
 		for (size_t j = 0; j < k; j++) {
+			if (family_guess_only(n->rec, buf[j]))
+				continue;
 			in[nin].lic = buf[j];
 			in[nin].model = n->id;
 			in[nin].chain = m->anc[i].chain;
