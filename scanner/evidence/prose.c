@@ -22,8 +22,14 @@ static const char *const base_triggers[] = {
 	"quantization of", "trained from",
 	"\xe5\x9f\xba\xe6\x96\xbc", /* 基於 */
 	"\xe5\x9f\xba\xe4\xba\x8e", /* 基于 */
+	/* from here on, only a Hub link counts (the words are too common alone):
+	 * "GPTQ format quantised 4bit models of [X](https://huggingface.co/...)",
+	 * "- Original model: [X](...)" */
+	"original model:", "models of", "model files for", "quants of", "quantizations of",
+	"quantisations of",
 	NULL
 };
+#define LINK_ONLY_FROM 22 /* index of "original model:" above (checked by a unit test) */
 
 /* Words between the phrase and the name ("based on Meta's LLaMA-7B"). */
 static const char *const fillers[] = {
@@ -239,6 +245,10 @@ int prose_base_models(const struct card *c, struct prose_hit **out, size_t *n)
 					}
 				}
 				v = name_at(s, j, len, &link);
+				if (v && t >= LINK_ONLY_FROM && !link) {
+					free(v);
+					v = NULL;
+				}
 				if (v && plausible_name(v))
 					rc = push(out, n, v, line, link);
 				else
@@ -317,6 +327,118 @@ int prose_license_names(const struct card *c, struct prose_hit **out, size_t *n)
 		}
 	}
 	return rc;
+}
+
+static int is_bullet(const char *s, size_t n, size_t *after)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i + 1 < n && (s[i] == '*' || s[i] == '-' || s[i] == '+') && s[i + 1] == ' ') {
+		*after = i + 2;
+		return 1;
+	}
+	return 0;
+}
+
+int prose_merge_list(const struct card *c, struct prose_hit **out, size_t *n)
+{
+	struct lines it = { 0 };
+	const char *s;
+	size_t len;
+	int line, rc = 0, in_list = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!c || !c->body)
+		return 0;
+	it.s = c->body;
+	it.n = c->body_len;
+	it.line = c->body_line;
+	while (!rc && next_text_line(&it, &s, &len, &line)) {
+		size_t a;
+		int blank = 1;
+		for (size_t k = 0; k < len; k++)
+			blank &= s[k] == ' ' || s[k] == '\t' || s[k] == '\r';
+		if (!in_list) {
+			static const char *const heads[] = { "models were included in the merge",
+							     "models were merged", "merged models:", NULL };
+			for (int h = 0; heads[h]; h++) {
+				size_t hl = strlen(heads[h]);
+				for (size_t k = 0; k + hl <= len && !in_list; k++)
+					in_list = !strncasecmp(s + k, heads[h], hl);
+			}
+			continue;
+		}
+		if (blank)
+			continue;
+		if (!is_bullet(s, len, &a)) {
+			in_list = 0;
+			continue;
+		}
+		a = skip_space(s, a, len);
+		{
+			int link;
+			char *v = name_at(s, a, len, &link);
+			if (v && strchr(v, '/') && !strchr(strchr(v, '/') + 1, '/'))
+				rc = push(out, n, v, line, link);
+			else
+				free(v);
+		}
+	}
+	return rc;
+}
+
+int prose_mergekit_block(const struct card *c, const char **text, size_t *len, int *line)
+{
+	size_t p = 0, n;
+	int l;
+
+	*text = NULL;
+	*len = 0;
+	*line = 0;
+	if (!c || !c->body)
+		return 0;
+	n = c->body_len;
+	l = c->body_line;
+	while (p < n) {
+		const char *s = c->body + p, *nl = memchr(s, '\n', n - p);
+		size_t ll = nl ? (size_t)(nl - s) : n - p;
+		size_t i = 0;
+		p += ll + (nl ? 1 : 0);
+		l++;
+		while (i < ll && i < 4 && s[i] == ' ')
+			i++;
+		if (ll - i >= 7 && (!strncmp(s + i, "```yaml", 7) || !strncmp(s + i, "```yml", 6))) {
+			size_t start = p, q = p;
+			int start_line = l;
+			while (q < n) {
+				const char *t = c->body + q, *tn = memchr(t, '\n', n - q);
+				size_t tl = tn ? (size_t)(tn - t) : n - q, j = 0;
+				while (j < tl && j < 4 && t[j] == ' ')
+					j++;
+				if (tl - j >= 3 && !strncmp(t + j, "```", 3))
+					break;
+				q += tl + (tn ? 1 : 0);
+			}
+			{
+				const char *b = c->body + start;
+				size_t bl = q - start;
+				int has_method = 0, has_model = 0;
+				for (size_t k = 0; k + 13 <= bl; k++)
+					has_method |= !strncmp(b + k, "merge_method:", 13);
+				for (size_t k = 0; k + 6 <= bl; k++)
+					has_model |= !strncmp(b + k, "model:", 6);
+				if (has_method && has_model) {
+					*text = b;
+					*len = bl;
+					*line = start_line;
+					return 1;
+				}
+			}
+		}
+	}
+	return 0;
 }
 
 void prose_hits_free(struct prose_hit *v, size_t n)

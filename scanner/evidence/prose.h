@@ -29,6 +29,15 @@ int prose_base_models(const struct card *c, struct prose_hit **out, size_t *n);
  * 0 or LT_ENOMEM. */
 int prose_license_names(const struct card *c, struct prose_hit **out, size_t *n);
 
+/* Models a merge card lists: the bullets after "The following models were
+ * included in the merge:" (links or org/name ids). 0 or LT_ENOMEM. */
+int prose_merge_list(const struct card *c, struct prose_hit **out, size_t *n);
+
+/* The first fenced ```yaml block that holds a mergekit config (`merge_method`
+ * or `slices:`/`models:` with `model:` entries): *text borrows from the card,
+ * *line is the README line of its first line. 1 when found, else 0. */
+int prose_mergekit_block(const struct card *c, const char **text, size_t *len, int *line);
+
 void prose_hits_free(struct prose_hit *v, size_t n);
 
 #endif

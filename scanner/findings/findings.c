@@ -474,11 +474,14 @@ static void check_lineage(struct model_report *m, const struct licensedb *db,
 				for (size_t e = 0; e < m->anc[k].node->nparents; e++)
 					if (m->anc[k].node->parents[e].to == n && m->anc[k].node->parents[e].p &&
 					    m->anc[k].node->parents[e].p->at.field &&
-					    !strcmp(m->anc[k].node->parents[e].p->at.field, "prose"))
+					    (!strcmp(m->anc[k].node->parents[e].p->at.field, "prose") ||
+					     !strcmp(m->anc[k].node->parents[e].p->at.field, "family tag")))
 						prose = 1;
 			for (size_t e = 0; e < m->node->nparents && !prose; e++)
 				if (m->node->parents[e].to == n && m->node->parents[e].p &&
-				    m->node->parents[e].p->at.field && !strcmp(m->node->parents[e].p->at.field, "prose"))
+				    m->node->parents[e].p->at.field &&
+				    (!strcmp(m->node->parents[e].p->at.field, "prose") ||
+				     !strcmp(m->node->parents[e].p->at.field, "family tag")))
 					prose = 1;
 			struct finding *f = findings_add(m, db, "parent-unresolved", n->id, NULL, 0, a->chain,
 							 "the base model '%s'%s could not be resolved: %s", n->id,

@@ -335,12 +335,47 @@ static void scan_prose_license(struct model_record *r, const struct licensedb *d
 	prose_hits_free(h, n);
 }
 
+/* A mergekit config in a fenced ```yaml block of the card (merge cards print the
+ * config they were made with): its models are parents, as in a config file. */
+static void scan_card_mergekit(struct model_record *r, const struct card *c)
+{
+	const char *text;
+	size_t len;
+	int line;
+	struct mergekit *mk = NULL;
+	struct lt_error err;
+
+	if (prose_mergekit_block(c, &text, &len, &line) != 1)
+		return;
+	if (mergekit_parse(&mk, "README.md", text, len, &err) != 0)
+		return; /* an example that does not parse is not evidence */
+	for (size_t i = 0; i < mk->nmodels; i++)
+		add_parent(r, mk->models[i].model, mk->nmodels > 1 ? "merge" : NULL, "README.md",
+			   line + (mk->models[i].line > 0 ? mk->models[i].line - 1 : 0), "mergekit (card)", NULL);
+	mergekit_free(mk);
+}
+
 /* Base models the prose names; placed by place_prose_parents(). */
 static void collect_prose_bases(struct model_record *r, const struct card *c)
 {
 	struct prose_hit *h = NULL;
 	size_t n = 0;
 
+	if (prose_merge_list(c, &h, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			struct parent p;
+			memset(&p, 0, sizeof(p));
+			p.id = h[i].value;
+			h[i].value = NULL;
+			p.local_path = 1; /* a Hub id: taken as it is */
+			p.relation = n > 1 ? lt_strdup("merge") : NULL;
+			p.at = at("README.md", h[i].line, "prose");
+			PUSH(r->prose_bases, r->nprose_bases, p);
+		}
+		prose_hits_free(h, n);
+	}
+	h = NULL;
+	n = 0;
 	if (prose_base_models(c, &h, &n) != 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
@@ -420,6 +455,19 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 			add_parent(r, pid, rel, "README.md", c->tags[i].line, "tags", NULL);
 		free(rel);
 		free(pid);
+		/* a tag that names one model license's family and version ("llama-2"):
+		 * a base to fall back on when nothing else names one */
+		{
+			const struct licdef *tl = licensedb_lookup(db, c->tags[i].value);
+			if (tl && tl->version && *tl->version && tl->hub_orgs.n) {
+				struct parent tp;
+				memset(&tp, 0, sizeof(tp));
+				tp.id = lt_strdup(c->tags[i].value);
+				tp.at = at("README.md", c->tags[i].line, "family tag");
+				if (tp.id)
+					PUSH(r->prose_bases, r->nprose_bases, tp);
+			}
+		}
 		if (lt_strieq(c->tags[i].value, "lora") || lt_strieq(c->tags[i].value, "peft"))
 			r->adapter_evidence = 1;
 		if (lt_strieq(c->tags[i].value, "gguf") || lt_strieq(c->tags[i].value, "gptq") ||
@@ -463,6 +511,7 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 		}
 		free(pv.value);
 	}
+	scan_card_mergekit(r, c);
 	collect_prose_bases(r, c);
 	card_free(c);
 }
@@ -799,11 +848,12 @@ static void place_prose_parents(struct model_record *r, const struct licensedb *
 		    !strncasecmp(b->id, r->owner, strlen(r->owner)) && b->id[strlen(r->owner)] == '/')
 			continue;
 		if (b->local_path || record_is_hub_id(b->id)) {
-			add_parent(r, b->id, NULL, b->at.file, b->at.line, "prose",
+			add_parent(r, b->id, b->relation, b->at.file, b->at.line, b->at.field,
 				   "named in the card's prose");
 		} else if ((l = licensedb_lookup(db, b->id)) != NULL && l->version && *l->version) {
-			why = lt_asprintf("named in the card's prose as '%s', a name for the %s", b->id, l->name);
-			add_parent(r, b->id, NULL, b->at.file, b->at.line, "prose", why);
+			why = lt_asprintf("named in the card's %s as '%s', a name for the %s",
+					  strcmp(b->at.field, "family tag") ? "prose" : "tags", b->id, l->name);
+			add_parent(r, b->id, NULL, b->at.file, b->at.line, b->at.field, why);
 			free(why);
 			if (r->nparents && lt_strieq(r->parents[r->nparents - 1].id, b->id)) {
 				r->parents[r->nparents - 1].local_path = 0;
