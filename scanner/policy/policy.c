@@ -246,10 +246,13 @@ static void apply_rules(const struct policy *p, const struct licensedb *db, stru
 				what = l->licensor;
 				break;
 			case S_OBLIGATION:
-				for (size_t o = 0; o < l->nobligations && !hit; o++)
-					if (in_list(&pr->values, ob_kind_name(l->obligations[o].kind))) {
+				/* the duties that bind this model (an ancestor's duty that
+				 * does not flow is not one of them), checklist items included */
+				for (size_t o = 0; o < m->ob.n && !hit; o++)
+					if (m->ob.v[o].lic == l &&
+					    in_list(&pr->values, ob_kind_name(m->ob.v[o].ob->kind))) {
 						hit = 1;
-						what = ob_kind_name(l->obligations[o].kind);
+						what = ob_kind_name(m->ob.v[o].ob->kind);
 					}
 				break;
 			case S_TERRITORY:

@@ -93,6 +93,7 @@ struct model_record {
 	int quantized_evidence;  /* GGUF/GPTQ/AWQ files or quantization config */
 	int adapter_evidence;    /* adapter_config.json or library_name peft */
 	int truncated;           /* some input was cut short (incomplete) */
+	char *card_text;         /* README.md as read (front matter and body), or NULL */
 };
 
 struct record_opts {
