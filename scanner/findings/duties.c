@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Length of the UTF-8 sequence at p when it is one of the characters folded by
  * normalise(), with *out set to the replacement ("" = drop); 0 otherwise. */
@@ -193,6 +194,57 @@ static void check_guardrails(struct model_report *m, const struct licensedb *db,
 		     "%s says '%s' about '%s', a derivative of '%s'; %s%s: %s", where, word, r->id, e->model,
 		     e->lic->name, cl,
 		     e->ob->note ? e->ob->note : "bypassing or removing its safety guardrails ends the license");
+}
+
+int duties_lineage_multimodal(const struct model_report *m, const struct licdef *lic)
+{
+	const struct licdef *al[64];
+
+	if (m->node->rec->multimodal)
+		return 1;
+	for (size_t i = 0; i < m->nanc; i++) {
+		const struct lnode *n = m->anc[i].node;
+		size_t k;
+		if (!n->rec || !n->rec->multimodal)
+			continue;
+		k = record_licenses(n->rec, al, sizeof(al) / sizeof(al[0]));
+		for (size_t j = 0; j < k; j++)
+			if (same_family(al[j], lic))
+				return 1;
+	}
+	return 0;
+}
+
+static int contains_ci(const char *hay, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = hay; p && *p; p++)
+		if (!strncasecmp(p, word, n))
+			return 1;
+	return 0;
+}
+
+int duties_scope_applies(const struct model_report *m, const struct eff_ob *e)
+{
+	const char *scope = e->ob->scope;
+	const struct licdef *al[64];
+
+	if (!scope || !strcmp(scope, "all"))
+		return 1;
+	if (contains_ci(m->node->id, scope) || contains_ci(e->model, scope))
+		return 1;
+	for (size_t i = 0; i < m->nanc; i++) {
+		const struct lnode *n = m->anc[i].node;
+		size_t k;
+		if (!n->rec || !contains_ci(n->id, scope))
+			continue;
+		k = record_licenses(n->rec, al, sizeof(al) / sizeof(al[0]));
+		for (size_t j = 0; j < k; j++)
+			if (same_family(al[j], e->lic))
+				return 1;
+	}
+	return 0;
 }
 
 void duties_check(struct model_report *m, const struct licensedb *db)

@@ -17,6 +17,20 @@ struct licensedb;
 /* Add the duty findings for m's effective obligations (m->ob). */
 void duties_check(struct model_report *m, const struct licensedb *db);
 
+struct licdef;
+
+/* 1 when a limit scoped to multimodal models reaches m: m itself is multimodal,
+ * or an ancestor under a license of lic's family is (a text-only fine-tune of a
+ * vision model is still a derivative of that vision model). */
+int duties_lineage_multimodal(const struct model_report *m, const struct licdef *lic);
+
+/* 1 when a duty limited by `scope:` to models of one kind (a word of their
+ * names, e.g. "cosmos" for NVIDIA Cosmos models) reaches m: m's own id or the id
+ * of an ancestor under a license of the duty's family contains the word. No
+ * scope (or "all") applies to every model. */
+struct eff_ob;
+int duties_scope_applies(const struct model_report *m, const struct eff_ob *e);
+
 /* The first word or phrase in text that says a model's safety guardrails were
  * removed ("abliterated", "uncensored", ...), matched case-insensitively at word
  * starts; NULL when none. *line (when not NULL) gets its 1-based line. */

@@ -429,7 +429,7 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 					     e->lic->name, ob->text, r->name);
 			break;
 		case OB_ATTRIBUTION:
-			if (ob->text)
+			if (ob->text && duties_scope_applies(m, e))
 				findings_add(m, db, "attribution-required", e->lic->id, NULL, 0, chain,
 					     "%s requires displaying \"%s\"", e->lic->name, ob->text);
 			break;
@@ -485,7 +485,7 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 		const struct territory *t = &s->territories[i];
 		int scoped = strcmp(t->scope, "multimodal") == 0;
 		if (opts && opts->jurisdiction && lt_strieq(opts->jurisdiction, t->code) &&
-		    (!scoped || r->multimodal))
+		    (!scoped || duties_lineage_multimodal(m, t->lic)))
 			findings_add(m, db, "territory-excluded", t->lic->id, NULL, 0, NULL,
 				     "%s grants no rights in %s%s", t->lic->name, t->code,
 				     scoped ? " for multimodal models" : "");
