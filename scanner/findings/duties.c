@@ -150,7 +150,8 @@ static int same_family(const struct licdef *a, const struct licdef *b)
 /* " (§x)" when the obligation names its clause. */
 static void clause_suffix(const struct obligation *ob, char *out, size_t size)
 {
-	if (ob->clause)
+	/* a note that opens with its clause says it already */
+	if (ob->clause && !(ob->note && !strncmp(ob->note, ob->clause, strlen(ob->clause))))
 		snprintf(out, size, " (%s)", ob->clause);
 	else
 		out[0] = '\0';
