@@ -30,7 +30,8 @@ static size_t fold_utf8(const unsigned char *p, const char **out)
 	};
 	for (size_t i = 0; i < sizeof(folds) / sizeof(folds[0]); i++) {
 		size_t n = strlen(folds[i].utf8);
-		if (!memcmp(p, folds[i].utf8, n)) {
+		/* strncmp stops at the end of p: never reads past it */
+		if (!strncmp((const char *)p, folds[i].utf8, n)) {
 			*out = folds[i].to;
 			return n;
 		}
