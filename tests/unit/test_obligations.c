@@ -218,6 +218,34 @@ static void test_duties_check(void)
 	run_duties(db, NULL, "nvidia-open-model-2025-04", "org/model-ft", &m, &node, &rec);
 	CHECK(!has_finding(&m, "guardrails-removed"));
 	model_report_release(&m);
+	/* every checklist kind raises its finding from the table, whatever the kind */
+	for (int k = 0; k < OB__COUNT; k++) {
+		struct obligation ob;
+		struct licdef lic;
+		struct ob_input in;
+		if (!ob_kind_checklist((enum ob_kind)k))
+			continue;
+		memset(&ob, 0, sizeof(ob));
+		memset(&lic, 0, sizeof(lic));
+		ob.kind = (enum ob_kind)k;
+		ob.flows = 1;
+		lic.id = "x";
+		lic.name = "X";
+		lic.category = CAT_PERMISSIVE;
+		lic.obligations = &ob;
+		lic.nobligations = 1;
+		memset(&m, 0, sizeof(m));
+		memset(&node, 0, sizeof(node));
+		memset(&rec, 0, sizeof(rec));
+		rec.id = node.id = "org/m";
+		node.rec = &rec;
+		m.node = &node;
+		in = (struct ob_input){ &lic, "org/m", NULL, 1 };
+		CHECK_EQ_INT(obligations_compute(&m.ob, &in, 1), 0);
+		duties_check(&m, db);
+		CHECK(has_finding(&m, ob_kind_finding((enum ob_kind)k)));
+		model_report_release(&m);
+	}
 	licensedb_free(db);
 }
 
