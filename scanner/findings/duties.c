@@ -192,9 +192,9 @@ static void check_guardrails(struct model_report *m, const struct licensedb *db,
 		where = "its card";
 	if (!word)
 		return;
-	findings_add(m, db, "guardrails-removed", e->lic->id, line ? "README.md" : NULL, line, e->chain,
-		     "%s says '%s' about '%s', a derivative of '%s'; %s%s: %s", where, word, r->id, e->model,
-		     e->lic->name, cl,
+	findings_add(m, db, "guardrails-removed", e->lic->id, line ? "README.md" : NULL, line,
+		     e->self ? NULL : e->chain, "%s says '%s' about '%s' (under %s via '%s'); %s%s: %s", where,
+		     word, r->id, e->lic->id, e->model, e->lic->name, cl,
 		     e->ob->note ? e->ob->note : "bypassing or removing its safety guardrails ends the license");
 }
 
@@ -283,8 +283,9 @@ void duties_check(struct model_report *m, const struct licensedb *db)
 				check_share_alike(m, db, e, cl);
 			break;
 		case OB_GUARDRAILS:
-			if (!e->self)
-				check_guardrails(m, db, e, cl);
+			/* a model that says its guardrails were removed is a modified
+			 * model, with or without a declared parent */
+			check_guardrails(m, db, e, cl);
 			break;
 		default:
 			break;

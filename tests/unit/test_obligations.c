@@ -212,7 +212,11 @@ static void test_duties_check(void)
 	run_duties(db, NULL, "nvidia-open-model-2025-04", "org/model-abliterated", &m, &node, &rec);
 	CHECK(has_finding(&m, "guardrails-removed"));
 	model_report_release(&m);
+	/* no declared parent, but the name says it was modified: still bound */
 	run_duties(db, "nvidia-open-model-2025-04", NULL, "org/model-abliterated", &m, &node, &rec);
+	CHECK(has_finding(&m, "guardrails-removed"));
+	model_report_release(&m);
+	run_duties(db, "nvidia-open-model-2025-04", NULL, "nvidia/model", &m, &node, &rec);
 	CHECK(!has_finding(&m, "guardrails-removed"));
 	model_report_release(&m);
 	run_duties(db, NULL, "nvidia-open-model-2025-04", "org/model-ft", &m, &node, &rec);
