@@ -249,9 +249,29 @@ int duties_scope_applies(const struct model_report *m, const struct eff_ob *e)
 	return 0;
 }
 
+/* A declared name that names no single text (modified-mit, yi-license: aliases of
+ * `other`) leaves the license to the text; with no known text it is unknown. */
+static void check_generic_names(struct model_report *m, const struct licensedb *db)
+{
+	const struct model_record *r = m->node->rec;
+	int known = 0;
+
+	for (size_t i = 0; i < m->nown; i++)
+		known |= m->own[i]->category != CAT_UNKNOWN;
+	for (size_t i = 0; !known && i < r->ndeclared; i++) {
+		const struct declared *d = &r->declared[i];
+		if (d->lic && !strcmp(d->lic->id, "other") && !lt_strieq(d->value, "other"))
+			findings_add(m, db, "license-needs-review", d->value, d->at.file, d->at.line, NULL,
+				     "'%s' names no single license text and no license file says which one applies",
+				     d->value);
+	}
+}
+
 void duties_check(struct model_report *m, const struct licensedb *db)
 {
 	char cl[96];
+
+	check_generic_names(m, db);
 
 	for (size_t i = 0; i < m->ob.n; i++) {
 		const struct eff_ob *e = &m->ob.v[i];
