@@ -6,6 +6,7 @@
  * verdict can never be `pass`.
  */
 #include "findings.h"
+#include "duties.h"
 #include "record/identity.h"
 #include "core/err.h"
 #include "core/str.h"
@@ -31,7 +32,11 @@ const char *const findings_ids[] = {
 	"user-threshold", "revenue-threshold", "territory-excluded", "territory-restriction",
 	"use-restrictions-passthrough", "output-restriction", "parent-unresolved",
 	"parent-local-path", "lineage-cycle", "lineage-too-deep", "ancestor-license-unknown",
-	"policy-denied", "policy-review", "target-unreadable", NULL,
+	"policy-denied", "policy-review", "target-unreadable",
+	/* duties.c */
+	"registration-required", "no-derivatives-violated", "share-alike-conflict",
+	"guardrails-removed", "checklist-keep-notices", "checklist-mark-modifications",
+	"checklist-no-sublicense", "checklist-acceptable-use", "checklist-disclose-source", NULL,
 };
 
 const char *verdict_name(enum verdict v)
@@ -219,16 +224,6 @@ static char *squash(const char *s)
 	}
 	*w = '\0';
 	return o;
-}
-
-static int text_contains(const char *hay, const char *needle)
-{
-	char *h = squash(hay), *n = squash(needle);
-	int found = h && n && *n && strstr(h, n) != NULL;
-
-	free(h);
-	free(n);
-	return found;
 }
 
 static int same_family(const struct licdef *a, const struct licdef *b)
@@ -567,7 +562,7 @@ static int has_notice(const struct model_record *r, const char *sentence)
 {
 	for (size_t i = 0; i < r->nfiles; i++)
 		if (r->files[i].text && !strcmp(r->files[i].role, "notice") &&
-		    text_contains(r->files[i].text, sentence))
+		    duties_has_sentence(r->files[i].text, sentence))
 			return 1;
 	return 0;
 }
@@ -652,7 +647,7 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 						     : r->name_from) : "");
 			break;
 		case OB_ATTRIBUTION:
-			if (ob->text)
+			if (ob->text && duties_scope_applies(m, e))
 				findings_add(m, db, "attribution-required", e->lic->id, NULL, 0, chain,
 					     "%s requires displaying \"%s\"", e->lic->name, ob->text);
 			break;
@@ -724,7 +719,7 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 			if (u->lic != t->lic || strcmp(u->scope, t->scope))
 				continue;
 			if (opts && opts->jurisdiction && lt_strieq(opts->jurisdiction, u->code) &&
-			    (!scoped || r->multimodal)) {
+			    (!scoped || duties_lineage_multimodal(m, u->lic))) {
 				here = 1;
 				snprintf(here_codes, sizeof(here_codes), "%s", u->code);
 			}
@@ -809,6 +804,7 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 	check_own(m, db);
 	check_lineage(m, db, opts);
 	check_obligations(m, db, opts);
+	duties_check(m, db);
 	if (root->rec->truncated) {
 		struct finding *f = findings_add(m, db, "source-problem", NULL, NULL, 0, NULL,
 						 "some input of '%s' was truncated", root->id);

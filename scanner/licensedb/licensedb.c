@@ -32,12 +32,38 @@ static const char *cat_names[CAT__COUNT] = {
 	"family", "unknown",
 };
 
-static const char *ob_names[OB__COUNT] = {
-	"license-copy", "notice", "keep-notices", "mark-modifications", "attribution",
-	"name-prefix", "acceptable-use", "use-restrictions", "user-threshold",
-	"revenue-threshold", "territory-exclusion", "output-restriction",
-	"no-improve-other-models", "non-commercial", "research-only", "registration",
-	"share-alike", "disclose-source", "no-derivatives", "no-sublicense", "guardrails",
+/* Every obligation kind with the finding that acts on it: a check that fires when
+ * the duty is not met, or a checklist item (an info finding a policy rule can
+ * match) for a duty that only a person can confirm. A kind with no entry here is
+ * stored but acted on by nothing: loading a definition that uses it is a problem,
+ * so `rules check` fails instead of the duty silently changing nothing. The
+ * findings layer raises exactly these ids (tests/unit/test_obligations.c). */
+static const struct {
+	const char *name;
+	const char *finding;
+	int checklist;
+} ob_table[OB__COUNT] = {
+	[OB_LICENSE_COPY] = { "license-copy", "missing-license-copy", 0 },
+	[OB_NOTICE] = { "notice", "missing-notice", 0 },
+	[OB_KEEP_NOTICES] = { "keep-notices", "checklist-keep-notices", 1 },
+	[OB_MARK_MODIFICATIONS] = { "mark-modifications", "checklist-mark-modifications", 1 },
+	[OB_ATTRIBUTION] = { "attribution", "attribution-required", 0 },
+	[OB_NAME_PREFIX] = { "name-prefix", "name-prefix", 0 },
+	[OB_ACCEPTABLE_USE] = { "acceptable-use", "checklist-acceptable-use", 1 },
+	[OB_USE_RESTRICTIONS] = { "use-restrictions", "use-restrictions-passthrough", 0 },
+	[OB_USER_THRESHOLD] = { "user-threshold", "user-threshold", 0 },
+	[OB_REVENUE_THRESHOLD] = { "revenue-threshold", "revenue-threshold", 0 },
+	[OB_TERRITORY_EXCLUSION] = { "territory-exclusion", "territory-restriction", 0 },
+	[OB_OUTPUT_RESTRICTION] = { "output-restriction", "output-restriction", 0 },
+	[OB_NO_IMPROVE_OTHER_MODELS] = { "no-improve-other-models", "output-restriction", 0 },
+	[OB_NON_COMMERCIAL] = { "non-commercial", "non-commercial-inherited", 0 },
+	[OB_RESEARCH_ONLY] = { "research-only", "research-only-inherited", 0 },
+	[OB_REGISTRATION] = { "registration", "registration-required", 0 },
+	[OB_SHARE_ALIKE] = { "share-alike", "share-alike-conflict", 0 },
+	[OB_DISCLOSE_SOURCE] = { "disclose-source", "checklist-disclose-source", 1 },
+	[OB_NO_DERIVATIVES] = { "no-derivatives", "no-derivatives-violated", 0 },
+	[OB_NO_SUBLICENSE] = { "no-sublicense", "checklist-no-sublicense", 1 },
+	[OB_GUARDRAILS] = { "guardrails", "guardrails-removed", 0 },
 };
 
 /* Index of s in names[0..n), or -1. */
@@ -61,12 +87,25 @@ int lic_category_parse(const char *s)
 
 const char *ob_kind_name(enum ob_kind k)
 {
-	return (unsigned)k < OB__COUNT ? ob_names[k] : "unknown";
+	return (unsigned)k < OB__COUNT && ob_table[k].name ? ob_table[k].name : "unknown";
 }
 
 int ob_kind_parse(const char *s)
 {
-	return name_index(ob_names, OB__COUNT, s);
+	for (int i = 0; s && i < OB__COUNT; i++)
+		if (ob_table[i].name && strcmp(s, ob_table[i].name) == 0)
+			return i;
+	return -1;
+}
+
+const char *ob_kind_finding(enum ob_kind k)
+{
+	return (unsigned)k < OB__COUNT ? ob_table[k].finding : NULL;
+}
+
+int ob_kind_checklist(enum ob_kind k)
+{
+	return (unsigned)k < OB__COUNT && ob_table[k].checklist;
 }
 
 const char *relicense_name(enum relicense r)
@@ -261,6 +300,9 @@ static void parse_obligation(struct ctx *c, const struct ynode *n, struct obliga
 	if (kind && k < 0)
 		licensedb_problem(c->db, c->file, n->line, "unknown obligation kind '%s'", kind);
 	o->kind = k < 0 ? OB__COUNT : (enum ob_kind)k;
+	if (k >= 0 && !ob_kind_finding(o->kind))
+		licensedb_problem(c->db, c->file, n->line,
+				  "obligation kind '%s' is stored but no check or checklist item acts on it", kind);
 	free(kind);
 	o->text = get_str(c, n, "text", 0);
 	o->url = get_str(c, n, "url", 0);

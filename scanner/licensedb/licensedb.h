@@ -180,6 +180,10 @@ const char *lic_category_name(enum lic_category c);
 int lic_category_parse(const char *s);          /* -1 when unknown */
 const char *ob_kind_name(enum ob_kind k);
 int ob_kind_parse(const char *s);               /* -1 when unknown */
+/* The finding id that acts on an obligation kind (a check, or a checklist item
+ * when ob_kind_checklist()), NULL when nothing does (a load problem). */
+const char *ob_kind_finding(enum ob_kind k);
+int ob_kind_checklist(enum ob_kind k);
 const char *relicense_name(enum relicense r);
 const char *severity_name(enum severity s);
 /* Add a problem line (used by validators in higher layers, e.g. phrase checks). */

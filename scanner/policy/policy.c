@@ -219,6 +219,25 @@ static int in_list(const struct strlist *l, const char *s)
 	return 0;
 }
 
+/* An `obligation:` rule that allows a duty accepts the findings that act on it
+ * for that license (e.g. registration-required once the organisation registered). */
+static void allow_duty(const struct policy *p, const struct prule *pr, struct model_report *m,
+		       const struct licdef *l, const char *kind)
+{
+	int k = ob_kind_parse(kind);
+	const char *fid = k < 0 ? NULL : ob_kind_finding((enum ob_kind)k);
+
+	for (size_t i = 0; fid && i < m->nf; i++) {
+		struct finding *f = &m->f[i];
+		if (f->incomplete || strcmp(f->def->id, fid) || !f->subject || strcmp(f->subject, l->id))
+			continue;
+		f->severity = SEV_INFO;
+		if (!f->exception)
+			f->exception = lt_asprintf("allowed by policy rule at %s:%d%s%s", p->path, pr->line,
+						   pr->reason ? ": " : "", pr->reason ? pr->reason : "");
+	}
+}
+
 static void apply_rules(const struct policy *p, const struct licensedb *db, struct model_report *m)
 {
 	const struct licdef *const *lics = m->effective;
@@ -246,10 +265,13 @@ static void apply_rules(const struct policy *p, const struct licensedb *db, stru
 				what = l->licensor;
 				break;
 			case S_OBLIGATION:
-				for (size_t o = 0; o < l->nobligations && !hit; o++)
-					if (in_list(&pr->values, ob_kind_name(l->obligations[o].kind))) {
+				/* the duties that bind this model (an ancestor's duty that
+				 * does not flow is not one of them), checklist items included */
+				for (size_t o = 0; o < m->ob.n && !hit; o++)
+					if (m->ob.v[o].lic == l &&
+					    in_list(&pr->values, ob_kind_name(m->ob.v[o].ob->kind))) {
 						hit = 1;
-						what = ob_kind_name(l->obligations[o].kind);
+						what = ob_kind_name(m->ob.v[o].ob->kind);
 					}
 				break;
 			case S_TERRITORY:
@@ -263,6 +285,8 @@ static void apply_rules(const struct policy *p, const struct licensedb *db, stru
 			default:
 				break;
 			}
+			if (hit && pr->action == ACT_ALLOW && pr->subj == S_OBLIGATION)
+				allow_duty(p, pr, m, l, what);
 			if (!hit || pr->action == ACT_ALLOW)
 				continue;
 			findings_add(m, db, pr->action == ACT_DENY ? "policy-denied" : "policy-review",

@@ -13,6 +13,9 @@
  *     - license: [cc-by-nc-4.0]  # or category:, obligation:, licensor:, territory:, finding:
  *       action: deny             # allow | review | deny
  *       reason: text
+ *   # obligation: matches the duties that bind the model (its own license's and the
+ *   # flowing ones of its ancestors); allowing one also accepts the finding that acts on
+ *   # it (obligation: [registration] + allow accepts registration-required).
  *   exceptions:
  *     - model: org/name
  *       findings: [relicensed-restricted-base]   # optional: all findings when absent

@@ -417,6 +417,7 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 		buf_release(&b);
 		return;
 	}
+	r->card_text = lt_strdup(buf_cstr(&b));
 	buf_release(&b);
 	if (c->fm_error)
 		record_note(r, "card-malformed", "README.md", c->fm_error_line ? c->fm_error_line : c->fm_first_line,
@@ -1029,6 +1030,7 @@ void record_free(struct model_record *r)
 	if (!r)
 		return;
 	free(r->id); free(r->name); free(r->owner); free(r->target); free(r->source_kind); free(r->revision);
+	free(r->card_text);
 	for (size_t i = 0; i < r->ndeclared; i++) {
 		free(r->declared[i].value);
 		where_release(&r->declared[i].at);

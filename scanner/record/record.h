@@ -116,6 +116,7 @@ struct model_record {
 	int adapter_files;       /* adapter_config.json or adapter_model.* present */
 	int full_weights;        /* full model weight files present */
 	int truncated;           /* some input was cut short (incomplete) */
+	char *card_text;         /* README.md as read (front matter and body), or NULL */
 	/* found while reading, placed once everything is read (record_build) */
 	struct parent *prose_bases;  /* base models named in the card's prose */
 	size_t nprose_bases;

@@ -234,6 +234,18 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 		fprintf(o, "  %s\n", e->self ? "(own license)" : e->chain ? e->chain : "");
 	}
 
+	/* duties only a person can confirm (their info findings carry the details) */
+	for (size_t i = 0, shown = 0; i < m->ob.n; i++) {
+		const struct eff_ob *e = &m->ob.v[i];
+		if (!ob_kind_checklist(e->ob->kind))
+			continue;
+		if (!shown++)
+			fprintf(o, "\n%sChecklist%s (confirm by hand; a policy can act on each)\n", BOLD(c), RESET(c));
+		fprintf(o, "  [ ] %-24s %s%s%s%s\n", ob_kind_name(e->ob->kind), e->lic->id,
+			e->ob->clause ? " " : "", e->ob->clause ? e->ob->clause : "",
+			e->self ? "" : "  (inherited)");
+	}
+
 	for (size_t i = 0; i < m->nf; i++) {
 		if (m->f[i].severity == SEV_ERROR)
 			nerr++;

@@ -83,6 +83,111 @@ static void test_hub_ids_all_mapped(void)
 	licensedb_free(db);
 }
 
+static const struct obligation *find_ob(const struct licdef *d, enum ob_kind k, size_t nth)
+{
+	for (size_t i = 0; d && i < d->nobligations; i++)
+		if (d->obligations[i].kind == k && nth-- == 0)
+			return &d->obligations[i];
+	return NULL;
+}
+
+/* Issue 9: each definition says what its text says. */
+static void test_corrected_facts(void)
+{
+	struct licensedb *db = load_builtin();
+	const struct licdef *stab = licensedb_get(db, "stabilityai-community-2024"), *d;
+	static const char *const like_stability[] = { "mistral-medium-3.5", "lfm-1.0", "kimi-k3", NULL };
+	static const char *const kimi_k2[] = { "kimi-k2", "kimi-k2.5", "kimi-k2.6", "kimi-k2.7-code", NULL };
+	const struct obligation *o;
+
+	CHECK(stab && stab->category == CAT_RESTRICTED_COMMUNITY);
+	/* no-derivatives licenses are never permissive for models */
+	for (size_t i = 0; i < db->nlics; i++)
+		if (find_ob(db->lics[i], OB_NO_DERIVATIVES, 0))
+			CHECK(db->lics[i]->category > CAT_PERMISSIVE_CONDITIONAL);
+	/* revenue caps that end the rights: categorised like Stability's community license */
+	for (int i = 0; like_stability[i]; i++) {
+		d = licensedb_get(db, like_stability[i]);
+		CHECK(d && stab && d->category == stab->category);
+	}
+	/* Yi 2.0 like 1.0 (discretionary authorisation), unlike 2.1 (registration) */
+	CHECK(licensedb_get(db, "yi-2.0")->category == licensedb_get(db, "yi-1.0")->category);
+	CHECK(licensedb_get(db, "yi-2.1")->category == CAT_RESTRICTED_COMMUNITY);
+	/* NVIDIA AI Foundation community: non-production only without a subscription */
+	CHECK(licensedb_get(db, "nvidia-ai-foundation-community")->category == CAT_RESEARCH_ONLY);
+	/* Kimi K2-style display triggers are not revenue thresholds */
+	for (int i = 0; kimi_k2[i]; i++) {
+		d = licensedb_get(db, kimi_k2[i]);
+		CHECK(d && find_ob(d, OB_ATTRIBUTION, 0) && !find_ob(d, OB_REVENUE_THRESHOLD, 0));
+	}
+	d = licensedb_get(db, "kimi-k3");
+	o = find_ob(d, OB_REVENUE_THRESHOLD, 0);
+	CHECK(o && o->period && !strcmp(o->period, "12-months") && !find_ob(d, OB_REVENUE_THRESHOLD, 1));
+	/* the full notice sentence */
+	o = find_ob(licensedb_get(db, "hunyuan-a13b-2025"), OB_NOTICE, 0);
+	CHECK(o && strstr(o->text, "The trademark rights of") != NULL);
+	o = find_ob(licensedb_get(db, "flux-nc-2.1"), OB_NOTICE, 0);
+	CHECK(o && strstr(o->text, "IN NO EVENT SHALL BLACK FOREST LABS") != NULL);
+	/* territory scope */
+	o = find_ob(licensedb_get(db, "llama4"), OB_TERRITORY_EXCLUSION, 0);
+	CHECK(o && o->scope && !strcmp(o->scope, "all"));
+	o = find_ob(licensedb_get(db, "llama3.2"), OB_TERRITORY_EXCLUSION, 0);
+	CHECK(o && o->scope && !strcmp(o->scope, "multimodal"));
+	/* output limits */
+	o = find_ob(licensedb_get(db, "flux-nc-2.1"), OB_OUTPUT_RESTRICTION, 1);
+	CHECK(o && o->clause && !strcmp(o->clause, "§4(a)"));
+	o = find_ob(licensedb_get(db, "falcon-3-2024-12"), OB_OUTPUT_RESTRICTION, 0);
+	CHECK(o && o->clause && !strcmp(o->clause, "§5.2"));
+	/* Built on NVIDIA Cosmos: Cosmos models only */
+	o = find_ob(licensedb_get(db, "nvidia-open-model-2025-04"), OB_ATTRIBUTION, 0);
+	CHECK(o && o->scope && !strcmp(o->scope, "cosmos"));
+	/* Apple AMLR */
+	d = licensedb_get(db, "apple-amlr");
+	CHECK(d && d->law && strstr(d->law, "California") && find_ob(d, OB_LICENSE_COPY, 0) &&
+	      find_ob(d, OB_MARK_MODIFICATIONS, 0));
+	/* card license_name values seen in the wild */
+	CHECK(licensedb_lookup(db, "falcon-llm-license") == licensedb_get(db, "falcon-3-2024-12"));
+	CHECK(licensedb_lookup(db, "tencent-hunyuan-a13b") == licensedb_get(db, "hunyuan-a13b-2025"));
+	CHECK(licensedb_lookup(db, "modified-mit") == licensedb_get(db, "other"));
+	CHECK(licensedb_lookup(db, "yi-license") == licensedb_get(db, "other"));
+	licensedb_free(db);
+}
+
+/* Provenance: a verified definition names a source and a YYYY-MM-DD date;
+ * definitions whose text we have in the corpus are verified. */
+static void test_provenance(void)
+{
+	struct licensedb *db = load_builtin();
+	static const char *const checked[] = { "llama3.1", "llama4", "kimi-k3", "flux-nc-2.1", "mit",
+					       "cc-by-nd-4.0", "nvidia-open-model-2025-04", NULL };
+
+	for (size_t i = 0; i < db->nlics; i++) {
+		const struct licdef *d = db->lics[i];
+		if (!d->verified_source)
+			continue;
+		CHECK(d->verified_date && strlen(d->verified_date) == 10 && d->verified_date[4] == '-');
+	}
+	for (int i = 0; checked[i]; i++)
+		CHECK(licensedb_get(db, checked[i])->verified_source != NULL);
+	CHECK(licensedb_get(db, "yi-2.0")->verified_source == NULL); /* text not available */
+	licensedb_free(db);
+}
+
+/* Every obligation kind is acted on: the table names a finding for each, the
+ * names round-trip, and a definition using a kind loads without problems. */
+static void test_every_kind_acted_on(void)
+{
+	for (int k = 0; k < OB__COUNT; k++) {
+		CHECK(ob_kind_finding((enum ob_kind)k) != NULL);
+		CHECK_EQ_INT(ob_kind_parse(ob_kind_name((enum ob_kind)k)), k);
+	}
+	CHECK(ob_kind_finding(OB__COUNT) == NULL);
+	CHECK(ob_kind_checklist(OB_KEEP_NOTICES) && ob_kind_checklist(OB_MARK_MODIFICATIONS) &&
+	      ob_kind_checklist(OB_NO_SUBLICENSE));
+	CHECK(!ob_kind_checklist(OB_REGISTRATION) && !ob_kind_checklist(OB_NO_DERIVATIVES) &&
+	      !ob_kind_checklist(OB_SHARE_ALIKE) && !ob_kind_checklist(OB_GUARDRAILS));
+}
+
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -682,6 +787,7 @@ static void test_snapshot_follows_data_changes(void)
 	rm_rf(dir);
 }
 
-TESTS(T(builtin_lookups), T(hub_ids_all_mapped), T(problems_reported),
+TESTS(T(builtin_lookups), T(hub_ids_all_mapped), T(corrected_facts), T(provenance),
+      T(every_kind_acted_on), T(problems_reported),
       T(snapshot_builtin_identical), T(snapshot_corrupt_ignored), T(snapshot_fuzz_decode),
       T(snapshot_follows_data_changes))
