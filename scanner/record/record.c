@@ -815,6 +815,25 @@ static const char *family_org(const struct licensedb *db, const char *name, cons
 	return org;
 }
 
+/* A name that means license l describes the model itself, not a parent, when
+ * the model is the licensor's own (its owner is one of l's hub organisations) or
+ * already carries a license of l's family ("llama-3" on Meta's Llama 3.1 card). */
+static int names_own_family(const struct model_record *r, const struct licdef *l)
+{
+	for (size_t i = 0; r->owner && i < l->hub_orgs.n; i++)
+		if (lt_strieq(r->owner, l->hub_orgs.v[i]))
+			return 1;
+	for (size_t i = 0; i < r->ndeclared; i++)
+		if (r->declared[i].lic && r->declared[i].lic->family && l->family &&
+		    !strcmp(r->declared[i].lic->family, l->family))
+			return 1;
+	for (size_t i = 0; i < r->ndetected; i++)
+		if (r->detected[i].lic && !r->detected[i].third_party && r->detected[i].lic->family &&
+		    l->family && !strcmp(r->detected[i].lic->family, l->family))
+			return 1;
+	return 0;
+}
+
 static const char *last_segment(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -851,7 +870,8 @@ static void place_prose_parents(struct model_record *r, const struct licensedb *
 		if (b->local_path || record_is_hub_id(b->id)) {
 			add_parent(r, b->id, b->relation, b->at.file, b->at.line, b->at.field,
 				   "named in the card's prose");
-		} else if ((l = licensedb_lookup(db, b->id)) != NULL && l->version && *l->version) {
+		} else if ((l = licensedb_lookup(db, b->id)) != NULL && l->version && *l->version &&
+			   !names_own_family(r, l)) {
 			why = lt_asprintf("named in the card's %s as '%s', a name for the %s",
 					  strcmp(b->at.field, "family tag") ? "prose" : "tags", b->id, l->name);
 			add_parent(r, b->id, NULL, b->at.file, b->at.line, b->at.field, why);
