@@ -37,6 +37,8 @@
 #define AUDIT_MAX_INVENTORY (64u * 1024u * 1024u)
 /* Hub ids fetched concurrently ahead of scanning them. */
 #define AUDIT_PREFETCH_BATCH 64
+/* More shards than this would leave most of them empty. */
+#define AUDIT_MAX_SHARDS 100000
 
 struct audit_opts {
 	struct common_opts c;
@@ -63,16 +65,30 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
+/* A whole number of at most 9 digits (no sign, no spaces); *s moves past it. */
+static int parse_digits(const char **s, unsigned long *out)
+{
+	const char *p = *s;
+	unsigned long v = 0;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (p - *s >= 9)
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+/* I/N, digits only, 0 <= I < N <= AUDIT_MAX_SHARDS. */
 static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
 {
-	char *end;
-
-	*i = strtoul(s, &end, 10);
-	if (end == s || *end != '/')
+	if (parse_digits(&s, i) || *s++ != '/' || parse_digits(&s, n) || *s)
 		return -1;
-	s = end + 1;
-	*n = strtoul(s, &end, 10);
-	return end == s || *end || *n == 0 || *n > 100000 || *i >= *n ? -1 : 0;
+	return *n == 0 || *n > AUDIT_MAX_SHARDS || *i >= *n ? -1 : 0;
 }
 
 static int add_target(char ***v, size_t *n, const char *t)
@@ -175,6 +191,7 @@ int cmd_audit(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&run, 0, sizeof(run));
 	strmap_init(&done);
+	common_opts_defaults(&o.c);
 	if (opt_parse(audit_specs, &o, argc, argv, &pos, &npos, &help))
 		return EXIT_USAGE;
 	if (help) {
@@ -187,7 +204,8 @@ int cmd_audit(int argc, char **argv)
 		goto done;
 	}
 	if (o.shard && parse_shard(o.shard, &si, &sn)) {
-		fprintf(stderr, "lictrace: --shard takes I/N with 0 <= I < N, not '%s'\n", o.shard);
+		fprintf(stderr, "lictrace: --shard takes I/N (digits only, 0 <= I < N, 1 <= N <= %d), not '%s'\n",
+			AUDIT_MAX_SHARDS, o.shard);
 		goto done;
 	}
 	if (npos && read_inventory(pos[0], &targets, &ntargets, &err)) {

@@ -81,7 +81,8 @@ int opt_parse(const struct opt_spec *specs, void *target, int argc, char **argv,
 			errno = 0;
 			v = strtol(val, &end, 10);
 			if (errno || *end || v < 0 || v > 1000000) {
-				fprintf(stderr, "lictrace: option '--%s' takes a whole number, not '%s'\n", s->name, val);
+				fprintf(stderr, "lictrace: --%s takes a whole number, not '%s'; --%s %s: %s\n", s->name,
+					val, s->name, s->arg, s->help);
 				free(p);
 				return 2;
 			}
