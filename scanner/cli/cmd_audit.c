@@ -10,9 +10,12 @@
  *   grows), so N machines split one inventory without talking to each other.
  * - --state FILE records each finished target as a JSON line as soon as it is done;
  *   a rerun with the same file skips them (a killed audit resumes where it stopped)
- *   and still counts their verdicts in the overall verdict.
+ *   and still counts their verdicts in the overall verdict. Each line carries a
+ *   check; lines that do not verify are reported and their targets scanned again
+ *   (audit_state.h).
  * - Progress goes to stderr (on a terminal, or with --progress).
  */
+#include "audit_state.h"
 #include "cmd.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -23,7 +26,7 @@
 #include "record/record.h"
 #include "run.h"
 
-#include <jansson.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -130,48 +133,50 @@ static int read_inventory(const char *path, char ***v, size_t *n, struct lt_erro
 	return rc ? lt_error_set(err, rc, path, 0, "out of memory") : 0;
 }
 
-static enum verdict verdict_parse(const char *s)
+/* Load --state FILE (reporting the lines it ignores), rewrite it without them,
+ * and open it for appending. 0, or EXIT_USAGE after printing why. */
+static int open_state(const char *path, struct audit_state *st, FILE **out)
 {
-	if (s && !strcmp(s, "pass"))
-		return VERDICT_PASS;
-	if (s && !strcmp(s, "review"))
-		return VERDICT_REVIEW;
-	if (s && !strcmp(s, "fail"))
-		return VERDICT_FAIL;
-	return VERDICT_INCOMPLETE;
-}
+	struct lt_error err;
+	FILE *f;
+	int rc = 0;
 
-/* Finished targets from a state file (JSON lines); a torn last line is ignored. */
-static void read_state(const char *path, struct strmap *done)
-{
-	FILE *f = fopen(path, "r");
-	char line[8192];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		json_t *j = json_loads(line, 0, NULL);
-		const char *t = json_string_value(json_object_get(j, "target"));
-		const char *v = json_string_value(json_object_get(j, "verdict"));
-		if (t && v)
-			strmap_put(done, t, (void *)(uintptr_t)(verdict_parse(v) + 1));
-		json_decref(j);
+	st->name = path;
+	audit_state_clean_temps(path, stderr);
+	if ((f = fopen(path, "r"))) {
+		rc = audit_state_read(st, f);
+		fclose(f);
+	} else if (errno != ENOENT) {
+		fprintf(stderr, "lictrace: cannot read the state file '%s': %s\n", path, strerror(errno));
+		return EXIT_USAGE;
 	}
-	fclose(f);
+	if (rc) {
+		fprintf(stderr, "lictrace: out of memory reading the state file '%s'\n", path);
+		return EXIT_USAGE;
+	}
+	/* without the ignored lines, so a torn line is not glued to the next record */
+	if (st->bad && (buf_error(&st->keep) ||
+			lt_write_atomic(path, st->keep.data ? st->keep.data : "", st->keep.len, &err))) {
+		fprintf(stderr, "lictrace: cannot rewrite the state file '%s'\n", path);
+		return EXIT_USAGE;
+	}
+	if (!(*out = fopen(path, "a"))) {
+		fprintf(stderr, "lictrace: cannot write the state file '%s': %s\n", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 static void append_state(FILE *f, const char *target, enum verdict v)
 {
-	json_t *j = json_pack("{s:s, s:s}", "target", target, "verdict", verdict_name(v));
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	char *line = audit_state_format(target, v);
 
-	if (s) {
-		fprintf(f, "%s\n", s);
+	if (line) { /* too long a target is simply scanned again next time */
+		fputs(line, f);
 		fflush(f);
 		fsync(fileno(f));
 	}
-	free(s);
-	json_decref(j);
+	free(line);
 }
 
 int cmd_audit(int argc, char **argv)
@@ -179,6 +184,7 @@ int cmd_audit(int argc, char **argv)
 	struct audit_opts o;
 	struct scan_run run;
 	struct strmap done;
+	struct audit_state st;
 	struct lt_error err;
 	const char **pos = NULL;
 	char **targets = NULL;
@@ -191,6 +197,7 @@ int cmd_audit(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&run, 0, sizeof(run));
 	strmap_init(&done);
+	audit_state_init(&st, NULL, stderr);
 	common_opts_defaults(&o.c);
 	if (opt_parse(audit_specs, &o, argc, argv, &pos, &npos, &help))
 		return EXIT_USAGE;
@@ -219,21 +226,18 @@ int cmd_audit(int argc, char **argv)
 		fprintf(stderr, "lictrace: cannot list the models of '%s': %s\n", o.org, err.message);
 		goto done;
 	}
-	if (o.state) {
-		read_state(o.state, &done);
-		if (!(state = fopen(o.state, "a"))) {
-			fprintf(stderr, "lictrace: cannot write the state file '%s'\n", o.state);
-			goto done;
-		}
-	}
+	if (o.state && open_state(o.state, &st, &state))
+		goto done;
 	progress = o.progress || isatty(STDERR_FILENO);
 	for (size_t i = 0; i < ntargets; i += AUDIT_PREFETCH_BATCH) {
 		const char *ids[AUDIT_PREFETCH_BATCH], *revs[AUDIT_PREFETCH_BATCH];
+		enum verdict v;
 		size_t nids = 0, end = i + AUDIT_PREFETCH_BATCH < ntargets ? i + AUDIT_PREFETCH_BATCH : ntargets;
 
 		/* fetch this batch's hub models concurrently before scanning them */
 		for (size_t k = i; k < end; k++) {
-			if (fnv1a(targets[k]) % sn != si || strmap_get(&done, targets[k]))
+			if (fnv1a(targets[k]) % sn != si || strmap_get(&done, targets[k]) ||
+			    audit_state_get(&st, targets[k], &v))
 				continue;
 			if (record_is_hub_id(targets[k]) && !strchr(targets[k], '@') && !lt_is_dir(targets[k])) {
 				ids[nids] = targets[k];
@@ -244,12 +248,12 @@ int cmd_audit(int argc, char **argv)
 			run.w.res->prefetch(run.w.res, ids, revs, nids);
 		for (size_t k = i; k < end; k++) {
 			void *prev;
-			enum verdict v;
 
 			if (fnv1a(targets[k]) % sn != si)
 				continue;
-			if ((prev = strmap_get(&done, targets[k]))) {
-				v = (enum verdict)((uintptr_t)prev - 1);
+			if ((prev = strmap_get(&done, targets[k])) || audit_state_get(&st, targets[k], &v)) {
+				if (prev)
+					v = (enum verdict)((uintptr_t)prev - 1);
 				run.overall = verdict_worst(run.overall, v);
 				counts[v]++;
 				skipped++;
@@ -275,6 +279,7 @@ done:
 		fclose(state);
 	scan_run_release(&run);
 	strmap_release(&done);
+	audit_state_release(&st);
 	for (size_t i = 0; i < ntargets; i++)
 		free(targets[i]);
 	free(targets);
