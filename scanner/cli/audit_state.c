@@ -246,3 +246,48 @@ void audit_state_release(struct audit_state *s)
 	strmap_release(&s->distrusted);
 	buf_release(&s->keep);
 }
+
+static int add_target(char ***v, size_t *n, const char *t, size_t len)
+{
+	char **p = realloc(*v, (*n + 1) * sizeof(*p));
+
+	if (!p)
+		return LT_ENOMEM;
+	*v = p;
+	if (!(p[*n] = lt_strndup(t, len)))
+		return LT_ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+int audit_inventory_parse(const char *data, size_t len, const char *name, char ***v, size_t *n,
+			  struct lt_error *err)
+{
+	const char *p = data, *end = data + len;
+	size_t lineno = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end, *b = p;
+
+		lineno++;
+		p = nl ? nl + 1 : end;
+		if (memchr(b, '\0', (size_t)(e - b)))
+			return lt_error_set(err, LT_EPARSE, name, (int)lineno,
+					    "inventory '%s' line %zu holds a NUL byte", name, lineno);
+		while (b < e && is_space(*b))
+			b++;
+		while (e > b && is_space(e[-1]))
+			e--;
+		if (b == e || *b == '#')
+			continue;
+		if (add_target(v, n, b, (size_t)(e - b)))
+			return lt_error_set(err, LT_ENOMEM, name, 0, "out of memory");
+	}
+	return 0;
+}

@@ -53,4 +53,11 @@ char *audit_state_format(const char *target, enum verdict v);
 size_t audit_state_clean_temps(const char *path, FILE *log);
 void audit_state_release(struct audit_state *s);
 
+/* The targets of an inventory (one a line; blank lines and '#' comments skipped,
+ * surrounding white space trimmed) appended to *v / *n as new strings. A NUL
+ * byte is LT_EPARSE naming name and the line (never a silent end of the list);
+ * LT_ENOMEM. On failure what was appended stays for the caller to free. */
+int audit_inventory_parse(const char *data, size_t len, const char *name, char ***v, size_t *n,
+			  struct lt_error *err);
+
 #endif

@@ -94,43 +94,16 @@ static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
 	return *n == 0 || *n > AUDIT_MAX_SHARDS || *i >= *n ? -1 : 0;
 }
 
-static int add_target(char ***v, size_t *n, const char *t)
-{
-	char **p = realloc(*v, (*n + 1) * sizeof(*p));
-
-	if (!p)
-		return LT_ENOMEM;
-	*v = p;
-	p[*n] = lt_strdup(t);
-	if (!p[*n])
-		return LT_ENOMEM;
-	(*n)++;
-	return 0;
-}
-
 static int read_inventory(const char *path, char ***v, size_t *n, struct lt_error *err)
 {
 	struct buf b;
-	char *line, *next;
 	int rc;
 
 	buf_init(&b, AUDIT_MAX_INVENTORY);
-	if ((rc = lt_read_file(&b, path, AUDIT_MAX_INVENTORY, err))) {
-		buf_release(&b);
-		return rc;
-	}
-	for (line = b.data; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lt_trim(line);
-		if (!*line || *line == '#')
-			continue;
-		if ((rc = add_target(v, n, line)))
-			break;
-	}
+	if (!(rc = lt_read_file(&b, path, AUDIT_MAX_INVENTORY, err)))
+		rc = audit_inventory_parse(b.data ? b.data : "", b.len, path, v, n, err);
 	buf_release(&b);
-	return rc ? lt_error_set(err, rc, path, 0, "out of memory") : 0;
+	return rc;
 }
 
 /* Load --state FILE (reporting the lines it ignores), rewrite it without them,
