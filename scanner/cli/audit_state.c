@@ -1,18 +1,12 @@
 /* audit_state.c - the audit resume file; see audit_state.h. */
 #include "audit_state.h"
 #include "core/err.h"
-#include "core/path.h"
 #include "core/str.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <unistd.h>
 
 #include "core/banned.h"
 
@@ -197,47 +191,6 @@ char *audit_state_format(const char *target, enum verdict v)
 	line = lt_asprintf("%s\n", s);
 	free(s);
 	return line;
-}
-
-size_t audit_state_clean_temps(const char *path, FILE *log)
-{
-	char *dir = NULL, *base = NULL;
-	const char *slash = strrchr(path, '/');
-	size_t nbase, removed = 0;
-	DIR *d;
-	struct dirent *e;
-
-	dir = slash ? lt_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : lt_strdup(".");
-	base = lt_asprintf("%s.tmp.", slash ? slash + 1 : path);
-	if (!dir || !base || !(d = opendir(dir)))
-		goto done;
-	nbase = strlen(base);
-	while ((e = readdir(d))) {
-		const char *p = e->d_name + nbase;
-		char *end, *full;
-		long pid;
-
-		if (strncmp(e->d_name, base, nbase) || *p < '0' || *p > '9')
-			continue;
-		errno = 0;
-		pid = strtol(p, &end, 10);
-		if (errno || *end || pid <= 0 || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue; /* a live run (or one we may not signal) still owns it */
-		full = path_join(dir, e->d_name);
-		if (full && unlink(full) == 0) {
-			removed++;
-			if (log)
-				fprintf(log, "lictrace: removed '%s', left by a killed run\n", full);
-		}
-		free(full);
-	}
-	closedir(d);
-done:
-	free(dir);
-	free(base);
-	return removed;
 }
 
 void audit_state_release(struct audit_state *s)

@@ -47,10 +47,6 @@ int audit_state_get(const struct audit_state *s, const char *target, enum verdic
 /* One record line, '\n'-terminated, for target and v (caller frees); NULL when
  * out of memory or when the line would exceed AUDIT_STATE_MAX_LINE. */
 char *audit_state_format(const char *target, enum verdict v);
-/* Remove "<path>.tmp.<pid>" files that a killed run left next to path (the
- * rewrite goes through lt_write_atomic); files of live processes are kept.
- * Returns how many were removed. */
-size_t audit_state_clean_temps(const char *path, FILE *log);
 void audit_state_release(struct audit_state *s);
 
 /* The targets of an inventory (one a line; blank lines and '#' comments skipped,

@@ -27,6 +27,8 @@
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -106,38 +108,65 @@ static int read_inventory(const char *path, char ***v, size_t *n, struct lt_erro
 	return rc;
 }
 
-/* Load --state FILE (reporting the lines it ignores), rewrite it without them,
- * and open it for appending. 0, or EXIT_USAGE after printing why. */
+/* Open --state FILE (created when missing) and lock it for this run, load it
+ * (reporting the lines it ignores), and rewrite it in place without them, so a
+ * torn line is never glued to the next record and a distrusted target is
+ * trusted again once rescanned. *out is left open for appending (the lock lasts
+ * until it is closed). A crash during the rewrite can only lose records, which
+ * are then scanned again. 0, or EXIT_USAGE after printing why. */
 static int open_state(const char *path, struct audit_state *st, FILE **out)
 {
-	struct lt_error err;
-	FILE *f;
-	int rc = 0;
+	struct stat sb;
+	FILE *f = NULL;
+	int fd, rc;
 
 	st->name = path;
-	audit_state_clean_temps(path, stderr);
-	if ((f = fopen(path, "r"))) {
-		rc = audit_state_read(st, f);
-		fclose(f);
-	} else if (errno != ENOENT) {
-		fprintf(stderr, "lictrace: cannot read the state file '%s': %s\n", path, strerror(errno));
-		return EXIT_USAGE;
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		fprintf(stderr, "lictrace: cannot open the state file '%s': %s\n", path, strerror(errno));
+		goto fail;
 	}
-	if (rc) {
-		fprintf(stderr, "lictrace: out of memory reading the state file '%s'\n", path);
-		return EXIT_USAGE;
+	if (!S_ISREG(sb.st_mode)) {
+		fprintf(stderr, "lictrace: the state file '%s' is not a regular file\n", path);
+		goto fail;
 	}
-	/* without the ignored lines, so a torn line is not glued to the next record */
-	if (st->bad && (buf_error(&st->keep) ||
-			lt_write_atomic(path, st->keep.data ? st->keep.data : "", st->keep.len, &err))) {
-		fprintf(stderr, "lictrace: cannot rewrite the state file '%s'\n", path);
-		return EXIT_USAGE;
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "lictrace: the state file '%s' is in use by another audit (one state file per run)\n",
+			path);
+		goto fail;
 	}
-	if (!(*out = fopen(path, "a"))) {
-		fprintf(stderr, "lictrace: cannot write the state file '%s': %s\n", path, strerror(errno));
-		return EXIT_USAGE;
+	if (!(f = fdopen(fd, "a+"))) {
+		fprintf(stderr, "lictrace: cannot open the state file '%s': %s\n", path, strerror(errno));
+		goto fail;
 	}
+	fd = -1;
+	rewind(f);
+	if ((rc = audit_state_read(st, f)) || ferror(f)) {
+		fprintf(stderr, "lictrace: cannot read the state file '%s': %s\n", path,
+			rc ? "out of memory" : strerror(errno));
+		goto fail;
+	}
+	fseek(f, 0, SEEK_END);
+	if (st->bad && !buf_error(&st->keep)) {
+		if (ftruncate(fileno(f), 0) != 0 ||
+		    (st->keep.len && fwrite(st->keep.data, 1, st->keep.len, f) != st->keep.len) ||
+		    fflush(f) != 0 || fsync(fileno(f)) != 0) {
+			fprintf(stderr, "lictrace: cannot rewrite the state file '%s': %s\n", path, strerror(errno));
+			goto fail;
+		}
+	} else if (st->bad) {
+		/* too big to rewrite: at least end a torn line (an empty line is skipped) */
+		fputc('\n', f);
+		fflush(f);
+	}
+	*out = f;
 	return 0;
+fail:
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	return EXIT_USAGE;
 }
 
 static void append_state(FILE *f, const char *target, enum verdict v)
