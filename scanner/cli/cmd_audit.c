@@ -221,6 +221,9 @@ int cmd_audit(int argc, char **argv)
 		fprintf(stderr, "lictrace: %s\n", err.message);
 		goto done;
 	}
+	/* before the report starts: a state file in use stops the run with no output */
+	if (o.state && open_state(o.state, &st, &state))
+		goto done;
 	if ((rc = scan_run_begin(&run, &o.c)))
 		goto done;
 	rc = EXIT_USAGE;
@@ -228,8 +231,6 @@ int cmd_audit(int argc, char **argv)
 		fprintf(stderr, "lictrace: cannot list the models of '%s': %s\n", o.org, err.message);
 		goto done;
 	}
-	if (o.state && open_state(o.state, &st, &state))
-		goto done;
 	progress = o.progress || isatty(STDERR_FILENO);
 	for (size_t i = 0; i < ntargets; i += AUDIT_PREFETCH_BATCH) {
 		const char *ids[AUDIT_PREFETCH_BATCH], *revs[AUDIT_PREFETCH_BATCH];
