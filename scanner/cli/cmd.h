@@ -24,7 +24,7 @@ struct common_opts {
 	const char *format, *output, *policy, *cache, *jurisdiction, *hub_mirror, *hf_home;
 	const char *fail_on, *endpoint, *token_file, *rev, *ca_bundle;
 	int timeout;
-	int offline, max_depth, jobs, quiet, no_color, staged;
+	int offline, max_depth, jobs, quiet, no_color, staged; /* max_depth, jobs: -1 = not given */
 	struct opt_list data;
 };
 
@@ -76,5 +76,16 @@ int wire_list_org(struct wire *w, const struct common_opts *c, const char *org, 
 		  size_t *n, struct lt_error *err);
 /* Open --output (or stdout); NULL after printing an error. */
 void *wire_output(const struct common_opts *c);
+
+/* --- usage checks (check.c): 0, or EXIT_USAGE after one line on stderr --- */
+
+/* Mark the numeric options "not given" (-1) before parsing. */
+void common_opts_defaults(struct common_opts *c);
+/* --jobs, --max-depth and --jurisdiction inside what they accept. */
+int common_opts_check(const struct common_opts *c);
+/* A command-line target that exists as a folder or regular file, or names a hub
+ * model or git URL; a FIFO or device, a missing path, or a folder that is not a
+ * git repository with --rev/--staged is a usage error. */
+int check_target(const struct common_opts *c, const char *target);
 
 #endif

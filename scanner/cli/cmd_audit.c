@@ -10,9 +10,12 @@
  *   grows), so N machines split one inventory without talking to each other.
  * - --state FILE records each finished target as a JSON line as soon as it is done;
  *   a rerun with the same file skips them (a killed audit resumes where it stopped)
- *   and still counts their verdicts in the overall verdict.
+ *   and still counts their verdicts in the overall verdict. Each line carries a
+ *   check; lines that do not verify are reported and their targets scanned again
+ *   (audit_state.h).
  * - Progress goes to stderr (on a terminal, or with --progress).
  */
+#include "audit_state.h"
 #include "cmd.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -23,7 +26,9 @@
 #include "record/record.h"
 #include "run.h"
 
-#include <jansson.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +42,8 @@
 #define AUDIT_MAX_INVENTORY (64u * 1024u * 1024u)
 /* Hub ids fetched concurrently ahead of scanning them. */
 #define AUDIT_PREFETCH_BATCH 64
+/* More shards than this would leave most of them empty. */
+#define AUDIT_MAX_SHARDS 100000
 
 struct audit_opts {
 	struct common_opts c;
@@ -63,99 +70,115 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
+/* A whole number of at most 9 digits (no sign, no spaces); *s moves past it. */
+static int parse_digits(const char **s, unsigned long *out)
 {
-	char *end;
+	const char *p = *s;
+	unsigned long v = 0;
 
-	*i = strtoul(s, &end, 10);
-	if (end == s || *end != '/')
+	if (*p < '0' || *p > '9')
 		return -1;
-	s = end + 1;
-	*n = strtoul(s, &end, 10);
-	return end == s || *end || *n == 0 || *n > 100000 || *i >= *n ? -1 : 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (p - *s >= 9)
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	*s = p;
+	*out = v;
+	return 0;
 }
 
-static int add_target(char ***v, size_t *n, const char *t)
+/* I/N, digits only, 0 <= I < N <= AUDIT_MAX_SHARDS. */
+static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
 {
-	char **p = realloc(*v, (*n + 1) * sizeof(*p));
-
-	if (!p)
-		return LT_ENOMEM;
-	*v = p;
-	p[*n] = lt_strdup(t);
-	if (!p[*n])
-		return LT_ENOMEM;
-	(*n)++;
-	return 0;
+	if (parse_digits(&s, i) || *s++ != '/' || parse_digits(&s, n) || *s)
+		return -1;
+	return *n == 0 || *n > AUDIT_MAX_SHARDS || *i >= *n ? -1 : 0;
 }
 
 static int read_inventory(const char *path, char ***v, size_t *n, struct lt_error *err)
 {
 	struct buf b;
-	char *line, *next;
 	int rc;
 
 	buf_init(&b, AUDIT_MAX_INVENTORY);
-	if ((rc = lt_read_file(&b, path, AUDIT_MAX_INVENTORY, err))) {
-		buf_release(&b);
-		return rc;
-	}
-	for (line = b.data; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lt_trim(line);
-		if (!*line || *line == '#')
-			continue;
-		if ((rc = add_target(v, n, line)))
-			break;
-	}
+	if (!(rc = lt_read_file(&b, path, AUDIT_MAX_INVENTORY, err)))
+		rc = audit_inventory_parse(b.data ? b.data : "", b.len, path, v, n, err);
 	buf_release(&b);
-	return rc ? lt_error_set(err, rc, path, 0, "out of memory") : 0;
+	return rc;
 }
 
-static enum verdict verdict_parse(const char *s)
+/* Open --state FILE (created when missing) and lock it for this run, load it
+ * (reporting the lines it ignores), and rewrite it in place without them, so a
+ * torn line is never glued to the next record and a distrusted target is
+ * trusted again once rescanned. *out is left open for appending (the lock lasts
+ * until it is closed). A crash during the rewrite can only lose records, which
+ * are then scanned again. 0, or EXIT_USAGE after printing why. */
+static int open_state(const char *path, struct audit_state *st, FILE **out)
 {
-	if (s && !strcmp(s, "pass"))
-		return VERDICT_PASS;
-	if (s && !strcmp(s, "review"))
-		return VERDICT_REVIEW;
-	if (s && !strcmp(s, "fail"))
-		return VERDICT_FAIL;
-	return VERDICT_INCOMPLETE;
-}
+	struct stat sb;
+	FILE *f = NULL;
+	int fd, rc;
 
-/* Finished targets from a state file (JSON lines); a torn last line is ignored. */
-static void read_state(const char *path, struct strmap *done)
-{
-	FILE *f = fopen(path, "r");
-	char line[8192];
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		json_t *j = json_loads(line, 0, NULL);
-		const char *t = json_string_value(json_object_get(j, "target"));
-		const char *v = json_string_value(json_object_get(j, "verdict"));
-		if (t && v)
-			strmap_put(done, t, (void *)(uintptr_t)(verdict_parse(v) + 1));
-		json_decref(j);
+	st->name = path;
+	fd = open(path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
+	if (fd < 0 || fstat(fd, &sb) != 0) {
+		fprintf(stderr, "lictrace: cannot open the state file '%s': %s\n", path, strerror(errno));
+		goto fail;
 	}
-	fclose(f);
+	if (!S_ISREG(sb.st_mode)) {
+		fprintf(stderr, "lictrace: the state file '%s' is not a regular file\n", path);
+		goto fail;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		fprintf(stderr, "lictrace: the state file '%s' is in use by another audit (one state file per run)\n",
+			path);
+		goto fail;
+	}
+	if (!(f = fdopen(fd, "a+"))) {
+		fprintf(stderr, "lictrace: cannot open the state file '%s': %s\n", path, strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	rewind(f);
+	if ((rc = audit_state_read(st, f)) || ferror(f)) {
+		fprintf(stderr, "lictrace: cannot read the state file '%s': %s\n", path,
+			rc ? "out of memory" : strerror(errno));
+		goto fail;
+	}
+	fseek(f, 0, SEEK_END);
+	if (st->bad && !buf_error(&st->keep)) {
+		if (ftruncate(fileno(f), 0) != 0 ||
+		    (st->keep.len && fwrite(st->keep.data, 1, st->keep.len, f) != st->keep.len) ||
+		    fflush(f) != 0 || fsync(fileno(f)) != 0) {
+			fprintf(stderr, "lictrace: cannot rewrite the state file '%s': %s\n", path, strerror(errno));
+			goto fail;
+		}
+	} else if (st->bad) {
+		/* too big to rewrite: at least end a torn line (an empty line is skipped) */
+		fputc('\n', f);
+		fflush(f);
+	}
+	*out = f;
+	return 0;
+fail:
+	if (f)
+		fclose(f);
+	if (fd >= 0)
+		close(fd);
+	return EXIT_USAGE;
 }
 
 static void append_state(FILE *f, const char *target, enum verdict v)
 {
-	json_t *j = json_pack("{s:s, s:s}", "target", target, "verdict", verdict_name(v));
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	char *line = audit_state_format(target, v);
 
-	if (s) {
-		fprintf(f, "%s\n", s);
+	if (line) { /* too long a target is simply scanned again next time */
+		fputs(line, f);
 		fflush(f);
 		fsync(fileno(f));
 	}
-	free(s);
-	json_decref(j);
+	free(line);
 }
 
 int cmd_audit(int argc, char **argv)
@@ -163,6 +186,7 @@ int cmd_audit(int argc, char **argv)
 	struct audit_opts o;
 	struct scan_run run;
 	struct strmap done;
+	struct audit_state st;
 	struct lt_error err;
 	const char **pos = NULL;
 	char **targets = NULL;
@@ -176,6 +200,8 @@ int cmd_audit(int argc, char **argv)
 	o.c.timeout = -1; /* not given: the default; an explicit 0 is refused */
 	memset(&run, 0, sizeof(run));
 	strmap_init(&done);
+	audit_state_init(&st, NULL, stderr);
+	common_opts_defaults(&o.c);
 	if (opt_parse(audit_specs, &o, argc, argv, &pos, &npos, &help))
 		return EXIT_USAGE;
 	if (help) {
@@ -188,13 +214,17 @@ int cmd_audit(int argc, char **argv)
 		goto done;
 	}
 	if (o.shard && parse_shard(o.shard, &si, &sn)) {
-		fprintf(stderr, "lictrace: --shard takes I/N with 0 <= I < N, not '%s'\n", o.shard);
+		fprintf(stderr, "lictrace: --shard takes I/N (digits only, 0 <= I < N, 1 <= N <= %d), not '%s'\n",
+			AUDIT_MAX_SHARDS, o.shard);
 		goto done;
 	}
 	if (npos && read_inventory(pos[0], &targets, &ntargets, &err)) {
 		fprintf(stderr, "lictrace: %s\n", err.message);
 		goto done;
 	}
+	/* before the report starts: a state file in use stops the run with no output */
+	if (o.state && open_state(o.state, &st, &state))
+		goto done;
 	if ((rc = scan_run_begin(&run, &o.c)))
 		goto done;
 	rc = EXIT_USAGE;
@@ -202,21 +232,16 @@ int cmd_audit(int argc, char **argv)
 		fprintf(stderr, "lictrace: cannot list the models of '%s': %s\n", o.org, err.message);
 		goto done;
 	}
-	if (o.state) {
-		read_state(o.state, &done);
-		if (!(state = fopen(o.state, "a"))) {
-			fprintf(stderr, "lictrace: cannot write the state file '%s'\n", o.state);
-			goto done;
-		}
-	}
 	progress = o.progress || isatty(STDERR_FILENO);
 	for (size_t i = 0; i < ntargets; i += AUDIT_PREFETCH_BATCH) {
 		const char *ids[AUDIT_PREFETCH_BATCH], *revs[AUDIT_PREFETCH_BATCH];
+		enum verdict v;
 		size_t nids = 0, end = i + AUDIT_PREFETCH_BATCH < ntargets ? i + AUDIT_PREFETCH_BATCH : ntargets;
 
 		/* fetch this batch's hub models concurrently before scanning them */
 		for (size_t k = i; k < end; k++) {
-			if (fnv1a(targets[k]) % sn != si || strmap_get(&done, targets[k]))
+			if (fnv1a(targets[k]) % sn != si || strmap_get(&done, targets[k]) ||
+			    audit_state_get(&st, targets[k], &v))
 				continue;
 			if (record_is_hub_id(targets[k]) && !strchr(targets[k], '@') && !lt_is_dir(targets[k])) {
 				ids[nids] = targets[k];
@@ -227,12 +252,12 @@ int cmd_audit(int argc, char **argv)
 			run.w.res->prefetch(run.w.res, ids, revs, nids);
 		for (size_t k = i; k < end; k++) {
 			void *prev;
-			enum verdict v;
 
 			if (fnv1a(targets[k]) % sn != si)
 				continue;
-			if ((prev = strmap_get(&done, targets[k]))) {
-				v = (enum verdict)((uintptr_t)prev - 1);
+			if ((prev = strmap_get(&done, targets[k])) || audit_state_get(&st, targets[k], &v)) {
+				if (prev)
+					v = (enum verdict)((uintptr_t)prev - 1);
 				run.overall = verdict_worst(run.overall, v);
 				counts[v]++;
 				skipped++;
@@ -258,6 +283,7 @@ done:
 		fclose(state);
 	scan_run_release(&run);
 	strmap_release(&done);
+	audit_state_release(&st);
 	for (size_t i = 0; i < ntargets; i++)
 		free(targets[i]);
 	free(targets);

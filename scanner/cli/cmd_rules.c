@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "classify/classify.h"
 #include "core/err.h"
+#include "core/fileio.h"
 #include "findings/findings.h"
 #include "licensedb/licensedb.h"
 
@@ -42,9 +43,19 @@ int cmd_rules(int argc, char **argv)
 		free(pos);
 		return help ? EXIT_PASS : EXIT_USAGE;
 	}
+	if (npos > 2) {
+		fprintf(stderr, "lictrace: rules check takes at most one DIR\n");
+		goto done;
+	}
 	roots[nroots++] = npos > 1 ? pos[1] : wire_data_root();
 	for (int i = 0; i < o.c.data.n; i++)
 		roots[nroots++] = o.c.data.v[i];
+	for (size_t i = 0; i < nroots; i++)
+		if (!lt_is_dir(roots[i])) {
+			fprintf(stderr, "lictrace: rules check: '%s' is not a folder (a data root with licenses/ and rules/)\n",
+				roots[i]);
+			goto done;
+		}
 	licensedb_load(&db, roots, nroots, &err);
 	if (!db) {
 		fprintf(stderr, "lictrace: out of memory\n");

@@ -41,6 +41,7 @@ int cmd_scan(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.c.timeout = -1; /* not given: the default; an explicit 0 is refused */
 	memset(&run, 0, sizeof(run));
+	common_opts_defaults(&o.c);
 	if (opt_parse(scan_specs, &o, argc, argv, &pos, &npos, &help))
 		return EXIT_USAGE;
 	if (help) {
@@ -52,6 +53,11 @@ int cmd_scan(int argc, char **argv)
 		fprintf(stderr, "lictrace: scan needs a TARGET (folder, repository, archive or org/name)\n");
 		goto done;
 	}
+	if (common_opts_check(&o.c))
+		goto done;
+	for (int i = 0; i < npos; i++)
+		if (check_target(&o.c, pos[i]))
+			goto done;
 	if ((rc = scan_run_begin(&run, &o.c)))
 		goto done;
 	for (int i = 0; i < npos; i++)

@@ -80,8 +80,14 @@ int opt_parse(const struct opt_spec *specs, void *target, int argc, char **argv,
 			long v;
 			errno = 0;
 			v = strtol(val, &end, 10);
-			if (errno || *end || v < 0 || v > 1000000) {
-				fprintf(stderr, "lictrace: option '--%s' takes a whole number, not '%s'\n", s->name, val);
+			/* digits only: no sign, no blanks, no empty value */
+			if (val[0] < '0' || val[0] > '9' || *end || errno || v > OPT_INT_MAX) {
+				if (val[0] < '0' || val[0] > '9' || *end)
+					fprintf(stderr, "lictrace: --%s takes a whole number, not '%s'; --%s %s: %s\n",
+						s->name, val, s->name, s->arg, s->help);
+				else
+					fprintf(stderr, "lictrace: --%s is too large: '%s'; --%s %s: %s\n", s->name, val,
+						s->name, s->arg, s->help);
 				free(p);
 				return 2;
 			}

@@ -12,6 +12,8 @@
 enum opt_type { OPT_FLAG, OPT_STR, OPT_INT, OPT_LIST };
 
 #define OPT_LIST_MAX 16
+/* The largest value an OPT_INT takes (each command checks its own range too). */
+#define OPT_INT_MAX 1000000
 
 struct opt_list {
 	const char *v[OPT_LIST_MAX];

@@ -18,6 +18,8 @@ int scan_run_begin(struct scan_run *r, const struct common_opts *c)
 	memset(r, 0, sizeof(*r));
 	r->c = c;
 	r->level = FAIL_ON_REVIEW;
+	if (common_opts_check(c))
+		return EXIT_USAGE;
 	if (c->fail_on && strcmp(c->fail_on, "review") && strcmp(c->fail_on, "fail")) {
 		fprintf(stderr, "lictrace: --fail-on takes 'review' or 'fail'\n");
 		return EXIT_USAGE;
@@ -42,7 +44,7 @@ int scan_run_begin(struct scan_run *r, const struct common_opts *c)
 		return EXIT_USAGE;
 	if (!(r->out = wire_output(c)))
 		return EXIT_USAGE;
-	if (lgraph_init(&r->g, r->w.res, c->max_depth ? c->max_depth : 0))
+	if (lgraph_init(&r->g, r->w.res, c->max_depth > 0 ? c->max_depth : 0))
 		return EXIT_USAGE;
 	r->graph_ok = 1;
 	r->rctx.db = r->w.db;

@@ -33,10 +33,10 @@ struct scan_run {
 	COMMON_OPT_SPECS(T), \
 	{ "policy", OPT_STR, offsetof(T, c.policy), "FILE", "organisation policy (YAML)" }, \
 	{ "fail-on", OPT_STR, offsetof(T, c.fail_on), "LEVEL", "review (default) or fail: which verdicts exit 1" }, \
-	{ "jurisdiction", OPT_STR, offsetof(T, c.jurisdiction), "CODE", "check territory exclusions for EU, UK, KR, ..." }, \
+	{ "jurisdiction", OPT_STR, offsetof(T, c.jurisdiction), "CODE", "check territory exclusions: an ISO 3166-1 alpha-2 code, EU, EEA or UK" }, \
 	{ "hub-mirror", OPT_STR, offsetof(T, c.hub_mirror), "DIR", "resolve base models from DIR/org/name/" }, \
 	{ "hf-home", OPT_STR, offsetof(T, c.hf_home), "DIR", "huggingface_hub home (default $HF_HOME)" }, \
-	{ "max-depth", OPT_INT, offsetof(T, c.max_depth), "N", "follow base models at most N levels (default 64)" }, \
+	{ "max-depth", OPT_INT, offsetof(T, c.max_depth), "N", "follow base models at most N levels (1 to 200000, default 64)" }, \
 	{ "rev", OPT_STR, offsetof(T, c.rev), "REV", "revision (git repository or hub model; a folder with --rev is read as git)" }, \
 	{ "endpoint", OPT_STR, offsetof(T, c.endpoint), "URL", "hub endpoint (default $HF_ENDPOINT, else https://huggingface.co)" }, \
 	{ "token-file", OPT_STR, offsetof(T, c.token_file), "FILE", "hub token file (default $HF_TOKEN, $HF_TOKEN_PATH, $HF_HOME/token)" }, \
@@ -45,7 +45,7 @@ struct scan_run {
 	{ "timeout", OPT_INT, offsetof(T, c.timeout), "SECONDS", "time limit per hub request, retries included (>= 1, default 60)" }, \
 	{ "offline", OPT_FLAG, offsetof(T, c.offline), NULL, "no network: caches and mirrors only" }, \
 	{ "cache", OPT_STR, offsetof(T, c.cache), "DIR", "cache directory" }, \
-	{ "jobs", OPT_INT, offsetof(T, c.jobs), "N", "transfers in flight" }, \
+	{ "jobs", OPT_INT, offsetof(T, c.jobs), "N", "transfers in flight (1 to 64, default 8)" }, \
 	{ "quiet", OPT_FLAG, offsetof(T, c.quiet), NULL, "print nothing when every model passes" }, \
 	{ "no-color", OPT_FLAG, offsetof(T, c.no_color), NULL, "no colours in text output" }, \
 	/* end */

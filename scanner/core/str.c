@@ -157,10 +157,13 @@ int lt_glob_match(const char *p, const char *s)
 
 char *lt_trim(char *s)
 {
-	char *e;
+	char *b = s, *e;
 
-	while (*s && isspace((unsigned char)*s))
-		memmove(s, s + 1, strlen(s));
+	/* one move, not one per leading space (quadratic on a line of blanks) */
+	while (*b && isspace((unsigned char)*b))
+		b++;
+	if (b != s)
+		memmove(s, b, strlen(b) + 1);
 	e = s + strlen(s);
 	while (e > s && isspace((unsigned char)e[-1]))
 		*--e = '\0';

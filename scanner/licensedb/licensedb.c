@@ -246,8 +246,8 @@ static void get_list(struct ctx *c, const struct ynode *map, const char *key, st
  * (after reporting "<what> must be a mapping") when map is not a mapping. */
 static int check_keys(struct ctx *c, const struct ynode *map, const char *const *allowed, const char *what)
 {
-	if (map->kind != Y_MAP) {
-		licensedb_problem(c->db, c->file, map->line, "%s must be a mapping", what);
+	if (!map || map->kind != Y_MAP) { /* NULL: an item of something that is not a list */
+		licensedb_problem(c->db, c->file, map ? map->line : 0, "%s must be a mapping", what);
 		return -1;
 	}
 	for (size_t i = 0; i < yx_count(map); i++) {
