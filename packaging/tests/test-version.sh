@@ -7,6 +7,7 @@ set -eu
 bin=$1 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+export XDG_CACHE_HOME="$tmp/cache"
 fail() { echo "FAIL: $*"; exit 1; }
 ver() { LICTRACE_DATA=$1 "$bin" --version | sed -n 's/^license data \([0-9a-f]*\) .*/\1/p'; }
 name() { LICTRACE_DATA=$1 "$bin" licenses | awk '$1 == "mit" { $1 = ""; $2 = ""; sub(/^ +/, ""); print }'; }
@@ -38,6 +39,13 @@ sed -i 's/^name: .*/name: Edited After Install/' "$tmp/a/licenses/mit.yaml"
 chmod g+w "$tmp/a/licensedb.snapshot"
 [ "$(name "$tmp/a")" = "Edited After Install" ] || fail "group-writable snapshot trusted"
 chmod g-w "$tmp/a/licensedb.snapshot"
+cp "$tmp/a/licensedb.snapshot" "$tmp/good.snapshot"
+printf 'XXXX' | dd of="$tmp/a/licensedb.snapshot" bs=1 seek=5000 conv=notrunc 2>/dev/null
+[ "$(name "$tmp/a")" = "Edited After Install" ] || fail "damaged snapshot trusted"
+head -c 1000 "$tmp/good.snapshot" > "$tmp/a/licensedb.snapshot"
+[ "$(name "$tmp/a")" = "Edited After Install" ] || fail "truncated snapshot trusted"
+cp "$tmp/good.snapshot" "$tmp/a/licensedb.snapshot"
+[ "$(name "$tmp/a")" = "$orig" ] || fail "restored snapshot not used"
 mkdir "$tmp/b"
 cp -R "$tmp/a/licenses" "$tmp/a/rules" "$tmp/a/licensedb.snapshot" "$tmp/a/data-version" "$tmp/b/"
 [ "$(name "$tmp/b")" = "Edited After Install" ] || fail "snapshot for another root trusted"
