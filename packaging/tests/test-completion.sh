@@ -5,6 +5,9 @@
 set -u
 bin=$1 zsh_script=$(cd "$(dirname "$3")" && pwd)/$(basename "$3")
 fail() { echo "FAIL: $*"; exit 1; }
+cache=$(mktemp -d)
+trap 'rm -rf "$cache"' EXIT
+export XDG_CACHE_HOME=$cache
 # shellcheck source=/dev/null
 source "$2"
 complete -p lictrace >/dev/null || fail "no completion registered for lictrace"
@@ -42,7 +45,7 @@ has apache-2.0 licenses ap
 has mit licenses mi
 lacks ID licenses ""
 has check rules ""
-cd "$(mktemp -d)" && mkdir adir && touch afile
+cd "$cache" && mkdir adir && touch afile
 has adir scan --hub-mirror a
 lacks afile scan --hub-mirror a
 if command -v zsh >/dev/null; then
