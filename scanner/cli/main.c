@@ -4,6 +4,10 @@
  * error, 3 incomplete (something could not be resolved).
  */
 #include "cmd.h"
+#include "core/err.h"
+#include "help.h"
+#include "licensedb/installed.h"
+#include "licensedb/licensedb.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,8 +26,50 @@ static void usage(FILE *f)
 	fprintf(f, "usage: lictrace <command> [options] [args]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'lictrace <command> --help' shows a command's options.\n"
-		   "exit codes: 0 pass, 1 findings, 2 usage or configuration error, 3 incomplete\n");
+	fprintf(f, "\n'lictrace <command> --help' shows a command's options.\n");
+	help_exit_codes(f);
+}
+
+/* The program and the license data it judges by: the same binary with other data
+ * gives other verdicts, so the version names both. Installed data is judged by
+ * its snapshot, whose version the manifest gives; other data is hashed here. */
+static int version(void)
+{
+	char v[LICDB_DATA_VERSION_LEN + 1];
+	const char *root = wire_data_root();
+	struct licensedb *db = NULL;
+	struct lt_error err;
+
+	printf("lictrace %s\n", LT_VERSION);
+	if (licensedb_load_installed(&db, v, root) == 0) {
+		licensedb_free(db);
+	} else if (licensedb_data_version(v, root, &err) != 0) {
+		fprintf(stderr, "lictrace: cannot read the license data in '%s': %s\n", root, err.message);
+		return EXIT_USAGE;
+	}
+	printf("license data %s (%s)\n", v, root);
+	return EXIT_PASS;
+}
+
+/* Hidden entry points for the build and the shell completions (see help.h). */
+static int hidden(int argc, char **argv)
+{
+	const size_t n = sizeof(commands) / sizeof(*commands);
+	struct lt_error err;
+
+	if (!strcmp(argv[1], "--help-man") && argc == 2)
+		return help_man(stdout, commands, n);
+	if (!strcmp(argv[1], "--help-words") && argc <= 3)
+		return help_words(stdout, commands, n, argc == 3 ? argv[2] : NULL);
+	/* --write-installed-data SRC_ROOT FINAL_ROOT OUT_DIR: the snapshot installed with the data */
+	if (!strcmp(argv[1], "--write-installed-data") && argc == 5) {
+		if (licensedb_write_installed(argv[2], argv[3], argv[4], &err) != 0) {
+			fprintf(stderr, "lictrace: %s\n", err.message);
+			return EXIT_USAGE;
+		}
+		return EXIT_PASS;
+	}
+	return -1;
 }
 
 int main(int argc, char **argv)
@@ -32,9 +78,12 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_PASS;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("lictrace %s\n", LT_VERSION);
-		return EXIT_PASS;
+	if (!strcmp(argv[1], "--version"))
+		return version();
+	if (!strncmp(argv[1], "--help-", 7) || !strcmp(argv[1], "--write-installed-data")) {
+		int rc = hidden(argc, argv);
+		if (rc >= 0)
+			return rc;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		if (!strcmp(argv[1], commands[i].name))

@@ -1,6 +1,6 @@
 /*
  * plugin.c - load the remote plugin (see remote/remote.h) on first use: next to
- * the binary (the build tree), then PREFIX/lib/lictrace/ for an installed binary,
+ * the binary (the build tree), then LIBDIR/lictrace/ for an installed binary,
  * then $LICTRACE_PLUGIN when set. It stays loaded until exit.
  */
 #include "cmd.h"
@@ -15,6 +15,11 @@
 #include <unistd.h>
 
 #define PLUGIN_NAME "liblictrace-remote.so"
+/* The plugin folder relative to the installed binary's (set by CMake from
+ * GNUInstallDirs: bindir to libdir/lictrace). */
+#ifndef LT_PLUGIN_RELDIR
+#define LT_PLUGIN_RELDIR "../lib/lictrace"
+#endif
 
 static const struct lt_remote_api *try_load(const char *path, char *why, size_t whylen)
 {
@@ -52,7 +57,7 @@ const struct lt_remote_api *plugin_remote(struct lt_error *err)
 		if (slash) {
 			*slash = '\0';
 			cand[0] = lt_asprintf("%s/%s", exe, PLUGIN_NAME);
-			cand[1] = lt_asprintf("%s/../lib/lictrace/%s", exe, PLUGIN_NAME);
+			cand[1] = lt_asprintf("%s/%s/%s", exe, LT_PLUGIN_RELDIR, PLUGIN_NAME);
 		}
 	}
 	if (env && *env)

@@ -12,6 +12,7 @@
 #include "http/http.h"
 #include "remote/remote.h"
 #include "source/hub.h"
+#include "licensedb/installed.h"
 #include "licensedb/licensedb.h"
 #include "lineage/resolver.h"
 #include "record/record.h"
@@ -26,28 +27,51 @@
 #ifndef LT_DATA_DIR
 #define LT_DATA_DIR "."
 #endif
+/* The installed data relative to the installed binary's folder (set by CMake
+ * from GNUInstallDirs: bindir to datadir/lictrace). */
+#ifndef LT_DATA_RELDIR
+#define LT_DATA_RELDIR "../share/lictrace"
+#endif
+
+/* dir (a folder, no trailing '/') joined with rel, leading "../" resolved
+ * textually, into out; 0 when it fits. */
+static int join_up(char *out, size_t cap, const char *dir, const char *rel)
+{
+	size_t len = strlen(dir);
+
+	if (len >= cap)
+		return -1;
+	memmove(out, dir, len + 1);
+	while (!strncmp(rel, "../", 3)) {
+		char *s = strrchr(out, '/');
+		if (!s || s == out)
+			return -1;
+		*s = '\0';
+		rel += 3;
+	}
+	len = strlen(out);
+	return snprintf(out + len, cap - len, "/%s", rel) < (int)(cap - len) ? 0 : -1;
+}
 
 const char *wire_data_root(void)
 {
 	static char exe_root[4096];
 	const char *env = getenv("LICTRACE_DATA");
-	char *lic;
+	char exe[4096], *lic;
 	ssize_t n;
 
 	if (env && *env)
 		return env;
 	/* next to an installed binary: PREFIX/bin/lictrace -> PREFIX/share/lictrace */
-	n = readlink("/proc/self/exe", exe_root, sizeof(exe_root) - 32);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
-		exe_root[n] = '\0';
-		char *s = strrchr(exe_root, '/');
+		exe[n] = '\0';
+		char *s = strrchr(exe, '/');
 		if (s) {
 			*s = '\0';
-			s = strrchr(exe_root, '/');
-			if (s) {
-				snprintf(s, sizeof(exe_root) - (size_t)(s - exe_root), "/share/lictrace");
+			if (join_up(exe_root, sizeof(exe_root), exe, LT_DATA_RELDIR) == 0) {
 				lic = path_join(exe_root, "licenses");
-				if (lt_is_dir(lic)) {
+				if (lic && lt_is_dir(lic)) {
 					free(lic);
 					return exe_root;
 				}
@@ -91,9 +115,14 @@ int wire_data(struct wire *w, const struct common_opts *c, int keep_problems)
 		}
 		roots[n++] = c->data.v[i];
 	}
-	snap = wire_snapshot_dir(c);
-	rc = licensedb_load_cached(&w->db, roots, n, snap, &err);
-	free(snap);
+	/* installed data comes with its snapshot: one manifest check, no stat per file */
+	if (n > 1 || licensedb_load_installed(&w->db, NULL, roots[0]) != 0) {
+		snap = wire_snapshot_dir(c);
+		rc = licensedb_load_cached(&w->db, roots, n, snap, &err);
+		free(snap);
+	} else {
+		rc = 0;
+	}
 	if (rc && !keep_problems) {
 		for (size_t i = 0; i < w->db->problems.n && i < 20; i++)
 			fprintf(stderr, "lictrace: %s\n", w->db->problems.v[i]);

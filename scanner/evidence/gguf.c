@@ -185,8 +185,8 @@ static int dup_checked(struct cursor *c, const unsigned char *s, size_t n, char 
 /* A string value (type already read) into *dst, replacing what was there. */
 static int read_string_into(struct cursor *c, char **dst)
 {
-	const unsigned char *s;
-	size_t n;
+	const unsigned char *s = NULL;
+	size_t n = 0;
 	char *t = NULL;
 	int rc;
 

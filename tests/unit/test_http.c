@@ -60,7 +60,7 @@ static int write_file(const char *path, const void *data, size_t len)
 
 static void mkdirs(const char *path)
 {
-	char tmp[512];
+	char tmp[1024];
 
 	snprintf(tmp, sizeof(tmp), "%s", path);
 	for (char *p = tmp + 1; *p; p++) {

@@ -1,0 +1,299 @@
+/*
+ * help.c - the man page and the completion words, rendered from the same tables
+ * as --help (see help.h). A command's options are taken from its own --help
+ * output, so the option tables in cmd_*.c stay the one place they are written:
+ * the usage line, the "options:" list as opt_usage() prints it, and any other
+ * line as description.
+ */
+#include "help.h"
+#include "cmd.h"
+#include "report/report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+const char help_about[] = "license-compliance scanner for AI model repositories";
+
+static const struct {
+	int code;
+	const char *meaning;
+} exit_codes[] = {
+	{ EXIT_PASS, "pass" },
+	{ EXIT_FINDINGS, "findings" },
+	{ EXIT_USAGE, "usage or configuration error" },
+	{ EXIT_INCOMPLETE, "incomplete" },
+};
+#define NEXIT (sizeof(exit_codes) / sizeof(*exit_codes))
+
+/* Prose only the man page has: where lictrace looks for things. */
+static const char *const environment[][2] = {
+	{ "LICTRACE_DATA", "folder holding licenses/ and rules/ to use instead of the installed data" },
+	{ "LICTRACE_PLUGIN", "path of liblictrace-remote.so when it is not found next to the binary or in its library folder" },
+	{ "XDG_CACHE_HOME", "the cache (HTTP answers, parsed license data) goes to $XDG_CACHE_HOME/lictrace, else ~/.cache/lictrace" },
+	{ "HF_ENDPOINT, HF_HOME, HF_TOKEN, HF_TOKEN_PATH", "as for huggingface_hub: the hub endpoint, its local cache and the token" },
+};
+#define NENV (sizeof(environment) / sizeof(*environment))
+
+void help_exit_codes(FILE *f)
+{
+	fprintf(f, "exit codes:");
+	for (size_t i = 0; i < NEXIT; i++)
+		fprintf(f, "%s %d %s", i ? "," : "", exit_codes[i].code, exit_codes[i].meaning);
+	fputc('\n', f);
+}
+
+/* One command's --help output, as the command prints it. NULL on failure. */
+static char *capture_help(const struct cmd_spec *c)
+{
+	FILE *tmp = tmpfile();
+	char *argv[] = { (char *)c->name, (char *)"--help", NULL };
+	char *text = NULL;
+	long len;
+	int saved;
+
+	if (!tmp)
+		return NULL;
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	if (saved < 0 || dup2(fileno(tmp), STDOUT_FILENO) < 0) {
+		if (saved >= 0)
+			close(saved);
+		fclose(tmp);
+		return NULL;
+	}
+	c->fn(2, argv);
+	fflush(stdout);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	if (fseek(tmp, 0, SEEK_END) == 0 && (len = ftell(tmp)) >= 0 && len < 1024 * 1024 &&
+	    fseek(tmp, 0, SEEK_SET) == 0 && (text = calloc(1, (size_t)len + 1)) &&
+	    fread(text, 1, (size_t)len, tmp) != (size_t)len) {
+		free(text);
+		text = NULL;
+	}
+	fclose(tmp);
+	return text;
+}
+
+/* An option line of opt_usage(): "  --name ARG   help" or "  --flag   help". */
+struct opt_line {
+	char name[64], arg[64];
+	const char *help;
+};
+
+static int is_arg_word(const char *s, size_t n)
+{
+	if (!n || !(s[0] >= 'A' && s[0] <= 'Z'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || strchr("_./|-", s[i])))
+			return 0;
+	return 1;
+}
+
+static int parse_opt_line(const char *line, struct opt_line *o)
+{
+	const char *p = line, *e;
+	size_t n;
+
+	memset(o, 0, sizeof(*o));
+	if (strncmp(p, "  --", 4) != 0)
+		return 0;
+	p += 2;
+	n = strcspn(p, " ");
+	if (n >= sizeof(o->name))
+		return 0;
+	memcpy(o->name, p, n);
+	p += n;
+	if (*p == ' ' && p[1] != ' ') {
+		e = p + 1 + strcspn(p + 1, " ");
+		if (is_arg_word(p + 1, (size_t)(e - p - 1)) && (size_t)(e - p - 1) < sizeof(o->arg)) {
+			memcpy(o->arg, p + 1, (size_t)(e - p - 1));
+			p = e;
+		}
+	}
+	while (*p == ' ')
+		p++;
+	o->help = p;
+	return 1;
+}
+
+/* Text for roff: backslashes and minus signs escaped, no control line made by accident. */
+static void roff(FILE *f, const char *s, size_t n)
+{
+	if (n && (s[0] == '.' || s[0] == '\''))
+		fputs("\\&", f);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\')
+			fputs("\\e", f);
+		else if (s[i] == '-')
+			fputs("\\-", f);
+		else
+			fputc(s[i], f);
+	}
+}
+
+static void roff_s(FILE *f, const char *s)
+{
+	roff(f, s, strlen(s));
+}
+
+/* The usage line, then the options as a tagged list, then other lines as text. */
+static void man_command(FILE *f, const struct cmd_spec *c, char *text)
+{
+	int in_opts = 0, para = 0;
+
+	fprintf(f, ".SS %s\n", c->name);
+	roff_s(f, c->summary);
+	fputc('\n', f);
+	for (char *line = text, *next; line && *line; line = next) {
+		struct opt_line o;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!strncmp(line, "usage: ", 7)) {
+			fputs(".PP\n.B ", f);
+			roff_s(f, line + 7);
+			fputc('\n', f);
+		} else if (!strcmp(line, "options:")) {
+			in_opts = 1;
+		} else if (in_opts && parse_opt_line(line, &o)) {
+			fputs(o.arg[0] ? ".TP\n.BI \"" : ".TP\n.B ", f);
+			roff_s(f, o.name);
+			if (o.arg[0]) {
+				fputs(" \" ", f);
+				roff_s(f, o.arg);
+			}
+			fputc('\n', f);
+			roff_s(f, o.help);
+			fputc('\n', f);
+		} else if (!line[0]) {
+			para = 1;
+		} else {
+			if (para || in_opts)
+				fputs(".PP\n", f);
+			para = in_opts = 0;
+			roff_s(f, line);
+			fputc('\n', f);
+		}
+	}
+}
+
+int help_man(FILE *f, const struct cmd_spec *cmds, size_t n)
+{
+	fprintf(f, ".\\\" Generated by lictrace --help-man from the --help texts; do not edit.\n");
+	fprintf(f, ".TH LICTRACE 1 \"\" \"lictrace %s\" \"User Commands\"\n", LT_VERSION);
+	fputs(".SH NAME\nlictrace \\- ", f);
+	roff_s(f, help_about);
+	fputs("\n.SH SYNOPSIS\n.B lictrace\n.I command\n.RI [ options ] \" \" [ args ]\n"
+	      ".br\n.B lictrace \\-\\-help\n.br\n.B lictrace \\-\\-version\n"
+	      ".SH DESCRIPTION\n", f);
+	for (size_t i = 0; i < n; i++) {
+		fputs(".TP\n.B ", f);
+		roff_s(f, cmds[i].name);
+		fputc('\n', f);
+		roff_s(f, cmds[i].summary);
+		fputc('\n', f);
+	}
+	fputs(".PP\n.B \\-\\-version\nprints the program version and the version of the license data\n"
+	      "(a hash of licenses/ and rules/), since other data gives other verdicts.\n"
+	      ".SH COMMANDS\n", f);
+	for (size_t i = 0; i < n; i++) {
+		char *text = capture_help(&cmds[i]);
+		if (!text) {
+			fprintf(stderr, "lictrace: cannot capture the help of '%s'\n", cmds[i].name);
+			return EXIT_USAGE;
+		}
+		man_command(f, &cmds[i], text);
+		free(text);
+	}
+	fputs(".SH EXIT STATUS\n", f);
+	for (size_t i = 0; i < NEXIT; i++)
+		fprintf(f, ".TP\n.B %d\n%s\n", exit_codes[i].code, exit_codes[i].meaning);
+	fputs(".SH ENVIRONMENT\n", f);
+	for (size_t i = 0; i < NENV; i++) {
+		fputs(".TP\n.B ", f);
+		roff_s(f, environment[i][0]);
+		fputc('\n', f);
+		roff_s(f, environment[i][1]);
+		fputc('\n', f);
+	}
+	fputs(".SH FILES\n.TP\n.I PREFIX/share/lictrace/\nthe license data: licenses/, licenses/texts/ and rules/,\n"
+	      "with the snapshot and data version built with the package\n"
+	      ".TP\n.I PREFIX/lib/lictrace/liblictrace\\-remote.so\n"
+	      "git, archive and network support, loaded on first use\n", f);
+	return ferror(f) ? EXIT_USAGE : EXIT_PASS;
+}
+
+static const struct cmd_spec *find_cmd(const struct cmd_spec *cmds, size_t n, const char *name,
+				       size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(cmds[i].name) == len && !strncmp(cmds[i].name, name, len))
+			return &cmds[i];
+	return NULL;
+}
+
+/* The options of c; a command whose usage says "[X options]" also takes X's. */
+static int words_options(FILE *f, const struct cmd_spec *cmds, size_t n, const struct cmd_spec *c,
+			 int depth)
+{
+	char *text = capture_help(c);
+	int in_opts = 0;
+
+	if (!text)
+		return EXIT_USAGE;
+	for (char *line = text, *next; line && *line; line = next) {
+		struct opt_line o;
+		const char *u;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!strcmp(line, "options:"))
+			in_opts = 1;
+		else if (in_opts && parse_opt_line(line, &o))
+			fprintf(f, "%s%s%s\n", o.name, o.arg[0] ? " " : "", o.arg);
+		else if (!strncmp(line, "usage: ", 7) && (u = strstr(line, " options]")) && depth == 0) {
+			const char *b = u;
+			while (b > line && b[-1] != '[')
+				b--;
+			const struct cmd_spec *base = find_cmd(cmds, n, b, (size_t)(u - b));
+			if (base && base != c)
+				words_options(f, cmds, n, base, 1);
+		}
+	}
+	free(text);
+	return EXIT_PASS;
+}
+
+int help_words(FILE *f, const struct cmd_spec *cmds, size_t n, const char *what)
+{
+	const struct cmd_spec *c;
+
+	if (!what) {
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "%s\n", cmds[i].name);
+		return EXIT_PASS;
+	}
+	if (!strcmp(what, "formats")) {
+		const char *s = report_formats();
+		while (*s) {
+			size_t len = strcspn(s, ", ");
+			if (len)
+				fprintf(f, "%.*s\n", (int)len, s);
+			s += len;
+			s += strspn(s, ", ");
+		}
+		return EXIT_PASS;
+	}
+	c = find_cmd(cmds, n, what, strlen(what));
+	if (!c) {
+		fprintf(stderr, "lictrace: unknown command '%s'\n", what);
+		return EXIT_USAGE;
+	}
+	return words_options(f, cmds, n, c, 0);
+}
