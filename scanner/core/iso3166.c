@@ -51,3 +51,49 @@ int iso3166_alpha2(const char *s)
 	k[2] = '\0';
 	return bsearch(k, codes, sizeof(codes) / sizeof(*codes), sizeof(*codes), cmp) != NULL;
 }
+
+/* The 27 member states of the European Union (since 2020-02-01). */
+static const char *const eu[] = { "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES",
+				  "FI", "FR", "GR", "HR", "HU", "IE", "IT", "LT", "LU",
+				  "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK" };
+/* EEA = EU + these three */
+static const char *const eea_extra[] = { "IS", "LI", "NO" };
+
+static void upper2(const char *s, char *out, size_t cap)
+{
+	size_t i = 0;
+	for (; s && s[i] && i + 1 < cap; i++)
+		out[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 'A' : s[i]);
+	out[i] = '\0';
+	if (!strcmp(out, "GB"))
+		strcpy(out, "UK");
+	if (!strcmp(out, "EL")) /* the EU's own code for Greece */
+		strcpy(out, "GR");
+}
+
+static int in_list(const char *c, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(c, v[i]))
+			return 1;
+	return 0;
+}
+
+int iso3166_within(const char *who, const char *where)
+{
+	char w[8], t[8];
+	int eu_member;
+
+	if (!who || !where)
+		return 0;
+	upper2(who, w, sizeof(w));
+	upper2(where, t, sizeof(t));
+	if (!strcmp(w, t))
+		return 1;
+	eu_member = in_list(w, eu, sizeof(eu) / sizeof(*eu)) || !strcmp(w, "EU");
+	if (!strcmp(t, "EU"))
+		return eu_member && strcmp(w, "EU") != 0 ? 1 : 0;
+	if (!strcmp(t, "EEA"))
+		return eu_member || in_list(w, eea_extra, sizeof(eea_extra) / sizeof(*eea_extra));
+	return 0;
+}

@@ -10,6 +10,7 @@
 #include "record/identity.h"
 #include "core/err.h"
 #include "core/str.h"
+#include "core/iso3166.h"
 #include "record/record.h"
 
 #include <ctype.h>
@@ -718,7 +719,7 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 			const struct territory *u = &s->territories[j];
 			if (u->lic != t->lic || strcmp(u->scope, t->scope))
 				continue;
-			if (opts && opts->jurisdiction && lt_strieq(opts->jurisdiction, u->code) &&
+			if (opts && opts->jurisdiction && iso3166_within(opts->jurisdiction, u->code) &&
 			    (!scoped || duties_lineage_multimodal(m, u->lic))) {
 				here = 1;
 				snprintf(here_codes, sizeof(here_codes), "%s", u->code);
