@@ -98,8 +98,9 @@ static void folder_is(const char *rel, const char *owner, const char *name)
 static void test_identity_from_folder(void)
 {
 	char cwd[PATH_MAX], p[PATH_MAX * 2], link[PATH_MAX * 2];
+	const char *tmp = getenv("TMPDIR");
 
-	snprintf(tmpdir, sizeof(tmpdir), "%s/lt-test-record-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(tmpdir, sizeof(tmpdir), "%s/lt-test-record-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	CHECK(mkdtemp(tmpdir) != NULL);
 	mkdir_in("acme__Llama-3.1-Foo");
 	mkdir_in("models--meta-llama--Llama-3.1-8B");
@@ -155,7 +156,9 @@ static int tp(const char *text)
 
 static void test_thirdparty_headings(void)
 {
-	CHECK_EQ_INT(tp("Apache License\nVersion 2.0, January 2004\n\nLICENSE FOR Flash Attention\n\nBSD 3-Clause\n"), 4);
+	CHECK_EQ_INT(tp("Apache License\nVersion 2.0, January 2004\n\n"
+			"LICENSE FOR Flash Attention\n\nBSD 3-Clause\n"),
+		     4);
 	CHECK_EQ_INT(tp("Qwen is licensed under the Qwen LICENSE AGREEMENT.\n\n"
 			"------------- LICENSE FOR NVIDIA Megatron-LM code  --------------\n"),
 		     3);
@@ -164,7 +167,8 @@ static void test_thirdparty_headings(void)
 	CHECK_EQ_INT(tp("NOTICES AND INFORMATION\nDo Not Translate or Localize\n\n"
 			"This software incorporates material from third parties.\n"),
 		     4);
-	CHECK_EQ_INT(tp("Copyright 2024 Acme\n\nThis product includes software developed at Example (https://example.invalid/).\n"),
+	CHECK_EQ_INT(tp("Copyright 2024 Acme\n\n"
+			"This product includes software developed at Example (https://example.invalid/).\n"),
 		     3);
 	CHECK_EQ_INT(tp("Usage and Legal Notices:\n\nOther dependencies and licenses:\n"), 3);
 	CHECK_EQ_INT(tp("Open Source Software Licensed under the Apache License Version 2.0:\n"), 1);
@@ -190,7 +194,8 @@ static void test_thirdparty_sentences_are_not_headings(void)
 			"   any third party to do so, except Llama 3.1 or derivative works thereof.\n"),
 		     0);
 	/* the word "bundled" inside a sentence is not an opener */
-	CHECK_EQ_INT(tp("The model weights and the code bundled with them are licensed under the MIT License.\n"), 0);
+	CHECK_EQ_INT(tp("The model weights and the code bundled with them are licensed under the MIT License.\n"),
+		     0);
 	/* a line longer than any heading, even if it starts like one */
 	{
 		char big[1200];
@@ -235,6 +240,5 @@ static void test_thirdparty_wrapped_sentences(void)
 		     0);
 }
 
-TESTS(T(identity_from_url), T(identity_url_host_is_not_owner), T(identity_from_folder), T(thirdparty_headings),
-      T(thirdparty_sentences_are_not_headings),
-      T(thirdparty_wrapped_sentences))
+TESTS(T(identity_from_url), T(identity_url_host_is_not_owner), T(identity_from_folder),
+      T(thirdparty_headings), T(thirdparty_sentences_are_not_headings), T(thirdparty_wrapped_sentences))
