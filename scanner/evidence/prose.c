@@ -312,9 +312,14 @@ int prose_license_names(const struct card *c, struct prose_hit **out, size_t *n)
 				if (k == w)
 					break;
 				words++;
-				if (is_license_word(s + w, k - w)) {
-					end = k;
-					break;
+				{
+					size_t wl = k - w; /* "License." ends a sentence */
+					while (wl && s[w + wl - 1] == '.')
+						wl--;
+					if (is_license_word(s + w, wl)) {
+						end = w + wl;
+						break;
+					}
 				}
 				if (k >= len || s[k] != ' ')
 					break;

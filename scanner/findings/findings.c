@@ -101,6 +101,22 @@ static int add_lic(const struct licdef **out, size_t n, size_t max, const struct
 	return (int)n;
 }
 
+/* A family named with no version (card `license: gemma`, `license_name:
+ * tencent-hunyuan-community`, a family title) whose version the model's own
+ * license text pins: the text's exact version stands for it. */
+static int family_pinned_by_text(const struct model_record *r, const struct licdef *l)
+{
+	if (!l || (l->version && *l->version))
+		return 0;
+	for (size_t i = 0; i < r->ndetected; i++) {
+		const struct detected *t = &r->detected[i];
+		if (t->kind == RULE_LICENSE && !t->third_party && t->lic && t->lic != l &&
+		    t->lic->version && *t->lic->version && same_family(t->lic, l))
+			return 1;
+	}
+	return 0;
+}
+
 /* The model's own license text says another version of the same family than
  * the declared id (card llama3, LICENSE the Llama 3.1 text): the text is the
  * stronger evidence. Returns that detection, or NULL. */
@@ -126,6 +142,8 @@ size_t record_licenses(const struct model_record *r, const struct licdef **out, 
 		const char *field = r->declared[i].at.field ? r->declared[i].at.field : "";
 		/* weight-file metadata is evidence, not the model's declaration */
 		if (!strncmp(field, "general.", 8) || !strncmp(field, "modelspec.", 10))
+			continue;
+		if (family_pinned_by_text(r, r->declared[i].lic))
 			continue;
 		n = (size_t)add_lic(out, n, max, r->declared[i].lic);
 	}
@@ -289,7 +307,9 @@ static void check_own(struct model_report *m, const struct licensedb *db)
 				     "'%s' (%s) is not a license lictrace knows", d->value, field);
 			continue;
 		}
-		if (d->lic->category == CAT_FAMILY)
+		if (family_pinned_by_text(r, d->lic))
+			; /* the text says which version: nothing to review about the id */
+		else if (d->lic->category == CAT_FAMILY)
 			findings_add(m, db, "family-license-id", d->lic->id, d->at.file, d->at.line, NULL,
 				     "'%s' names the %s family, not one license", d->value, d->lic->name);
 		else if (d->lic->review && strcmp(d->lic->id, "other") != 0)

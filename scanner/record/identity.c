@@ -119,10 +119,13 @@ void identity_from_url(const char *url, char **owner, char **name)
 	}
 	last = strrchr(u, '/');
 	if (last && last[1]) {
+		/* the path starts after "scheme://host": a segment there is never the owner */
+		char *scheme = strstr(u, "://");
+		char *path = scheme ? strchr(scheme + 3, '/') : strchr(u, '/');
 		*name = lt_strdup(last + 1);
 		*last = '\0';
 		prev = strrchr(u, '/');
-		if (prev && prev[1] && !strstr(prev, ":"))
+		if (prev && prev[1] && !strstr(prev, ":") && path && prev >= path)
 			*owner = lt_strdup(prev + 1);
 	}
 	free(u);

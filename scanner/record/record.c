@@ -603,6 +603,13 @@ static int name_says_quantized(const char *name)
 	return yes;
 }
 
+/* Keep how a parent was found ("named in the card's prose") when it says so. */
+#define SET_WHY(p, text)                           \
+	do {                                       \
+		if (!(p)->why)                     \
+			(p)->why = lt_strdup(text); \
+	} while (0)
+
 static void infer_relations(struct model_record *r)
 {
 	size_t distinct = 0;
@@ -618,20 +625,20 @@ static void infer_relations(struct model_record *r)
 		p->inferred = 1;
 		if (distinct > 1) {
 			p->relation = lt_strdup("merge");
-			p->why = lt_strdup("several base models");
+			SET_WHY(p, "several base models");
 		} else if (r->adapter_evidence && r->full_weights && !r->adapter_files) {
 			/* peft named but full weights and no adapter files: the LoRA was merged */
 			p->relation = lt_strdup("finetune");
-			p->why = lt_strdup("a LoRA merged into full weights");
+			SET_WHY(p, "a LoRA merged into full weights");
 		} else if (r->adapter_evidence) {
 			p->relation = lt_strdup("adapter");
-			p->why = lt_strdup("adapter config or peft library");
+			SET_WHY(p, "adapter config or peft library");
 		} else if (r->quantized_evidence) {
 			p->relation = lt_strdup("quantized");
-			p->why = lt_strdup("quantized weights or quantization config");
+			SET_WHY(p, "quantized weights or quantization config");
 		} else {
 			p->relation = lt_strdup("finetune");
-			p->why = lt_strdup("default when nothing else is said");
+			SET_WHY(p, "default when nothing else is said");
 		}
 	}
 }

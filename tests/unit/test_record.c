@@ -53,9 +53,6 @@ static void test_identity_from_url(void)
  * segment; the host is not an owner. */
 static void test_identity_url_host_is_not_owner(void)
 {
-	/* BUG: identity_from_url() takes the segment before the name even when it
-	 * is the host: for https://huggingface.co/gpt2 the owner comes back
-	 * "huggingface.co" (the scp-like form below is right). */
 	url_is("https://huggingface.co/gpt2", NULL, "gpt2");
 	url_is("git@hf.co:gpt2", NULL, "gpt2");
 }
@@ -211,11 +208,6 @@ static void test_thirdparty_sentences_are_not_headings(void)
  * "third party". */
 static void test_thirdparty_wrapped_sentences(void)
 {
-	/* BUG: the canonical Apache-2.0 LICENSE (wrapped at 70-80 columns) has
-	 * "wherever such third-party notices normally appear. The contents" (8
-	 * words) and "identification within third-party archives." (4 words):
-	 * both are taken for headings, so any license after them in the same
-	 * file is reported as third-party (tests/cases/0523). */
 	CHECK_EQ_INT(tp("      (d) If the Work includes a \"NOTICE\" text file as part of its\n"
 			"          distribution, then any Derivative Works that You distribute must\n"
 			"          include a readable copy of the attribution notices contained\n"
@@ -231,8 +223,6 @@ static void test_thirdparty_wrapped_sentences(void)
 	CHECK_EQ_INT(tp("      same \"printed page\" as the copyright notice for easier\n"
 			"      identification within third-party archives.\n"),
 		     0);
-	/* BUG: a wrapped line that begins with "third party" matches an opener
-	 * whatever its length */
 	CHECK_EQ_INT(tp("LLAMA 3.1 COMMUNITY LICENSE AGREEMENT\n\n"
 			"  v. You will not use the Llama Materials or any output or results of the\n"
 			"     Llama Materials to improve any other large language model, or enable a\n"
