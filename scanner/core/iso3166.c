@@ -66,9 +66,9 @@ static void upper2(const char *s, char *out, size_t cap)
 		out[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 'a' + 'A' : s[i]);
 	out[i] = '\0';
 	if (!strcmp(out, "GB"))
-		strcpy(out, "UK");
+		memcpy(out, "UK", 3);
 	if (!strcmp(out, "EL")) /* the EU's own code for Greece */
-		strcpy(out, "GR");
+		memcpy(out, "GR", 3);
 }
 
 static int in_list(const char *c, const char *const *v, size_t n)
