@@ -205,14 +205,43 @@ static int family_guess_only(const struct model_record *r, const struct licdef *
 
 /* An ancestor's licenses as they flow down: a declared id that its own license
  * text contradicts (another version of the family) gives way to the text. */
-static size_t ancestor_licenses(const struct model_record *r, const struct licdef **out, size_t max)
+/* A version declared on ancestor n (no text of it in n) that n's own parent
+ * contradicts: the parent carries another version of the same family (a card
+ * saying `llama3` on a fine-tune of Llama 3.1). Returns that parent, or NULL. */
+static const struct lnode *parent_contradicts(const struct lnode *n, const struct licdef *D)
 {
+	const struct model_record *r = n->rec;
+
+	if (!D || !D->version || !*D->version)
+		return NULL;
+	for (size_t j = 0; j < r->ndetected; j++)
+		if (r->detected[j].lic == D && !r->detected[j].third_party)
+			return NULL;
+	for (size_t e = 0; e < n->nparents; e++) {
+		const struct lnode *p = n->parents[e].to;
+		const struct licdef *pl[MAX_LICS];
+		size_t np;
+		if (!p->rec || n->parents[e].closes_cycle)
+			continue;
+		np = record_licenses(p->rec, pl, MAX_LICS);
+		for (size_t k = 0; k < np; k++)
+			if (pl[k] != D && pl[k]->version && *pl[k]->version && same_family(pl[k], D) &&
+			    strcmp(pl[k]->version, D->version) != 0)
+				return p;
+	}
+	return NULL;
+}
+
+static size_t ancestor_licenses(const struct lnode *node, const struct licdef **out, size_t max)
+{
+	const struct model_record *r = node->rec;
 	size_t n = record_licenses(r, out, max), w = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		int drop = 0;
 		for (size_t j = 0; j < r->ndeclared && !drop; j++)
-			drop = r->declared[j].lic == out[i] && record_text_overrides(r, out[i]) != NULL;
+			drop = r->declared[j].lic == out[i] &&
+			       (record_text_overrides(r, out[i]) != NULL || parent_contradicts(node, out[i]));
 		/* kept when the text itself also is this license */
 		for (size_t j = 0; j < r->ndetected && drop; j++)
 			if (r->detected[j].lic == out[i] && !r->detected[j].third_party)
@@ -524,12 +553,18 @@ static void check_lineage(struct model_report *m, const struct licensedb *db,
 		for (size_t k = 0; k < n->rec->ndeclared; k++) {
 			const struct declared *D = &n->rec->declared[k];
 			const struct detected *t = record_text_overrides(n->rec, D->lic);
+			const struct lnode *pc = t ? NULL : parent_contradicts(n, D->lic);
 			if (t)
 				findings_add(m, db, "ancestor-mislabelled", n->id, t->at.file, t->at.line, a->chain,
 					     "'%s' declares '%s' (%s) but its %s is the %s; the text's terms are "
 					     "what flow down", n->id, D->value, D->lic->name, t->at.file, t->lic->name);
+			else if (pc)
+				findings_add(m, db, "ancestor-mislabelled", n->id, D->at.file, D->at.line, a->chain,
+					     "'%s' declares '%s' (%s) but derives from '%s', which is under another "
+					     "version of that license; the parent's terms are what flow down",
+					     n->id, D->value, D->lic->name, pc->id);
 		}
-		nal = ancestor_licenses(n->rec, al, MAX_LICS);
+		nal = ancestor_licenses(n, al, MAX_LICS);
 		if (nal == 0)
 			findings_add(m, db, "ancestor-license-unknown", n->id, NULL, 0, a->chain,
 				     "the ancestor '%s' declares no license lictrace can read", n->id);
@@ -799,7 +834,7 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 		size_t k;
 		if (!n->rec)
 			continue;
-		k = ancestor_licenses(n->rec, buf, MAX_LICS);
+		k = ancestor_licenses(n, buf, MAX_LICS);
 		for (size_t j = 0; j < k; j++) {
 			if (family_guess_only(n->rec, buf[j]))
 				continue;
