@@ -6,6 +6,7 @@
  * verdict can never be `pass`.
  */
 #include "findings.h"
+#include "compat.h"
 #include "duties.h"
 #include "record/identity.h"
 #include "core/err.h"
@@ -24,7 +25,7 @@
 const char *const findings_ids[] = {
 	"no-license", "unknown-declared-license", "family-license-id", "license-needs-review",
 	"other-without-name", "license-link-missing", "declared-detected-mismatch", "third-party-license",
-	"ancestor-mislabelled", "config-unreadable",
+	"ancestor-mislabelled", "config-unreadable", "incompatible-parents",
 	"declared-conflict", "unknown-license-text", "modified-license-text",
 	"license-file-unreadable", "licence-key-misspelt", "prose-license-only", "card-malformed",
 	"source-problem", "gated-repository", "weights-license-differs",
@@ -861,6 +862,7 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 	check_lineage(m, db, opts);
 	check_obligations(m, db, opts);
 	duties_check(m, db);
+	compat_check(m, db);
 	if (root->rec->truncated) {
 		struct finding *f = findings_add(m, db, "source-problem", NULL, NULL, 0, NULL,
 						 "some input of '%s' was truncated", root->id);
