@@ -44,6 +44,17 @@ struct lines {
 	char fence;
 };
 
+/* Start reading c's body; 0 when it has none. */
+static int lines_begin(struct lines *it, const struct card *c)
+{
+	if (!c || !c->body)
+		return 0;
+	it->s = c->body;
+	it->n = c->body_len;
+	it->line = c->body_line;
+	return 1;
+}
+
 /* Next line outside fenced code and HTML comments; 0 at the end. */
 static int next_text_line(struct lines *it, const char **ls, size_t *ll, int *lno)
 {
@@ -213,11 +224,8 @@ int prose_base_models(const struct card *c, struct prose_hit **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if (!c || !c->body)
+	if (!lines_begin(&it, c))
 		return 0;
-	it.s = c->body;
-	it.n = c->body_len;
-	it.line = c->body_line;
 	while (!rc && next_text_line(&it, &s, &len, &line)) {
 		for (int t = 0; base_triggers[t] && !rc; t++) {
 			size_t tl = strlen(base_triggers[t]);
@@ -275,11 +283,8 @@ int prose_license_names(const struct card *c, struct prose_hit **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if (!c || !c->body)
+	if (!lines_begin(&it, c))
 		return 0;
-	it.s = c->body;
-	it.n = c->body_len;
-	it.line = c->body_line;
 	while (!rc && next_text_line(&it, &s, &len, &line)) {
 		for (size_t i = 0; i + 6 <= len && !rc; i++) {
 			size_t j, words = 0, end = 0;
@@ -355,11 +360,8 @@ int prose_merge_list(const struct card *c, struct prose_hit **out, size_t *n)
 
 	*out = NULL;
 	*n = 0;
-	if (!c || !c->body)
+	if (!lines_begin(&it, c))
 		return 0;
-	it.s = c->body;
-	it.n = c->body_len;
-	it.line = c->body_line;
 	while (!rc && next_text_line(&it, &s, &len, &line)) {
 		size_t a;
 		int blank = 1;

@@ -7,6 +7,7 @@
  */
 #include "findings.h"
 #include "compat.h"
+#include "licensedb/family.h"
 #include "duties.h"
 #include "record/identity.h"
 #include "core/err.h"
@@ -282,32 +283,6 @@ static int same_family(const struct licdef *a, const struct licdef *b)
 
 /* --- single-model checks --- */
 
-/* The model license family whose name starts a model's name ("falcon-180B-chat"
- * -> falcon), preferring the family's unversioned definition; NULL if none. */
-static const struct licdef *family_by_name(const struct licensedb *db, const char *name)
-{
-	char *sq = squash(name);
-	const struct licdef *best = NULL;
-	size_t blen = 0;
-
-	for (size_t i = 0; sq && i < db->nlics; i++) {
-		const struct licdef *d = db->lics[i];
-		char *fam;
-		if (!d->hub_orgs.n || !d->family)
-			continue;
-		fam = squash(d->family);
-		if (fam && strlen(fam) >= 3 && strncmp(sq, fam, strlen(fam)) == 0 &&
-		    (strlen(fam) > blen || (strlen(fam) == blen && best && best->version && *best->version &&
-					    (!d->version || !*d->version)))) {
-			best = d;
-			blen = strlen(fam);
-		}
-		free(fam);
-	}
-	free(sq);
-	return best;
-}
-
 static void check_own(struct model_report *m, const struct licensedb *db)
 {
 	const struct model_record *r = m->node->rec;
@@ -459,7 +434,7 @@ static void check_own(struct model_report *m, const struct licensedb *db)
 			if (!strcmp(r->files[i].role, "license"))
 				files++;
 		if (!files) {
-			const struct licdef *fam = r->name ? family_by_name(db, r->name) : NULL;
+			const struct licdef *fam = r->name ? licensedb_family_of_name(db, r->name) : NULL;
 			if (fam)
 				findings_add(m, db, "no-license", NULL, r->has_card ? "README.md" : NULL, 0, NULL,
 					     "no license is declared and no license file was found; the name "

@@ -11,6 +11,7 @@
 #include "evidence/card.h"
 #include "evidence/mergekit.h"
 #include "evidence/prose.h"
+#include "licensedb/family.h"
 #include "licensedb/licensedb.h"
 
 #include <string.h>
@@ -98,45 +99,17 @@ void rec_collect_prose_bases(struct model_record *r, const struct card *c)
 	prose_hits_free(h, n);
 }
 
-static char *squash_name(const char *s)
-{
-	char *o = lt_strdup(s), *w = o;
-
-	if (!o)
-		return NULL;
-	for (const char *p = s; *p; p++)
-		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
-			*w++ = *p;
-		else if (*p >= 'A' && *p <= 'Z')
-			*w++ = (char)(*p - 'A' + 'a');
-	*w = '\0';
-	return o;
-}
-
 /* The licensor organisation a bare model name belongs to: the first hub
- * organisation of a license family whose name starts the model's name
+ * organisation of the license family whose name starts the model's name
  * ("Qwen-7B-Chat" -> Qwen), or NULL. */
 static const char *family_org(const struct licensedb *db, const char *name, const char **family)
 {
-	char *sq = squash_name(name);
-	const char *org = NULL;
-	size_t best = 0;
+	const struct licdef *d = licensedb_family_of_name(db, name);
 
-	for (size_t i = 0; sq && i < db->nlics; i++) {
-		const struct licdef *d = db->lics[i];
-		char *fam;
-		if (!d->hub_orgs.n || !d->family)
-			continue;
-		fam = squash_name(d->family);
-		if (fam && *fam && strlen(fam) > best && strncmp(sq, fam, strlen(fam)) == 0) {
-			best = strlen(fam);
-			org = d->hub_orgs.v[0];
-			*family = d->family;
-		}
-		free(fam);
-	}
-	free(sq);
-	return org;
+	if (!d)
+		return NULL;
+	*family = d->family;
+	return d->hub_orgs.v[0];
 }
 
 /* A name that means license l describes the model itself, not a parent, when
