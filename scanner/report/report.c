@@ -291,3 +291,95 @@ char *report_purl(const struct lnode *n)
 	}
 	return buf_detach(&b, NULL);
 }
+
+/* The id of the first hop of a chain "model -> parent (relation) -> ...", or
+ * NULL; caller frees. */
+static char *chain_first_hop(const char *chain)
+{
+	const char *p = chain ? strstr(chain, " -> ") : NULL, *end;
+
+	if (!p)
+		return NULL;
+	p += 4;
+	end = strstr(p, " (");
+	if (!end)
+		end = strstr(p, " -> ");
+	return lt_strndup(p, end ? (size_t)(end - p) : strlen(p));
+}
+
+/* The line of r's card that names parent id (with or without "@rev"). */
+static const struct where *parent_where(const struct model_record *r, const char *id)
+{
+	size_t n = strlen(id);
+
+	for (size_t i = 0; r && id && i < r->nparents; i++) {
+		const struct parent *p = &r->parents[i];
+		if (p->id && p->at.file && (!strcmp(p->id, id) || (!strncmp(p->id, id, n) && p->id[n] == '@') ||
+					    (!strncmp(id, p->id, strlen(p->id)) && id[strlen(p->id)] == '@')))
+			return &p->at;
+	}
+	for (size_t i = 0; r && id && i < r->nprose_bases; i++)
+		if (r->prose_bases[i].id && r->prose_bases[i].at.file && !strcmp(r->prose_bases[i].id, id))
+			return &r->prose_bases[i].at;
+	return NULL;
+}
+
+static int usable(const struct where *w)
+{
+	return w && w->file && *w->file && strcmp(w->file, "api") != 0;
+}
+
+static int has_license(const struct model_record *r, const char *id)
+{
+	const struct licdef *l[64];
+	size_t k = r ? record_licenses(r, l, 64) : 0;
+
+	for (size_t i = 0; i < k; i++)
+		if (!strcmp(l[i]->id, id))
+			return 1;
+	return 0;
+}
+
+void report_locate(const struct model_report *m, const struct finding *f, const char **file, int *line)
+{
+	const struct model_record *r = m->node ? m->node->rec : NULL;
+	const struct where *w = NULL;
+	char *hop;
+
+	if (f->file && *f->file && strcmp(f->file, "api") != 0) {
+		*file = f->file;
+		*line = f->line > 0 ? f->line : 1;
+		return;
+	}
+	/* inherited: the card line that names the base it came through */
+	hop = chain_first_hop(f->chain);
+	if (hop)
+		w = parent_where(r, hop);
+	free(hop);
+	/* about a license: the card line that declares it */
+	for (size_t i = 0; !usable(w) && f->subject && r && i < r->ndeclared; i++)
+		if ((r->declared[i].lic && !strcmp(r->declared[i].lic->id, f->subject)) ||
+		    (r->declared[i].value && !strcmp(r->declared[i].value, f->subject)))
+			w = &r->declared[i].at;
+	/* about an ancestor, or a license one carries: the line naming its branch */
+	for (size_t i = 0; !usable(w) && f->subject && i < m->nanc; i++) {
+		const struct lnode *n = m->anc[i].node;
+		if (!strcmp(n->id, f->subject) || has_license(n->rec, f->subject)) {
+			hop = chain_first_hop(m->anc[i].chain);
+			w = hop ? parent_where(r, hop) : NULL;
+			free(hop);
+		}
+	}
+	for (size_t i = 0; !usable(w) && r && i < r->ndeclared; i++)
+		w = &r->declared[i].at;
+	for (size_t i = 0; !usable(w) && r && i < r->nparents; i++)
+		w = &r->parents[i].at;
+	if (usable(w)) {
+		*file = w->file;
+		*line = w->line > 0 ? w->line : 1;
+		return;
+	}
+	/* nothing in the card says it: the card's first line, where the fix goes */
+	*file = "README.md";
+	*line = 1;
+}

@@ -31,6 +31,9 @@ struct json_t;
 /* Where SARIF viewers send users to learn about the tool (a placeholder until
  * the project has a public home). */
 #define REPORT_INFO_URI "https://github.com/lictrace/lictrace"
+/* Each finding id is documented under a heading of its own here: the page's
+ * anchor for finding X is "#X" (SARIF helpUri, docs/REPORT.md "Finding ids"). */
+#define REPORT_FINDINGS_URI REPORT_INFO_URI "/blob/main/docs/REPORT.md"
 
 struct report_ctx {
 	const struct licensedb *db;
@@ -95,6 +98,12 @@ struct json_t *report_json_str(const char *s);
  * UTF-8 and for line separators and bidirectional overrides (they reorder what a
  * reader sees). */
 size_t report_char(const char *s, const char **repl);
+/* Where a finding is best shown in the model's repository, always a file and a
+ * 1-based line: its own evidence; for an inherited finding or one without a
+ * file, the card line that names the base it came through or declares its
+ * license; else the first declared license or base; else README.md line 1 (the
+ * card, where the fix goes). *file is borrowed from f or m. */
+void report_locate(const struct model_report *m, const struct finding *f, const char **file, int *line);
 /* Append a finished section to a document body and release it. A section that
  * overflowed its cap is replaced by note. Returns 0, or -1 once the body is
  * full (the body then keeps every earlier section whole). */

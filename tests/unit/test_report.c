@@ -5,7 +5,9 @@
  * checked for escaping and structure. */
 #include "tap.h"
 
+#include "core/buf.h"
 #include "core/err.h"
+#include "core/fileio.h"
 #include "core/str.h"
 #include "lineage/graph.h"
 #include "lineage/resolver.h"
@@ -14,6 +16,7 @@
 
 #include <jansson.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define HOSTILE_ID "evil/<script>alert(1)</script>"
 #define HOSTILE_PARENT "quote/\"x\\"
@@ -327,12 +330,22 @@ static void test_sarif(void)
 	CHECK(sget(r, "shortDescription.text") && *sget(r, "shortDescription.text"));
 	CHECK(sget(r, "fullDescription.text") && *sget(r, "fullDescription.text"));
 	CHECK(sget(r, "help.text") && *sget(r, "help.text"));
+	CHECK(sget(r, "help.markdown") && strstr(sget(r, "help.markdown"), "**How to fix:**"));
+	CHECK_STR(sget(r, "helpUri"), REPORT_FINDINGS_URI "#parent-unresolved");
 	CHECK(sget(r, "defaultConfiguration.level") != NULL);
 	/* each result's ruleIndex names its rule */
 	json_array_foreach(results, i, r) {
 		json_t *rule = json_array_get(rules, (size_t)json_integer_value(json_object_get(r, "ruleIndex")));
+		const char *uri = sget(r, "locations.0.physicalLocation.artifactLocation.uri");
 		CHECK_STR(sget(rule, "id"), sget(r, "ruleId"));
 		CHECK(sget(r, "message.text") != NULL);
+		/* every result: a relative file and a line, and a fingerprint */
+		CHECK_STR(sget(r, "locations.0.physicalLocation.artifactLocation.uriBaseId"), "%SRCROOT%");
+		CHECK(uri && *uri && uri[0] != '/' && !lt_starts_with(uri, "./") && !strstr(uri, "://"));
+		CHECK(json_integer_value(json_object_get(json_object_get(json_object_get(json_array_get(
+			json_object_get(r, "locations"), 0), "physicalLocation"), "region"), "startLine")) >= 1);
+		CHECK(sget(r, "partialFingerprints.lictrace/v1") &&
+		      strlen(sget(r, "partialFingerprints.lictrace/v1")) == 64);
 	}
 	r = find_by(results, "ruleId", "relicensed-restricted-base");
 	CHECK_STR(sget(r, "level"), "error");
@@ -359,6 +372,121 @@ static void test_sarif(void)
 	json_decref(j);
 	free(out);
 	scan_free(&s);
+}
+
+static json_t *sarif_result(const char *out, const char *rule, const char *subject)
+{
+	json_t *j = parse(out), *res, *r, *hit = NULL;
+	size_t i;
+
+	res = json_object_get(json_array_get(json_object_get(j, "runs"), 0), "results");
+	json_array_foreach(res, i, r)
+		if (!strcmp(sget(r, "ruleId"), rule) && (!subject || !strcmp(sget(r, "properties.subject"), subject)))
+			hit = json_incref(r);
+	json_decref(j);
+	CHECK(hit != NULL);
+	return hit;
+}
+
+static int start_line(json_t *r)
+{
+	return (int)json_integer_value(json_object_get(json_object_get(json_object_get(
+		json_array_get(json_object_get(r, "locations"), 0), "physicalLocation"), "region"), "startLine"));
+}
+
+/* Inherited findings have no file: they point at the card line naming the base
+ * (or declaring the license); URIs are relative to the repository root whatever
+ * the target looks like; fingerprints ignore lines. */
+static void test_sarif_locations(void)
+{
+	static const struct { const char *target, *kind, *uri; } t[] = {
+		{ "./fixtures//child/.", "dir", "fixtures/child/README.md" },
+		{ ".", "dir", "README.md" },
+		{ "../elsewhere/m", "dir", "README.md" },
+		{ "org/child", "hub", "README.md" },
+		{ "https://user:pw@example.com/m.git", "git", "README.md" },
+		{ "/nowhere/under/cwd", "dir", "README.md" },
+		{ "m.tar.gz", "archive", "README.md" },
+	};
+	struct scan s;
+	struct model_record *rec;
+	struct finding *f;
+	char *out, *cwd, fp1[65] = "", fp2[65] = "";
+	json_t *r;
+
+	CHECK(scan_build(&s) == 0);
+	rec = s.m[0].node->rec;
+	f = findings_add(&s.m[0], db, "missing-license-copy", "llama3", NULL, 0,
+			 "org/child -> base/licensed (finetune)", "no copy of llama3");
+	CHECK(f != NULL);
+	f = findings_add(&s.m[0], db, "missing-notice", "apache-2.0", "api", 0, NULL, "no notice");
+	CHECK(f != NULL);
+	out = run("sarif", &s, 1);
+	r = sarif_result(out, "missing-license-copy", NULL);
+	CHECK_STR(sget(r, "locations.0.physicalLocation.artifactLocation.uri"), "fixtures/child/README.md");
+	CHECK_EQ_INT(start_line(r), 4); /* base_model: base/licensed */
+	lt_strlcpy(fp1, sget(r, "partialFingerprints.lictrace/v1") ? sget(r, "partialFingerprints.lictrace/v1") : "", sizeof(fp1));
+	json_decref(r);
+	r = sarif_result(out, "missing-notice", NULL);
+	CHECK_EQ_INT(start_line(r), 2); /* license: apache-2.0 */
+	json_decref(r);
+	free(out);
+
+	/* the card moved the base down a line: same alert */
+	rec->parents[0].at.line = 9;
+	out = run("sarif", &s, 1);
+	r = sarif_result(out, "missing-license-copy", NULL);
+	CHECK_EQ_INT(start_line(r), 9);
+	lt_strlcpy(fp2, sget(r, "partialFingerprints.lictrace/v1") ? sget(r, "partialFingerprints.lictrace/v1") : "", sizeof(fp2));
+	CHECK(fp1[0] && !strcmp(fp1, fp2));
+	r = (json_decref(r), sarif_result(out, "relicensed-restricted-base", NULL));
+	CHECK(strcmp(sget(r, "partialFingerprints.lictrace/v1"), fp1) != 0);
+	json_decref(r);
+	free(out);
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		free(rec->target);
+		free(rec->source_kind);
+		rec->target = lt_strdup(t[i].target);
+		rec->source_kind = lt_strdup(t[i].kind);
+		out = run("sarif", &s, 1);
+		r = sarif_result(out, "relicensed-restricted-base", NULL);
+		CHECK_STR(sget(r, "locations.0.physicalLocation.artifactLocation.uri"), t[i].uri);
+		CHECK(out && !strstr(out, "pw@") && !strstr(out, "file:"));
+		json_decref(r);
+		free(out);
+	}
+	/* an absolute folder under the current directory is named relative to it */
+	cwd = getcwd(NULL, 0);
+	free(rec->target);
+	rec->target = lt_asprintf("%s/sub/m", cwd);
+	free(rec->source_kind);
+	rec->source_kind = lt_strdup("dir");
+	free(cwd);
+	out = run("sarif", &s, 1);
+	r = sarif_result(out, "relicensed-restricted-base", NULL);
+	CHECK_STR(sget(r, "locations.0.physicalLocation.artifactLocation.uri"), "sub/m/README.md");
+	json_decref(r);
+	free(out);
+	scan_free(&s);
+}
+
+/* Every finding id has its own heading in docs/REPORT.md: the SARIF helpUri. */
+static void test_finding_docs(void)
+{
+	struct buf b;
+	struct lt_error err;
+
+	buf_init(&b, 1 << 20);
+	CHECK(lt_read_file(&b, LT_SOURCE_DIR "/docs/REPORT.md", 1 << 20, &err) == 0);
+	for (size_t i = 0; findings_ids[i]; i++) {
+		char *h = lt_asprintf("\n### `%s`\n", findings_ids[i]);
+		if (!strstr(buf_cstr(&b), h))
+			fprintf(stderr, "  docs/REPORT.md has no heading for %s\n", findings_ids[i]);
+		CHECK(strstr(buf_cstr(&b), h) != NULL);
+		free(h);
+	}
+	buf_release(&b);
 }
 
 static void test_cyclonedx(void)
@@ -710,5 +838,5 @@ static void test_empty(void)
 	}
 }
 
-TESTS(T(formats_listed), T(sarif), T(cyclonedx), T(spdx), T(html), T(markdown), T(dot), T(cycle),
+TESTS(T(formats_listed), T(sarif), T(sarif_locations), T(finding_docs), T(cyclonedx), T(spdx), T(html), T(markdown), T(dot), T(cycle),
       T(empty))
