@@ -383,3 +383,27 @@ void report_locate(const struct model_report *m, const struct finding *f, const 
 	*file = "README.md";
 	*line = 1;
 }
+
+char *report_redact(const char *s)
+{
+	struct buf b;
+	const char *p = s;
+
+	if (!s)
+		return NULL;
+	buf_init(&b, strlen(s) + 1);
+	for (const char *sep; (sep = strstr(p, "://"));) {
+		const char *auth = sep + 3, *end = auth + strcspn(auth, "/?#\\ \t\r\n\"'<>"), *at = NULL;
+		for (const char *q = auth; q < end; q++)
+			if (*q == '@')
+				at = q;
+		buf_add(&b, p, (size_t)(auth - p));
+		p = at ? at + 1 : auth;
+	}
+	buf_adds(&b, p);
+	if (buf_error(&b)) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}

@@ -104,6 +104,10 @@ size_t report_char(const char *s, const char **repl);
  * license; else the first declared license or base; else README.md line 1 (the
  * card, where the fix goes). *file is borrowed from f or m. */
 void report_locate(const struct model_report *m, const struct finding *f, const char **file, int *line);
+/* A copy of s with the user and password of every URL in it removed
+ * ("https://user:secret@host/x" becomes "https://host/x"): credentials in a
+ * target never reach a report. NULL for NULL or when out of memory; caller frees. */
+char *report_redact(const char *s);
 /* Append a finished section to a document body and release it. A section that
  * overflowed its cap is replaced by note. Returns 0, or -1 once the body is
  * full (the body then keeps every earlier section whole). */

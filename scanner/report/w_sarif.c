@@ -176,6 +176,28 @@ static json_t *help(const struct finding_def *d)
 	return o;
 }
 
+/* A rule's friendly name: its id in PascalCase ("parent-unresolved" is
+ * "ParentUnresolved"). */
+static json_t *rule_name(const char *id)
+{
+	struct buf b;
+	json_t *j;
+	int up = 1;
+
+	buf_init(&b, 1024);
+	for (const char *p = id; *p; p++) {
+		if (*p == '-' || *p == '_' || *p == '.') {
+			up = 1;
+			continue;
+		}
+		buf_addc(&b, up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p);
+		up = 0;
+	}
+	j = report_json_str(buf_error(&b) ? id : buf_cstr(&b));
+	buf_release(&b);
+	return j;
+}
+
 /* Stable across runs and edits of the card: a hash of what the finding is
  * about, never of where it was shown. */
 static json_t *fingerprint(const char *model, const struct finding *f)
@@ -208,6 +230,7 @@ static json_int_t rule_index(struct sarif *s, const struct finding_def *d)
 		return json_integer_value(have);
 	rule = json_object();
 	json_object_set_new(rule, "id", jstr(d->id));
+	json_object_set_new(rule, "name", rule_name(d->id));
 	json_object_set_new(rule, "shortDescription", text(d->title));
 	json_object_set_new(rule, "fullDescription", text(d->why));
 	json_object_set_new(rule, "helpUri", help_uri(d->id));
@@ -299,10 +322,13 @@ static int s_end(struct report_writer *w, enum verdict overall)
 	json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
 	json_object_set_new(root, "version", json_string("2.1.0"));
 	json_object_set_new(driver, "name", json_string("lictrace"));
+	json_object_set_new(driver, "fullName", json_string("lictrace license-compliance scanner for AI models"));
 	json_object_set_new(driver, "version", json_string(w->ctx->version ? w->ctx->version : "0"));
 	json_object_set_new(driver, "informationUri", json_string(REPORT_INFO_URI));
 	json_object_set(driver, "rules", s->rules);
 	json_object_set_new(run, "tool", json_pack("{s:o}", "driver", driver));
+	/* the category code scanning files these alerts under */
+	json_object_set_new(run, "automationDetails", json_pack("{s:s}", "id", "lictrace/"));
 	json_object_set(run, "results", s->results);
 	props = json_object();
 	json_object_set_new(props, "verdict", json_string(verdict_name(overall)));

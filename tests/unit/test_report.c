@@ -129,11 +129,20 @@ static void report_for(struct model_report *m, struct lgraph *g, struct lnode *r
 		m->own[m->nown++] = l[i];
 		in[nin++] = (struct ob_input){ l[i], root->id, NULL, 1 };
 	}
+	m->effective = calloc(8, sizeof(*m->effective));
+	for (size_t i = 0; i < nl; i++)
+		m->effective[m->neffective++] = l[i];
 	for (size_t i = 0; i < m->nanc && nin < 8; i++) {
 		const struct licdef *al[8];
 		size_t k = m->anc[i].node->rec ? record_licenses(m->anc[i].node->rec, al, 8) : 0;
-		for (size_t j = 0; j < k && nin < 8; j++)
+		for (size_t j = 0; j < k && nin < 8; j++) {
+			int dup = 0;
 			in[nin++] = (struct ob_input){ al[j], m->anc[i].node->id, m->anc[i].chain, 0 };
+			for (size_t e = 0; e < m->neffective; e++)
+				dup |= m->effective[e] == al[j];
+			if (!dup && m->neffective < 8)
+				m->effective[m->neffective++] = al[j];
+		}
 	}
 	CHECK(obligations_compute(&m->ob, in, nin) == 0);
 }
@@ -515,6 +524,21 @@ static void test_cyclonedx(void)
 	CHECK_STR(sget(c, "purl"), "pkg:huggingface/org/child@abc123");
 	CHECK_STR(sget(c, "licenses.0.license.id"), "Apache-2.0");
 	CHECK_STR(sget(c, "licenses.0.license.acknowledgement"), "declared");
+	/* what binds it: its own license and the one it inherits */
+	CHECK_EQ_INT(json_array_size(json_object_get(c, "licenses")), 3);
+	CHECK_STR(sget(c, "licenses.1.license.id"), "Apache-2.0");
+	CHECK_STR(sget(c, "licenses.1.license.acknowledgement"), "concluded");
+	CHECK_STR(sget(c, "licenses.2.license.name"), licensedb_get(db, "llama3")->name);
+	CHECK_STR(sget(c, "licenses.2.license.acknowledgement"), "concluded");
+	CHECK(s.m[0].ob.n > 0);
+	for (size_t i = 0; i < s.m[0].ob.n; i++) {
+		const struct eff_ob *e = &s.m[0].ob.v[i];
+		char *name = lt_asprintf("lictrace:obligation:%s", ob_kind_name(e->ob->kind));
+		CHECK(prop(c, name) != NULL);
+		free(name);
+	}
+	/* two scanned models: no single subject */
+	CHECK(json_object_get(json_object_get(j, "metadata"), "component") == NULL);
 	anc = json_object_get(json_object_get(c, "pedigree"), "ancestors");
 	CHECK_EQ_INT(json_array_size(anc), 2);
 	CHECK(find_by(anc, "name", "base/licensed") != NULL);
@@ -549,6 +573,47 @@ static void test_cyclonedx(void)
 	dep = find_by(json_object_get(j, "dependencies"), "ref", "org/child");
 	CHECK(dep != NULL);
 	CHECK_EQ_INT(json_array_size(json_object_get(dep, "dependsOn")), 2);
+	json_decref(j);
+	free(out);
+	scan_free(&s);
+}
+
+/* `license: other` with a license_name lictrace does not know: that named
+ * license (with the card's link, credentials removed), never "Other". */
+static void test_cyclonedx_other(void)
+{
+	struct scan s;
+	struct model_record *a;
+	struct lnode *ra;
+	struct lt_error err;
+	char *out;
+	json_t *j, *lics, *l;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	load_db();
+	CHECK(lgraph_init(&s.g, &mem, 10) == 0);
+	a = rec_new("acme/m", "m", NULL);
+	rec_declare(a, "other", 2);
+	rec_declare(a, "acme-model-license", 3);
+	free(a->declared[1].at.field);
+	a->declared[1].at.field = lt_strdup("license_name");
+	a->declared[1].lic = NULL;
+	a->other_declared = a->has_license_name = a->has_license_link = 1;
+	a->license_link = lt_strdup("https://user:secret@example.com/acme/LICENSE");
+	CHECK(lgraph_add_root(&s.g, a, &ra) == 0 && lgraph_expand(&s.g, ra, &err) == 0);
+	report_for(&s.m[0], &s.g, ra);
+	out = run("cyclonedx", &s, 1);
+	CHECK(out && !strstr(out, "secret") && !strstr(out, "\"Other\""));
+	j = parse(out);
+	lics = json_object_get(json_object_get(json_object_get(j, "metadata"), "component"), "licenses");
+	CHECK(json_array_size(lics) >= 2);
+	json_array_foreach(lics, i, l) {
+		CHECK_STR(sget(l, "license.name"), "acme-model-license");
+		CHECK_STR(sget(l, "license.url"), "https://example.com/acme/LICENSE");
+	}
+	CHECK_STR(sget(lics, "0.license.acknowledgement"), "declared");
+	CHECK_STR(sget(lics, "1.license.acknowledgement"), "concluded");
 	json_decref(j);
 	free(out);
 	scan_free(&s);
@@ -808,7 +873,11 @@ static void test_cycle(void)
 	free(out);
 	out = run("cyclonedx", &s, 1);
 	j = parse(out);
-	CHECK_EQ_INT(json_array_size(json_object_get(j, "components")), 2);
+	/* one scanned model: it is the BOM's subject, its ancestor a component */
+	CHECK_EQ_INT(json_array_size(json_object_get(j, "components")), 1);
+	CHECK_STR(sget(j, "metadata.component.name"), "cyc/a");
+	CHECK_STR(sget(j, "metadata.component.bom-ref"), "cyc/a");
+	CHECK_STR(sget(j, "components.0.name"), "cyc/b");
 	json_decref(j);
 	free(out);
 	scan_free(&s);
@@ -838,5 +907,5 @@ static void test_empty(void)
 	}
 }
 
-TESTS(T(formats_listed), T(sarif), T(sarif_locations), T(finding_docs), T(cyclonedx), T(spdx), T(html), T(markdown), T(dot), T(cycle),
+TESTS(T(formats_listed), T(sarif), T(sarif_locations), T(finding_docs), T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(dot), T(cycle),
       T(empty))
