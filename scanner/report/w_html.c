@@ -379,7 +379,16 @@ static void obligations(struct buf *b, const struct model_report *m)
 			buf_adds(b, k ? ", " : " territories: ");
 			esc(b, e->ob->territories.v[k]);
 		}
-		if (e->ob->url) {
+		if (e->ob->url && (lt_starts_with(e->ob->url, "https://") || lt_starts_with(e->ob->url, "http://"))) {
+			/* a link the reader can follow (navigation, not a load) */
+			char *u = report_redact(e->ob->url);
+			buf_adds(b, " <a class=\"url\" rel=\"noopener noreferrer\" href=\"");
+			esc(b, u);
+			buf_adds(b, "\">");
+			esc(b, u);
+			buf_adds(b, "</a>");
+			free(u);
+		} else if (e->ob->url) {
 			buf_adds(b, " <span class=\"url\">");
 			esc(b, e->ob->url);
 			buf_adds(b, "</span>");

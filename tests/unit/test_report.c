@@ -748,6 +748,8 @@ static void test_html(void)
 	      strstr(out, "<h3>Findings</h3>"));
 	CHECK(strstr(out, "relicensed-restricted-base") != NULL);
 	CHECK(strstr(out, "approved by legal, ticket 42") != NULL);
+	/* an obligation's web address is a link the reader can follow */
+	CHECK(strstr(out, "href=\"https://llama.meta.com/llama3/use-policy\">") != NULL);
 done:
 	free(out);
 	scan_free(&s);
@@ -779,9 +781,9 @@ static void test_markdown(void)
 	CHECK(lt_starts_with(out, "# lictrace report\n"));
 	CHECK(strstr(out, "a\\|b") != NULL);
 	CHECK(strstr(out, "evil/\\<script\\>alert\\(1\\)\\</script\\>") != NULL);
-	/* no '<' that is not backslash-escaped: no raw HTML */
+	/* no '<' that is not backslash-escaped or an autolink: no raw HTML */
 	for (const char *p = strchr(out, '<'); p; p = strchr(p + 1, '<'))
-		CHECK(p > out && p[-1] == '\\');
+		CHECK((p > out && p[-1] == '\\') || lt_starts_with(p, "<https://") || lt_starts_with(p, "<http://"));
 	CHECK(strstr(out, "### Lineage") && strstr(out, "### Licenses") && strstr(out, "### Obligations") &&
 	      strstr(out, "#### Errors (1)"));
 	CHECK(strstr(out, "- **org/child** \xE2\x80\x94 apache-2.0\n") != NULL);
@@ -801,6 +803,30 @@ static void test_markdown(void)
 		p += len + (nl != NULL);
 	}
 done:
+	free(out);
+	scan_free(&s);
+}
+
+/* Web addresses in Markdown are autolinks written as they are (no backslash
+ * before '_'), end where the address ends, and lose any credentials; what
+ * follows them is escaped as usual. */
+static void test_markdown_urls(void)
+{
+	struct scan s;
+	struct finding *f;
+	char *out;
+
+	CHECK(scan_build(&s) == 0);
+	f = findings_add(&s.m[0], db, "missing-notice", "llama3", "README.md", 7, NULL,
+			 "see https://llama.meta.com/llama3_1/use-policy. Or (https://user:pw@example.com/a_b_(c)) "
+			 "or https://x.example/<script>|x");
+	CHECK(f != NULL);
+	out = run("markdown", &s, 1);
+	CHECK(out && strstr(out, "see <https://llama.meta.com/llama3_1/use-policy>. Or"));
+	CHECK(out && strstr(out, "\\(<https://example.com/a_b_(c)>\\) or"));
+	CHECK(out && strstr(out, "<https://x.example/>\\<script\\>\\|x"));
+	CHECK(out && !strstr(out, "pw@"));
+	CHECK(out && !strstr(out, "llama3\\_1"));
 	free(out);
 	scan_free(&s);
 }
@@ -907,5 +933,5 @@ static void test_empty(void)
 	}
 }
 
-TESTS(T(formats_listed), T(sarif), T(sarif_locations), T(finding_docs), T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(dot), T(cycle),
+TESTS(T(formats_listed), T(sarif), T(sarif_locations), T(finding_docs), T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
       T(empty))
