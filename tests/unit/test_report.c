@@ -498,6 +498,28 @@ static void test_finding_docs(void)
 	buf_release(&b);
 }
 
+/* The JSON report keeps every field of the hostile model (bad UTF-8 becomes
+ * U+FFFD instead of the field going missing) and never shows credentials. */
+static void test_json(void)
+{
+	struct scan s;
+	char *out;
+	json_t *j;
+
+	CHECK(scan_build(&s) == 0);
+	free(s.m[0].node->rec->target);
+	s.m[0].node->rec->target = lt_strdup("https://user:secret@example.com/org/child.git");
+	out = run("json", &s, 2);
+	CHECK(out && !strstr(out, "secret"));
+	j = parse(out);
+	CHECK_STR(sget(j, "models.0.source.target"), "https://example.com/org/child.git");
+	CHECK(sget(j, "models.1.declared.0.value") && strstr(sget(j, "models.1.declared.0.value"), "\xEF\xBF\xBD"));
+	CHECK_STR(sget(j, "models.1.id"), HOSTILE_ID);
+	json_decref(j);
+	free(out);
+	scan_free(&s);
+}
+
 static void test_cyclonedx(void)
 {
 	struct scan s;
@@ -933,5 +955,5 @@ static void test_empty(void)
 	}
 }
 
-TESTS(T(formats_listed), T(sarif), T(sarif_locations), T(finding_docs), T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
+TESTS(T(formats_listed), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
       T(empty))
