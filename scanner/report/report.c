@@ -1,6 +1,7 @@
 /* report.c - writer table and shared helpers; see report.h. */
 #include "report.h"
 #include "core/buf.h"
+#include "core/digest.h"
 #include "core/str.h"
 #include "record/record.h"
 
@@ -142,13 +143,68 @@ void report_count(const struct model_report *m, size_t out[3])
 			out[m->f[i].severity]++;
 }
 
+int report_source_date(time_t *out)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long v = 0;
+
+	if (!e || !*e || strlen(e) > 12 || strspn(e, "0123456789") != strlen(e))
+		return 0;
+	for (const char *p = e; *p; p++)
+		v = v * 10 + (unsigned long long)(*p - '0');
+	if (v > 253402300799ull) /* 9999-12-31T23:59:59Z */
+		return 0;
+	*out = (time_t)v;
+	return 1;
+}
+
 void report_timestamp(const struct report_ctx *ctx, char *out, size_t size)
 {
-	time_t t = ctx && ctx->now ? ctx->now : time(NULL);
+	time_t t = 0;
 	struct tm tm;
+
+	if (ctx && ctx->now)
+		t = ctx->now;
+	else if (!report_source_date(&t))
+		t = time(NULL);
 
 	if (!gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		lt_strlcpy(out, "1970-01-01T00:00:00Z", size);
+}
+
+/* b as a UUID string: version v, RFC 4122 variant. */
+static void uuid_format(unsigned char b[16], int v, char *out, size_t size)
+{
+	struct buf u;
+
+	b[6] = (unsigned char)((b[6] & 0x0f) | (v << 4));
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	buf_init(&u, 64);
+	for (size_t i = 0; i < 16; i++)
+		buf_printf(&u, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", b[i]);
+	lt_strlcpy(out, buf_cstr(&u), size);
+	buf_release(&u);
+}
+
+void report_doc_uuid(const char *seed, char *out, size_t size)
+{
+	/* the RFC 4122 URL namespace */
+	static const unsigned char ns[16] = { 0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1,
+					      0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8 };
+	unsigned char d[LT_SHA1_LEN];
+	struct lt_sha1 c;
+	time_t t;
+
+	if (!report_source_date(&t)) {
+		report_uuid(out, size);
+		return;
+	}
+	lt_sha1_init(&c);
+	lt_sha1_update(&c, ns, sizeof(ns));
+	lt_sha1_update(&c, "lictrace:", 9);
+	lt_sha1_update(&c, seed ? seed : "", seed ? strlen(seed) : 0);
+	lt_sha1_final(&c, d);
+	uuid_format(d, 5, out, size);
 }
 
 void report_uuid(char *out, size_t size)
@@ -156,7 +212,6 @@ void report_uuid(char *out, size_t size)
 	unsigned char b[16];
 	FILE *f = fopen("/dev/urandom", "rb");
 	size_t got = f ? fread(b, 1, sizeof(b), f) : 0;
-	struct buf u;
 
 	if (f)
 		fclose(f);
@@ -172,13 +227,7 @@ void report_uuid(char *out, size_t size)
 			b[i] = (unsigned char)x;
 		}
 	}
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	buf_init(&u, 64);
-	for (size_t i = 0; i < sizeof(b); i++)
-		buf_printf(&u, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", b[i]);
-	lt_strlcpy(out, buf_cstr(&u), size);
-	buf_release(&u);
+	uuid_format(b, 4, out, size);
 }
 
 int report_add_section(struct buf *body, struct buf *section, const char *note)

@@ -83,10 +83,18 @@ const char *report_node_rev(const struct lnode *n);
 char *report_purl(const struct lnode *n);
 /* Findings of m counted by severity: out[SEV_INFO], out[SEV_WARNING], out[SEV_ERROR]. */
 void report_count(const struct model_report *m, size_t out[3]);
-/* ctx->now (or the current time) as "YYYY-MM-DDThh:mm:ssZ"; size >= 21. */
+/* ctx->now, else SOURCE_DATE_EPOCH, else the current time, as
+ * "YYYY-MM-DDThh:mm:ssZ"; size >= 21. */
 void report_timestamp(const struct report_ctx *ctx, char *out, size_t size);
+/* SOURCE_DATE_EPOCH (reproducible-builds.org: decimal seconds since the epoch)
+ * into *out: 1 when it is set and well-formed, else 0 (a malformed value is
+ * ignored, as if unset). */
+int report_source_date(time_t *out);
 /* A random RFC 4122 version 4 UUID, 36 characters; size >= 37. */
 void report_uuid(char *out, size_t size);
+/* A document's UUID: random, but with SOURCE_DATE_EPOCH set a version 5 UUID
+ * of seed (what the document says), so two runs give identical bytes. */
+void report_doc_uuid(const char *seed, char *out, size_t size);
 /* A JSON string for s (json null for NULL). Strings from model repos may not be
  * UTF-8, which jansson refuses: each invalid byte becomes U+FFFD instead of the
  * field silently going missing. NULL only when out of memory. */

@@ -314,13 +314,15 @@ static int c_end(struct report_writer *w, enum verdict overall)
 {
 	struct cdx *x = w->impl;
 	json_t *root, *meta, *tool, *props;
-	char ts[32], uuid[40], serial[64];
+	char ts[32], uuid[40], serial[64], *seed;
 	int rc;
 
 	if (!x)
 		return -1;
 	report_timestamp(w->ctx, ts, sizeof(ts));
-	report_uuid(uuid, sizeof(uuid));
+	seed = json_dumps(x->components, JSON_COMPACT);
+	report_doc_uuid(seed, uuid, sizeof(uuid));
+	free(seed);
 	snprintf(serial, sizeof(serial), "urn:uuid:%s", uuid);
 	tool = json_pack("{s:s, s:s, s:s}", "type", "application", "name", "lictrace", "version",
 			 w->ctx->version ? w->ctx->version : "0");

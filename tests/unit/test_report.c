@@ -520,6 +520,37 @@ static void test_json(void)
 	scan_free(&s);
 }
 
+/* SOURCE_DATE_EPOCH fixes the time and the document ids; malformed, it is
+ * ignored; unset, ids are random. */
+static void test_source_date(void)
+{
+	char ts[32], a[40], b[40];
+	struct report_ctx ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	setenv("SOURCE_DATE_EPOCH", "1600000000", 1);
+	report_timestamp(&ctx, ts, sizeof(ts));
+	CHECK_STR(ts, "2020-09-13T12:26:40Z");
+	report_doc_uuid("doc", a, sizeof(a));
+	report_doc_uuid("doc", b, sizeof(b));
+	CHECK_STR(a, b);
+	CHECK_EQ_INT(strlen(a), 36);
+	CHECK(a[14] == '5' && strchr("89ab", a[19]));
+	report_doc_uuid("other doc", b, sizeof(b));
+	CHECK(strcmp(a, b) != 0);
+	ctx.now = NOW; /* an explicit time wins */
+	report_timestamp(&ctx, ts, sizeof(ts));
+	CHECK_STR(ts, "2023-11-14T22:13:20Z");
+	ctx.now = 0;
+	setenv("SOURCE_DATE_EPOCH", "16e8", 1);
+	report_timestamp(&ctx, ts, sizeof(ts));
+	CHECK(strcmp(ts, "2020-09-13T12:26:40Z") != 0);
+	unsetenv("SOURCE_DATE_EPOCH");
+	report_doc_uuid("doc", a, sizeof(a));
+	report_doc_uuid("doc", b, sizeof(b));
+	CHECK(strcmp(a, b) != 0 && a[14] == '4');
+}
+
 static void test_cyclonedx(void)
 {
 	struct scan s;
@@ -955,5 +986,5 @@ static void test_empty(void)
 	}
 }
 
-TESTS(T(formats_listed), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
+TESTS(T(formats_listed), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date), T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
       T(empty))
