@@ -483,7 +483,11 @@ static int h_model(struct report_writer *w, const struct model_report *m, const 
 	buf_printf(&b, " <span class=\"v v-%s\">%s</span></h2>\n<dl class=\"meta\"><dt>Source</dt><dd>", v, v);
 	esc(&b, r->source_kind);
 	buf_adds(&b, " <code>");
-	esc(&b, r->target);
+	{
+		char *target = report_redact(r->target); /* no credentials of a URL target */
+		esc(&b, target);
+		free(target);
+	}
 	buf_adds(&b, "</code></dd><dt>Revision</dt><dd>");
 	if (r->revision) {
 		buf_adds(&b, "<code>");

@@ -298,6 +298,9 @@ static const char *prop(json_t *component, const char *name)
 	return p ? json_string_value(json_object_get(p, "value")) : NULL;
 }
 
+static const char *const all_formats[] = { "text", "json", "sarif", "cyclonedx", "spdx",
+					    "markdown", "html", "dot", NULL };
+
 static void test_formats_listed(void)
 {
 	static const char *const all[] = { "text", "json", "sarif", "cyclonedx", "spdx",
@@ -509,8 +512,15 @@ static void test_json(void)
 	CHECK(scan_build(&s) == 0);
 	free(s.m[0].node->rec->target);
 	s.m[0].node->rec->target = lt_strdup("https://user:secret@example.com/org/child.git");
+	/* no format shows the URL target's password */
+	for (int i = 0; all_formats[i]; i++) {
+		out = run(all_formats[i], &s, 2);
+		if (out && strstr(out, "secret"))
+			fprintf(stderr, "  --format %s shows the password\n", all_formats[i]);
+		CHECK(out && !strstr(out, "secret"));
+		free(out);
+	}
 	out = run("json", &s, 2);
-	CHECK(out && !strstr(out, "secret"));
 	j = parse(out);
 	CHECK_STR(sget(j, "models.0.source.target"), "https://example.com/org/child.git");
 	CHECK(sget(j, "models.1.declared.0.value") && strstr(sget(j, "models.1.declared.0.value"), "\xEF\xBF\xBD"));
