@@ -74,8 +74,14 @@ const char *wire_data_root(void);
 /* Every model id of a hub org or user (follows the listing's pages). */
 int wire_list_org(struct wire *w, const struct common_opts *c, const char *org, char ***ids,
 		  size_t *n, struct lt_error *err);
-/* Open --output (or stdout); NULL after printing an error. */
+/* Open --output (or stdout); NULL after printing an error. --output is written
+ * to a temporary file in the same folder until wire_output_close. */
 void *wire_output(const struct common_opts *c);
+/* Finish what wire_output opened: with keep, flush it and (for --output) move
+ * it into place; without, discard it (the file at --output is left as it was).
+ * -1 after printing an error when it could not be written whole (full disk,
+ * short write, closed stdout): the caller exits 2. NULL is accepted. */
+int wire_output_close(void *out, int keep);
 
 /* --- usage checks (check.c): 0, or EXIT_USAGE after one line on stderr --- */
 

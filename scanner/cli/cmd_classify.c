@@ -148,8 +148,8 @@ int cmd_classify(int argc, char **argv)
 	rc = failed ? EXIT_USAGE : unknown ? EXIT_FINDINGS : EXIT_PASS;
 done:
 	json_decref(arr);
-	if (out && out != stdout)
-		fclose(out);
+	if (wire_output_close(out, 1))
+		rc = EXIT_USAGE;
 	wire_release(&w);
 	free(pos);
 	return rc;

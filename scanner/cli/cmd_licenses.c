@@ -162,8 +162,8 @@ int cmd_licenses(int argc, char **argv)
 	}
 	rc = EXIT_PASS;
 done:
-	if (out && out != stdout)
-		fclose(out);
+	if (wire_output_close(out, rc != EXIT_USAGE))
+		rc = EXIT_USAGE;
 	free(sorted);
 	wire_release(&w);
 	free(pos);

@@ -77,11 +77,16 @@ enum verdict scan_run_target(struct scan_run *r, const char *target)
 			r->overall = verdict_worst(r->overall, VERDICT_INCOMPLETE);
 			return VERDICT_INCOMPLETE;
 		}
-		rec->id = lt_strdup(target);
-		rec->target = lt_strdup(target);
+		/* a URL's user and password never reach the report */
+		rec->id = report_redact(target);
+		rec->target = report_redact(target);
 		rec->source_kind = lt_strdup("unreadable");
-		record_note(rec, "target-unreadable", NULL, 0, "'%s' could not be read: %s", target,
-			    err.message[0] ? err.message : lt_code_name(err.code));
+		{
+			char *why = report_redact(err.message[0] ? err.message : lt_code_name(err.code));
+			record_note(rec, "target-unreadable", NULL, 0, "'%s' could not be read: %s",
+				    rec->id ? rec->id : "?", why ? why : "?");
+			free(why);
+		}
 	}
 	if (lgraph_add_root(&r->g, rec, &root) || lgraph_expand(&r->g, root, &err) ||
 	    findings_check(&m, r->w.db, &r->g, root, &co, &err)) {
@@ -99,15 +104,21 @@ enum verdict scan_run_target(struct scan_run *r, const char *target)
 
 int scan_run_end(struct scan_run *r)
 {
-	r->wr->end(r->wr, r->overall);
-	fflush(r->out);
+	int ended = r->wr->end(r->wr, r->overall) == 0;
+	int closed = wire_output_close(r->out, ended);
+
+	r->out = NULL;
+	if (!ended || closed) {
+		if (!ended && !closed)
+			fprintf(stderr, "lictrace: the report could not be written whole\n");
+		return EXIT_USAGE;
+	}
 	return policy_exit_code(r->overall, r->level);
 }
 
 void scan_run_release(struct scan_run *r)
 {
-	if (r->out && r->out != stdout)
-		fclose(r->out);
+	wire_output_close(r->out, 0); /* not ended: no report left behind */
 	if (r->graph_ok)
 		lgraph_release(&r->g);
 	report_writer_free(r->wr);

@@ -18,6 +18,7 @@
 #include "record/record.h"
 #include "source/source.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -416,14 +417,76 @@ void wire_release(struct wire *w)
 	memset(w, 0, sizeof(*w));
 }
 
+/* The --output being written: a temporary file beside it, renamed into place
+ * by wire_output_close once the whole report is written, so a report cut short
+ * (full disk, an error) never sits at that path looking complete. One per run. */
+static struct {
+	FILE *f;
+	char *tmp;
+	char *path;
+} pending;
+
 void *wire_output(const struct common_opts *c)
 {
-	FILE *f;
+	char *slash;
+	mode_t mask;
+	int fd;
 
 	if (!c->output || !strcmp(c->output, "-"))
 		return stdout;
-	f = fopen(c->output, "w");
+	slash = strrchr(c->output, '/');
+	pending.path = lt_strdup(c->output);
+	pending.tmp = slash ? lt_asprintf("%.*s/.%s.tmp-XXXXXX", (int)(slash - c->output), c->output, slash + 1)
+			    : lt_asprintf(".%s.tmp-XXXXXX", c->output);
+	fd = pending.tmp && pending.path ? mkstemp(pending.tmp) : -1;
+	if (fd >= 0) {
+		mask = umask(0);
+		umask(mask);
+		if (fchmod(fd, 0666 & ~mask) || !(pending.f = fdopen(fd, "w"))) {
+			close(fd);
+			unlink(pending.tmp);
+		}
+	}
+	if (!pending.f) {
+		fprintf(stderr, "lictrace: cannot write '%s': %s\n", c->output, strerror(errno));
+		free(pending.tmp);
+		free(pending.path);
+		memset(&pending, 0, sizeof(pending));
+	}
+	return pending.f;
+}
+
+int wire_output_close(void *out, int keep)
+{
+	FILE *f = out;
+	int failed, saved;
+
 	if (!f)
-		fprintf(stderr, "lictrace: cannot write '%s'\n", c->output);
-	return f;
+		return 0;
+	errno = 0;
+	if (f == stdout) {
+		if (fflush(stdout) || ferror(stdout)) {
+			fprintf(stderr, "lictrace: cannot write the report to standard output: %s\n",
+				strerror(errno ? errno : EIO));
+			return -1;
+		}
+		return 0;
+	}
+	failed = fflush(f) || ferror(f) || (keep && fsync(fileno(f)));
+	saved = errno;
+	failed |= fclose(f) != 0;
+	if (!saved)
+		saved = errno;
+	if (!failed && keep && rename(pending.tmp, pending.path)) {
+		failed = 1;
+		saved = errno;
+	}
+	if (failed || !keep)
+		unlink(pending.tmp);
+	if (failed)
+		fprintf(stderr, "lictrace: cannot write '%s': %s\n", pending.path, strerror(saved ? saved : EIO));
+	free(pending.tmp);
+	free(pending.path);
+	memset(&pending, 0, sizeof(pending));
+	return failed ? -1 : 0;
 }

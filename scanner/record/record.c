@@ -349,6 +349,7 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 	if (c->license_link.value) {
 		const char *link = c->license_link.value;
 		r->has_license_link = 1;
+		r->license_link = lt_strdup(link);
 		if (!strstr(link, "://")) {
 			char *rel = lt_strdup(link[0] == '.' && link[1] == '/' ? link + 2 : link);
 			if (rel && (!path_is_safe_relative(rel) || !source_find(src, rel)))
@@ -811,6 +812,7 @@ void record_free(struct model_record *r)
 		return;
 	free(r->id); free(r->name); free(r->owner); free(r->target); free(r->source_kind); free(r->revision);
 	free(r->card_text);
+	free(r->license_link);
 	for (size_t i = 0; i < r->ndeclared; i++) {
 		free(r->declared[i].value);
 		where_release(&r->declared[i].at);

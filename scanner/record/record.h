@@ -109,6 +109,7 @@ struct model_record {
 	int other_declared;      /* license: other */
 	int has_license_name;
 	int has_license_link;
+	char *license_link;       /* the card's license_link as written, or NULL */
 	int gated;
 	int multimodal;          /* pipeline or tags say image/video/audio input */
 	int quantized_evidence;  /* GGUF/GPTQ/AWQ files or quantization config */

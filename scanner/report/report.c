@@ -1,6 +1,7 @@
 /* report.c - writer table and shared helpers; see report.h. */
 #include "report.h"
 #include "core/buf.h"
+#include "core/digest.h"
 #include "core/str.h"
 #include "record/record.h"
 
@@ -142,13 +143,68 @@ void report_count(const struct model_report *m, size_t out[3])
 			out[m->f[i].severity]++;
 }
 
+int report_source_date(time_t *out)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	unsigned long long v = 0;
+
+	if (!e || !*e || strlen(e) > 12 || strspn(e, "0123456789") != strlen(e))
+		return 0;
+	for (const char *p = e; *p; p++)
+		v = v * 10 + (unsigned long long)(*p - '0');
+	if (v > 253402300799ull) /* 9999-12-31T23:59:59Z */
+		return 0;
+	*out = (time_t)v;
+	return 1;
+}
+
 void report_timestamp(const struct report_ctx *ctx, char *out, size_t size)
 {
-	time_t t = ctx && ctx->now ? ctx->now : time(NULL);
+	time_t t = 0;
 	struct tm tm;
+
+	if (ctx && ctx->now)
+		t = ctx->now;
+	else if (!report_source_date(&t))
+		t = time(NULL);
 
 	if (!gmtime_r(&t, &tm) || !strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		lt_strlcpy(out, "1970-01-01T00:00:00Z", size);
+}
+
+/* b as a UUID string: version v, RFC 4122 variant. */
+static void uuid_format(unsigned char b[16], int v, char *out, size_t size)
+{
+	struct buf u;
+
+	b[6] = (unsigned char)((b[6] & 0x0f) | (v << 4));
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	buf_init(&u, 64);
+	for (size_t i = 0; i < 16; i++)
+		buf_printf(&u, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", b[i]);
+	lt_strlcpy(out, buf_cstr(&u), size);
+	buf_release(&u);
+}
+
+void report_doc_uuid(const char *seed, char *out, size_t size)
+{
+	/* the RFC 4122 URL namespace */
+	static const unsigned char ns[16] = { 0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1,
+					      0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8 };
+	unsigned char d[LT_SHA1_LEN];
+	struct lt_sha1 c;
+	time_t t;
+
+	if (!report_source_date(&t)) {
+		report_uuid(out, size);
+		return;
+	}
+	lt_sha1_init(&c);
+	lt_sha1_update(&c, ns, sizeof(ns));
+	lt_sha1_update(&c, "lictrace:", 9);
+	lt_sha1_update(&c, seed ? seed : "", seed ? strlen(seed) : 0);
+	lt_sha1_final(&c, d);
+	uuid_format(d, 5, out, size);
 }
 
 void report_uuid(char *out, size_t size)
@@ -156,7 +212,6 @@ void report_uuid(char *out, size_t size)
 	unsigned char b[16];
 	FILE *f = fopen("/dev/urandom", "rb");
 	size_t got = f ? fread(b, 1, sizeof(b), f) : 0;
-	struct buf u;
 
 	if (f)
 		fclose(f);
@@ -172,13 +227,7 @@ void report_uuid(char *out, size_t size)
 			b[i] = (unsigned char)x;
 		}
 	}
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-	buf_init(&u, 64);
-	for (size_t i = 0; i < sizeof(b); i++)
-		buf_printf(&u, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", b[i]);
-	lt_strlcpy(out, buf_cstr(&u), size);
-	buf_release(&u);
+	uuid_format(b, 4, out, size);
 }
 
 int report_add_section(struct buf *body, struct buf *section, const char *note)
@@ -285,6 +334,122 @@ char *report_purl(const struct lnode *n)
 		buf_addc(&b, '@');
 		purl_part(&b, rev, strlen(rev));
 	}
+	if (buf_error(&b)) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* The id of the first hop of a chain "model -> parent (relation) -> ...", or
+ * NULL; caller frees. */
+static char *chain_first_hop(const char *chain)
+{
+	const char *p = chain ? strstr(chain, " -> ") : NULL, *end;
+
+	if (!p)
+		return NULL;
+	p += 4;
+	end = strstr(p, " (");
+	if (!end)
+		end = strstr(p, " -> ");
+	return lt_strndup(p, end ? (size_t)(end - p) : strlen(p));
+}
+
+/* The line of r's card that names parent id (with or without "@rev"). */
+static const struct where *parent_where(const struct model_record *r, const char *id)
+{
+	size_t n = strlen(id);
+
+	for (size_t i = 0; r && id && i < r->nparents; i++) {
+		const struct parent *p = &r->parents[i];
+		if (p->id && p->at.file && (!strcmp(p->id, id) || (!strncmp(p->id, id, n) && p->id[n] == '@') ||
+					    (!strncmp(id, p->id, strlen(p->id)) && id[strlen(p->id)] == '@')))
+			return &p->at;
+	}
+	for (size_t i = 0; r && id && i < r->nprose_bases; i++)
+		if (r->prose_bases[i].id && r->prose_bases[i].at.file && !strcmp(r->prose_bases[i].id, id))
+			return &r->prose_bases[i].at;
+	return NULL;
+}
+
+static int usable(const struct where *w)
+{
+	return w && w->file && *w->file && strcmp(w->file, "api") != 0;
+}
+
+static int has_license(const struct model_record *r, const char *id)
+{
+	const struct licdef *l[64];
+	size_t k = r ? record_licenses(r, l, 64) : 0;
+
+	for (size_t i = 0; i < k; i++)
+		if (!strcmp(l[i]->id, id))
+			return 1;
+	return 0;
+}
+
+void report_locate(const struct model_report *m, const struct finding *f, const char **file, int *line)
+{
+	const struct model_record *r = m->node ? m->node->rec : NULL;
+	const struct where *w = NULL;
+	char *hop;
+
+	if (f->file && *f->file && strcmp(f->file, "api") != 0) {
+		*file = f->file;
+		*line = f->line > 0 ? f->line : 1;
+		return;
+	}
+	/* inherited: the card line that names the base it came through */
+	hop = chain_first_hop(f->chain);
+	if (hop)
+		w = parent_where(r, hop);
+	free(hop);
+	/* about a license: the card line that declares it */
+	for (size_t i = 0; !usable(w) && f->subject && r && i < r->ndeclared; i++)
+		if ((r->declared[i].lic && !strcmp(r->declared[i].lic->id, f->subject)) ||
+		    (r->declared[i].value && !strcmp(r->declared[i].value, f->subject)))
+			w = &r->declared[i].at;
+	/* about an ancestor, or a license one carries: the line naming its branch */
+	for (size_t i = 0; !usable(w) && f->subject && i < m->nanc; i++) {
+		const struct lnode *n = m->anc[i].node;
+		if (!strcmp(n->id, f->subject) || has_license(n->rec, f->subject)) {
+			hop = chain_first_hop(m->anc[i].chain);
+			w = hop ? parent_where(r, hop) : NULL;
+			free(hop);
+		}
+	}
+	for (size_t i = 0; !usable(w) && r && i < r->ndeclared; i++)
+		w = &r->declared[i].at;
+	for (size_t i = 0; !usable(w) && r && i < r->nparents; i++)
+		w = &r->parents[i].at;
+	if (usable(w)) {
+		*file = w->file;
+		*line = w->line > 0 ? w->line : 1;
+		return;
+	}
+	/* nothing in the card says it: the card's first line, where the fix goes */
+	*file = "README.md";
+	*line = 1;
+}
+
+char *report_redact(const char *s)
+{
+	struct buf b;
+	const char *p = s;
+
+	if (!s)
+		return NULL;
+	buf_init(&b, strlen(s) + 1);
+	for (const char *sep; (sep = strstr(p, "://"));) {
+		const char *auth = sep + 3, *end = auth + strcspn(auth, "/?#\\ \t\r\n\"'<>"), *at = NULL;
+		for (const char *q = auth; q < end; q++)
+			if (*q == '@')
+				at = q;
+		buf_add(&b, p, (size_t)(auth - p));
+		p = at ? at + 1 : auth;
+	}
+	buf_adds(&b, p);
 	if (buf_error(&b)) {
 		buf_release(&b);
 		return NULL;

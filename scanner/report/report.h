@@ -31,6 +31,9 @@ struct json_t;
 /* Where SARIF viewers send users to learn about the tool (a placeholder until
  * the project has a public home). */
 #define REPORT_INFO_URI "https://github.com/lictrace/lictrace"
+/* Each finding id is documented under a heading of its own here: the page's
+ * anchor for finding X is "#X" (SARIF helpUri, docs/REPORT.md "Finding ids"). */
+#define REPORT_FINDINGS_URI REPORT_INFO_URI "/blob/main/docs/REPORT.md"
 
 struct report_ctx {
 	const struct licensedb *db;
@@ -80,10 +83,18 @@ const char *report_node_rev(const struct lnode *n);
 char *report_purl(const struct lnode *n);
 /* Findings of m counted by severity: out[SEV_INFO], out[SEV_WARNING], out[SEV_ERROR]. */
 void report_count(const struct model_report *m, size_t out[3]);
-/* ctx->now (or the current time) as "YYYY-MM-DDThh:mm:ssZ"; size >= 21. */
+/* ctx->now, else SOURCE_DATE_EPOCH, else the current time, as
+ * "YYYY-MM-DDThh:mm:ssZ"; size >= 21. */
 void report_timestamp(const struct report_ctx *ctx, char *out, size_t size);
+/* SOURCE_DATE_EPOCH (reproducible-builds.org: decimal seconds since the epoch)
+ * into *out: 1 when it is set and well-formed, else 0 (a malformed value is
+ * ignored, as if unset). */
+int report_source_date(time_t *out);
 /* A random RFC 4122 version 4 UUID, 36 characters; size >= 37. */
 void report_uuid(char *out, size_t size);
+/* A document's UUID: random, but with SOURCE_DATE_EPOCH set a version 5 UUID
+ * of seed (what the document says), so two runs give identical bytes. */
+void report_doc_uuid(const char *seed, char *out, size_t size);
 /* A JSON string for s (json null for NULL). Strings from model repos may not be
  * UTF-8, which jansson refuses: each invalid byte becomes U+FFFD instead of the
  * field silently going missing. NULL only when out of memory. */
@@ -95,6 +106,16 @@ struct json_t *report_json_str(const char *s);
  * UTF-8 and for line separators and bidirectional overrides (they reorder what a
  * reader sees). */
 size_t report_char(const char *s, const char **repl);
+/* Where a finding is best shown in the model's repository, always a file and a
+ * 1-based line: its own evidence; for an inherited finding or one without a
+ * file, the card line that names the base it came through or declares its
+ * license; else the first declared license or base; else README.md line 1 (the
+ * card, where the fix goes). *file is borrowed from f or m. */
+void report_locate(const struct model_report *m, const struct finding *f, const char **file, int *line);
+/* A copy of s with the user and password of every URL in it removed
+ * ("https://user:secret@host/x" becomes "https://host/x"): credentials in a
+ * target never reach a report. NULL for NULL or when out of memory; caller frees. */
+char *report_redact(const char *s);
 /* Append a finished section to a document body and release it. A section that
  * overflowed its cap is replaced by note. Returns 0, or -1 once the body is
  * full (the body then keeps every earlier section whole). */

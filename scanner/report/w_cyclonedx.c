@@ -4,7 +4,11 @@
  * however many scanned models share it; name = model id, version = revision,
  * licenses as SPDX ids (or by name for LicenseRef- and unknown ones), the direct
  * parents as pedigree.ancestors and again in dependencies, lictrace's verdict and
- * finding counts as properties. Built with jansson and written once, at end.
+ * finding counts as properties. A scanned model lists what its card declares
+ * (acknowledgement declared) and every license binding it, inherited ones
+ * included (concluded), and its obligations as properties; a BOM of one
+ * scanned model has it as metadata.component. Built with jansson and written
+ * once, at end.
  */
 #include "report.h"
 #include "core/buf.h"
@@ -21,6 +25,8 @@ struct cdx {
 	json_t *components;
 	json_t *deps;
 	json_t *index;   /* node key -> index in components (private: keys unchecked) */
+	size_t nscanned;
+	const char *first; /* bom-ref of the first scanned model (borrowed from components) */
 };
 
 static json_t *jstr(const char *s)
@@ -79,6 +85,47 @@ static json_t *license_of(const struct licdef *l, int declared)
 	return json_pack("{s:o}", "license", lic);
 }
 
+/* The card's license_link when it is a web address (credentials removed),
+ * else NULL; caller frees. */
+static char *link_url(const struct model_record *r)
+{
+	if (!r->license_link || (strncmp(r->license_link, "https://", 8) && strncmp(r->license_link, "http://", 7)))
+		return NULL;
+	return report_redact(r->license_link);
+}
+
+/* `license: other` beside a `license_name`: the name is the license, "other"
+ * only says it is not on the Hub's list. */
+static int other_named(const struct model_record *r, const struct licdef *l)
+{
+	return l && !strcmp(l->id, "other") && r->has_license_name;
+}
+
+/* A license lictrace does not know, by the name the card gives it (with the
+ * card's license_link when that names it). */
+static json_t *license_named(const struct model_record *r, const struct declared *d, const char *ack)
+{
+	json_t *lic = json_object();
+	char *url = d->at.field && !strcmp(d->at.field, "license_name") ? link_url(r) : NULL;
+
+	json_object_set_new(lic, "name", jstr(d->value));
+	if (url)
+		json_object_set_new(lic, "url", jstr(url));
+	free(url);
+	json_object_set_new(lic, "acknowledgement", json_string(ack));
+	return json_pack("{s:o}", "license", lic);
+}
+
+/* Card fields that only echo a weight file's metadata are not declarations. */
+static int weights_field(const struct declared *d)
+{
+	const char *field = d->at.field ? d->at.field : "";
+
+	return !strncmp(field, "general.", 8) || !strncmp(field, "modelspec.", 10);
+}
+
+/* An ancestor's licenses: what its card declares, and license texts found in
+ * its files (concluded). */
 static json_t *licenses(const struct model_record *r)
 {
 	json_t *a = json_array();
@@ -87,21 +134,82 @@ static json_t *licenses(const struct model_record *r)
 
 	for (size_t i = 0; i < k; i++) {
 		int declared = 0;
+		if (other_named(r, l[i]))
+			continue;
 		for (size_t j = 0; j < r->ndeclared; j++)
 			declared |= r->declared[j].lic == l[i];
 		json_array_append_new(a, license_of(l[i], declared));
 	}
 	/* what the card says even when lictrace does not know it */
-	for (size_t j = 0; j < r->ndeclared; j++) {
-		const char *field = r->declared[j].at.field ? r->declared[j].at.field : "";
-		if (r->declared[j].lic || !strncmp(field, "general.", 8) || !strncmp(field, "modelspec.", 10))
+	for (size_t j = 0; j < r->ndeclared; j++)
+		if (!r->declared[j].lic && !weights_field(&r->declared[j]))
+			json_array_append_new(a, license_named(r, &r->declared[j], "declared"));
+	return a;
+}
+
+/* The scanned model: each license its card declares (acknowledgement
+ * declared), then every license that binds it, its own and each ancestor's
+ * (concluded): a merge labelled apache-2.0 shows the licenses it inherits. */
+static json_t *root_licenses(const struct model_report *m)
+{
+	const struct model_record *r = m->node->rec;
+	json_t *a = json_array();
+
+	for (size_t j = 0; r && j < r->ndeclared; j++) {
+		const struct declared *d = &r->declared[j];
+		int dup = 0;
+		if (weights_field(d) || other_named(r, d->lic))
 			continue;
-		json_t *lic = json_object();
-		json_object_set_new(lic, "name", jstr(r->declared[j].value));
-		json_object_set_new(lic, "acknowledgement", json_string("declared"));
-		json_array_append_new(a, json_pack("{s:o}", "license", lic));
+		for (size_t k = 0; k < j; k++)
+			dup |= d->lic ? r->declared[k].lic == d->lic && !weights_field(&r->declared[k])
+				      : !r->declared[k].lic && !strcmp(r->declared[k].value, d->value);
+		if (dup)
+			continue;
+		json_array_append_new(a, d->lic ? license_of(d->lic, 1) : license_named(r, d, "declared"));
+	}
+	for (size_t i = 0; i < m->neffective; i++) {
+		const struct declared *named = NULL;
+		if (r && other_named(r, m->effective[i])) {
+			/* unknown to lictrace: by the name the card gives it */
+			for (size_t j = 0; j < r->ndeclared && !named; j++)
+				if (!r->declared[j].lic && r->declared[j].at.field &&
+				    !strcmp(r->declared[j].at.field, "license_name"))
+					named = &r->declared[j];
+		}
+		json_array_append_new(a, named ? license_named(r, named, "concluded")
+					       : license_of(m->effective[i], 0));
 	}
 	return a;
+}
+
+/* One line per obligation, for tools that read properties only:
+ * "<license>: <what>" with where it comes from. */
+static void obligation_props(json_t *props, const struct model_report *m)
+{
+	for (size_t i = 0; i < m->ob.n; i++) {
+		const struct eff_ob *e = &m->ob.v[i];
+		struct buf b;
+		char *name = lt_asprintf("lictrace:obligation:%s", ob_kind_name(e->ob->kind));
+
+		buf_init(&b, 64 * 1024);
+		buf_printf(&b, "%s", e->lic->id);
+		if (e->ob->text)
+			buf_printf(&b, ": %s", e->ob->text);
+		if (e->ob->value)
+			buf_printf(&b, "%s%llu%s%s", e->ob->text ? " (" : ": ", e->ob->value,
+				   e->ob->period ? " " : "", e->ob->period ? e->ob->period : "");
+		if (e->ob->value && e->ob->text)
+			buf_addc(&b, ')');
+		for (size_t t = 0; t < e->ob->territories.n; t++)
+			buf_printf(&b, "%s%s", t ? ", " : "; territories: ", e->ob->territories.v[t]);
+		if (e->ob->url)
+			buf_printf(&b, " <%s>", e->ob->url);
+		if (!e->self && e->chain)
+			buf_printf(&b, " (inherited: %s)", e->chain);
+		prop(props, name, buf_error(&b) ? json_string("(too long)") : jstr(buf_cstr(&b)));
+		buf_release(&b);
+		free(name);
+	}
 }
 
 static json_t *component(const struct lnode *n, int root)
@@ -188,6 +296,7 @@ static int c_model(struct report_writer *w, const struct model_report *m, const 
 	props = json_object_get(root, "properties");
 	if (!props)
 		return -1;
+	json_object_set_new(root, "licenses", root_licenses(m));
 	report_count(m, cnt);
 	prop(props, "lictrace:scanned", json_string("true"));
 	prop(props, "lictrace:verdict", json_string(verdict_name(m->verdict)));
@@ -195,6 +304,9 @@ static int c_model(struct report_writer *w, const struct model_report *m, const 
 	prop_count(props, "lictrace:findings:warning", cnt[SEV_WARNING]);
 	prop_count(props, "lictrace:findings:info", cnt[SEV_INFO]);
 	prop_count(props, "lictrace:obligations", m->ob.n);
+	obligation_props(props, m);
+	if (!x->nscanned++)
+		x->first = json_string_value(json_object_get(root, "bom-ref"));
 	return 0;
 }
 
@@ -202,19 +314,28 @@ static int c_end(struct report_writer *w, enum verdict overall)
 {
 	struct cdx *x = w->impl;
 	json_t *root, *meta, *tool, *props;
-	char ts[32], uuid[40], serial[64];
+	char ts[32], uuid[40], serial[64], *seed;
 	int rc;
 
 	if (!x)
 		return -1;
 	report_timestamp(w->ctx, ts, sizeof(ts));
-	report_uuid(uuid, sizeof(uuid));
+	seed = json_dumps(x->components, JSON_COMPACT);
+	report_doc_uuid(seed, uuid, sizeof(uuid));
+	free(seed);
 	snprintf(serial, sizeof(serial), "urn:uuid:%s", uuid);
 	tool = json_pack("{s:s, s:s, s:s}", "type", "application", "name", "lictrace", "version",
 			 w->ctx->version ? w->ctx->version : "0");
 	meta = json_object();
 	json_object_set_new(meta, "timestamp", json_string(ts));
 	json_object_set_new(meta, "tools", json_pack("{s:[o]}", "components", tool));
+	if (x->nscanned == 1) {
+		/* one scanned model: the BOM is about it (its ancestors are the
+		 * components); an audit of several has no single subject */
+		size_t at = (size_t)json_integer_value(json_object_get(x->index, x->first));
+		json_object_set(meta, "component", json_array_get(x->components, at));
+		json_array_remove(x->components, at);
+	}
 	props = json_array();
 	prop(props, "lictrace:verdict", json_string(verdict_name(overall)));
 	if (w->ctx->jurisdiction)

@@ -379,7 +379,16 @@ static void obligations(struct buf *b, const struct model_report *m)
 			buf_adds(b, k ? ", " : " territories: ");
 			esc(b, e->ob->territories.v[k]);
 		}
-		if (e->ob->url) {
+		if (e->ob->url && (lt_starts_with(e->ob->url, "https://") || lt_starts_with(e->ob->url, "http://"))) {
+			/* a link the reader can follow (navigation, not a load) */
+			char *u = report_redact(e->ob->url);
+			buf_adds(b, " <a class=\"url\" rel=\"noopener noreferrer\" href=\"");
+			esc(b, u);
+			buf_adds(b, "\">");
+			esc(b, u);
+			buf_adds(b, "</a>");
+			free(u);
+		} else if (e->ob->url) {
 			buf_adds(b, " <span class=\"url\">");
 			esc(b, e->ob->url);
 			buf_adds(b, "</span>");
@@ -474,7 +483,11 @@ static int h_model(struct report_writer *w, const struct model_report *m, const 
 	buf_printf(&b, " <span class=\"v v-%s\">%s</span></h2>\n<dl class=\"meta\"><dt>Source</dt><dd>", v, v);
 	esc(&b, r->source_kind);
 	buf_adds(&b, " <code>");
-	esc(&b, r->target);
+	{
+		char *target = report_redact(r->target); /* no credentials of a URL target */
+		esc(&b, target);
+		free(target);
+	}
 	buf_adds(&b, "</code></dd><dt>Revision</dt><dd>");
 	if (r->revision) {
 		buf_adds(&b, "<code>");

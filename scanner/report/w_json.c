@@ -16,9 +16,10 @@ struct jw {
 	json_t *models;
 };
 
+/* Strings from model repos may not be UTF-8: never a silently missing field. */
 static json_t *jstr(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	return report_json_str(s);
 }
 
 static json_t *jwhere(const char *file, int line, const char *field)
@@ -27,13 +28,13 @@ static json_t *jwhere(const char *file, int line, const char *field)
 	json_object_set_new(o, "file", jstr(file && *file ? file : NULL));
 	json_object_set_new(o, "line", line > 0 ? json_integer(line) : json_null());
 	if (field)
-		json_object_set_new(o, "field", json_string(field));
+		json_object_set_new(o, "field", jstr(field));
 	return o;
 }
 
 static json_t *lic_ref(const struct licdef *l)
 {
-	return l ? json_string(l->id) : json_null();
+	return l ? jstr(l->id) : json_null();
 }
 
 static int j_begin(struct report_writer *w, const struct report_ctx *ctx)
@@ -63,20 +64,20 @@ static json_t *lineage(const struct model_report *m)
 		size_t k = x->rec ? record_licenses(x->rec, l, 64) : 0;
 		const char *status = report_node_status(x, i == 0);
 		for (size_t j = 0; j < k; j++)
-			json_array_append_new(ls, json_string(l[j]->id));
-		json_object_set_new(jn, "id", json_string(x->id));
+			json_array_append_new(ls, jstr(l[j]->id));
+		json_object_set_new(jn, "id", jstr(x->id));
 		json_object_set_new(jn, "revision", jstr(x->rec && x->rec->revision ? x->rec->revision : x->rev));
-		json_object_set_new(jn, "status", json_string(status));
+		json_object_set_new(jn, "status", jstr(status));
 		json_object_set_new(jn, "licenses", ls);
 		json_object_set_new(jn, "source", jstr(x->rec ? x->rec->source_kind : NULL));
 		if (x->error)
-			json_object_set_new(jn, "error", json_string(x->error));
+			json_object_set_new(jn, "error", jstr(x->error));
 		json_array_append_new(nodes, jn);
 		for (size_t e = 0; e < x->nparents; e++) {
 			json_t *je = json_object();
 			const struct ledge *ed = &x->parents[e];
-			json_object_set_new(je, "from", json_string(x->id));
-			json_object_set_new(je, "to", json_string(ed->to->id));
+			json_object_set_new(je, "from", jstr(x->id));
+			json_object_set_new(je, "to", jstr(ed->to->id));
 			json_object_set_new(je, "relation", jstr(ed->p ? ed->p->relation : NULL));
 			json_object_set_new(je, "inferred", json_boolean(ed->p && ed->p->inferred));
 			json_object_set_new(je, "cycle", json_boolean(ed->closes_cycle));
@@ -95,10 +96,13 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	struct jw *j = w->impl;
 	const struct model_record *r = m->node->rec;
 	json_t *o = json_object(), *a;
+	char *target;
 
 	(void)g;
 	json_object_set_new(o, "id", jstr(m->node->id));
-	json_object_set_new(o, "source", json_pack("{s:s, s:s}", "kind", r->source_kind, "target", r->target));
+	target = report_redact(r->target); /* no credentials of a URL target */
+	json_object_set_new(o, "source", json_pack("{s:o, s:o}", "kind", jstr(r->source_kind), "target", jstr(target)));
+	free(target);
 	json_object_set_new(o, "revision", jstr(r->revision));
 	json_object_set_new(o, "name", json_pack("{s:o, s:o}", "value", jstr(r->name), "from", jstr(r->name_from)));
 	json_object_set_new(o, "owner", json_pack("{s:o, s:o}", "value", jstr(r->owner), "from", jstr(r->owner_from)));
@@ -107,9 +111,9 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	for (size_t i = 0; i < r->ndeclared; i++) {
 		const struct declared *d = &r->declared[i];
 		json_t *x = json_object();
-		json_object_set_new(x, "value", json_string(d->value));
+		json_object_set_new(x, "value", jstr(d->value));
 		json_object_set_new(x, "license", lic_ref(d->lic));
-		json_object_set_new(x, "spdx", d->lic ? json_string(report_spdx(d->lic)) : json_null());
+		json_object_set_new(x, "spdx", d->lic ? jstr(report_spdx(d->lic)) : json_null());
 		json_object_set_new(x, "evidence", jwhere(d->at.file, d->at.line, d->at.field));
 		json_array_append_new(a, x);
 	}
@@ -120,10 +124,10 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 		const struct detected *d = &r->detected[i];
 		json_t *x = json_object();
 		json_object_set_new(x, "license", lic_ref(d->lic));
-		json_object_set_new(x, "spdx", json_string(report_spdx(d->lic)));
-		json_object_set_new(x, "kind", json_string(d->kind == RULE_POLICY ? "policy" : d->kind == RULE_NOTICE ? "notice" : "license"));
+		json_object_set_new(x, "spdx", jstr(report_spdx(d->lic)));
+		json_object_set_new(x, "kind", jstr(d->kind == RULE_POLICY ? "policy" : d->kind == RULE_NOTICE ? "notice" : "license"));
 		json_object_set_new(x, "confidence", json_real(d->confidence));
-		json_object_set_new(x, "rule", json_string(d->rule));
+		json_object_set_new(x, "rule", jstr(d->rule));
 		json_object_set_new(x, "third_party", json_boolean(d->third_party));
 		json_object_set_new(x, "evidence", jwhere(d->at.file, d->at.line, NULL));
 		json_array_append_new(a, x);
@@ -133,8 +137,8 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	a = json_array();
 	for (size_t i = 0; i < r->nexamined; i++) {
 		const struct examined *e = &r->examined[i];
-		json_t *x = json_pack("{s:s, s:o, s:I, s:s}", "path", e->path, "role", jstr(e->role),
-				      "size", (json_int_t)e->size, "read", e->what ? e->what : "");
+		json_t *x = json_pack("{s:o, s:o, s:I, s:o}", "path", jstr(e->path), "role", jstr(e->role),
+				      "size", (json_int_t)e->size, "read", jstr(e->what ? e->what : ""));
 		if (x && e->lfs_pointer)
 			json_object_set_new(x, "lfs", json_pack("{s:o, s:I}", "oid", jstr(e->lfs_oid),
 								 "size", (json_int_t)e->lfs_size));
@@ -146,19 +150,19 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	/* effective: every license binding the model (own and inherited) */
 	a = json_array();
 	for (size_t i = 0; i < m->neffective; i++)
-		json_array_append_new(a, json_string(m->effective[i]->id));
+		json_array_append_new(a, jstr(m->effective[i]->id));
 	json_object_set_new(o, "effective", a);
 
 	a = json_array();
 	for (size_t i = 0; i < r->nparents; i++) {
 		const struct parent *p = &r->parents[i];
 		json_t *x = json_object();
-		json_object_set_new(x, "id", json_string(p->id));
+		json_object_set_new(x, "id", jstr(p->id));
 		json_object_set_new(x, "relation", jstr(p->relation));
 		json_object_set_new(x, "inferred", json_boolean(p->inferred));
 		json_object_set_new(x, "local_path", json_boolean(p->local_path));
 		if (p->revision)
-			json_object_set_new(x, "revision", json_string(p->revision));
+			json_object_set_new(x, "revision", jstr(p->revision));
 		json_object_set_new(x, "evidence", jwhere(p->at.file, p->at.line, p->at.field));
 		json_array_append_new(a, x);
 	}
@@ -169,24 +173,24 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	for (size_t i = 0; i < m->ob.n; i++) {
 		const struct eff_ob *e = &m->ob.v[i];
 		json_t *x = json_object();
-		json_object_set_new(x, "kind", json_string(ob_kind_name(e->ob->kind)));
-		json_object_set_new(x, "license", json_string(e->lic->id));
+		json_object_set_new(x, "kind", jstr(ob_kind_name(e->ob->kind)));
+		json_object_set_new(x, "license", jstr(e->lic->id));
 		if (e->ob->text)
-			json_object_set_new(x, "text", json_string(e->ob->text));
+			json_object_set_new(x, "text", jstr(e->ob->text));
 		if (e->ob->url)
-			json_object_set_new(x, "url", json_string(e->ob->url));
+			json_object_set_new(x, "url", jstr(e->ob->url));
 		if (e->ob->value)
 			json_object_set_new(x, "value", json_integer((json_int_t)e->ob->value));
 		if (e->ob->period)
-			json_object_set_new(x, "period", json_string(e->ob->period));
+			json_object_set_new(x, "period", jstr(e->ob->period));
 		if (e->ob->territories.n) {
 			json_t *t = json_array();
 			for (size_t k = 0; k < e->ob->territories.n; k++)
-				json_array_append_new(t, json_string(e->ob->territories.v[k]));
+				json_array_append_new(t, jstr(e->ob->territories.v[k]));
 			json_object_set_new(x, "territories", t);
-			json_object_set_new(x, "scope", json_string(e->ob->scope ? e->ob->scope : "all"));
+			json_object_set_new(x, "scope", jstr(e->ob->scope ? e->ob->scope : "all"));
 		}
-		json_object_set_new(x, "from", json_string(e->model));
+		json_object_set_new(x, "from", jstr(e->model));
 		json_object_set_new(x, "inherited", json_boolean(!e->self));
 		json_object_set_new(x, "chain", jstr(e->chain));
 		json_array_append_new(a, x);
@@ -197,21 +201,21 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	for (size_t i = 0; i < m->nf; i++) {
 		const struct finding *f = &m->f[i];
 		json_t *x = json_object();
-		json_object_set_new(x, "id", json_string(f->def->id));
-		json_object_set_new(x, "severity", json_string(severity_name(f->severity)));
-		json_object_set_new(x, "title", json_string(f->def->title));
-		json_object_set_new(x, "message", json_string(f->message));
+		json_object_set_new(x, "id", jstr(f->def->id));
+		json_object_set_new(x, "severity", jstr(severity_name(f->severity)));
+		json_object_set_new(x, "title", jstr(f->def->title));
+		json_object_set_new(x, "message", jstr(f->message));
 		json_object_set_new(x, "subject", jstr(f->subject));
 		json_object_set_new(x, "evidence", jwhere(f->file, f->line, NULL));
 		json_object_set_new(x, "chain", jstr(f->chain));
 		json_object_set_new(x, "incomplete", json_boolean(f->incomplete));
-		json_object_set_new(x, "why", json_string(f->def->why));
-		json_object_set_new(x, "fix", json_string(f->def->fix));
+		json_object_set_new(x, "why", jstr(f->def->why));
+		json_object_set_new(x, "fix", jstr(f->def->fix));
 		json_object_set_new(x, "exception", jstr(f->exception));
 		json_array_append_new(a, x);
 	}
 	json_object_set_new(o, "findings", a);
-	json_object_set_new(o, "verdict", json_string(verdict_name(m->verdict)));
+	json_object_set_new(o, "verdict", jstr(verdict_name(m->verdict)));
 	json_array_append_new(j->models, o);
 	return 0;
 }
@@ -224,9 +228,9 @@ static int j_end(struct report_writer *w, enum verdict overall)
 
 	json_object_set_new(root, "tool", json_pack("{s:s, s:s}", "name", "lictrace", "version",
 						      w->ctx->version ? w->ctx->version : "0"));
-	json_object_set_new(root, "verdict", json_string(verdict_name(overall)));
+	json_object_set_new(root, "verdict", jstr(verdict_name(overall)));
 	if (w->ctx->jurisdiction)
-		json_object_set_new(root, "jurisdiction", json_string(w->ctx->jurisdiction));
+		json_object_set_new(root, "jurisdiction", jstr(w->ctx->jurisdiction));
 	json_object_set(root, "models", j->models);
 	rc = json_dumpf(root, w->ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', w->ctx->out);

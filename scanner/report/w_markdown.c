@@ -7,7 +7,8 @@
  * Everything a model repository supplies is untrusted: md() backslash-escapes
  * the characters that would start markup (emphasis, links, HTML, table pipes,
  * mentions) and replaces line breaks and other control characters, so a value
- * can neither leave its table cell or bullet nor inject a link or raw HTML.
+ * can neither leave its table cell or bullet nor inject a link or raw HTML; a
+ * web address is written unescaped as an autolink so it goes where it says.
  * Untrusted text never starts a line. The document is assembled in memory and
  * written once, at end.
  */
@@ -29,7 +30,32 @@ struct mdw {
 	size_t dropped;
 };
 
-/* Escaped inline text. */
+/* Length of the web address at p ("http://" or "https://" and what follows
+ * up to a space, a character that cannot be in an autolink or ends a table
+ * cell, or the end), without trailing punctuation that ends a sentence; 0 when
+ * p does not start one. */
+static size_t url_len(const char *p)
+{
+	size_t n, open = 0, close = 0;
+
+	if (strncmp(p, "https://", 8) && strncmp(p, "http://", 7))
+		return 0;
+	for (n = 0; p[n] > 0x20 && p[n] < 0x7f && !strchr("<>\"|`\\{}^", p[n]); n++)
+		;
+	for (size_t i = 0; i < n; i++) {
+		open += p[i] == '(';
+		close += p[i] == ')';
+	}
+	while (n && (strchr(".,:;!?'*_~", p[n - 1]) || (p[n - 1] == ')' && close > open))) {
+		close -= p[n - 1] == ')';
+		n--;
+	}
+	return n > 8 ? n : 0;
+}
+
+/* Escaped inline text. A web address becomes an autolink, <https://...>,
+ * written as it is: a backslash escape inside it would change where it goes
+ * (llama3\_1 is not llama3_1). Credentials in it are dropped. */
 static void md(struct buf *b, const char *s)
 {
 	static const char special[] = "\\`*_{}[]<>()#+!|~&$^@";
@@ -38,7 +64,18 @@ static void md(struct buf *b, const char *s)
 		return;
 	for (const char *p = s; *p;) {
 		const char *repl;
-		size_t n = report_char(p, &repl);
+		size_t n = url_len(p);
+		if (n) {
+			char *u = lt_strndup(p, n), *safe = u ? report_redact(u) : NULL;
+			buf_addc(b, '<');
+			buf_adds(b, safe ? safe : "");
+			buf_addc(b, '>');
+			free(safe);
+			free(u);
+			p += n;
+			continue;
+		}
+		n = report_char(p, &repl);
 		if (repl || n > 1) {
 			if (repl)
 				buf_adds(b, repl);

@@ -1,18 +1,22 @@
 /*
  * w_sarif.c - findings as SARIF 2.1.0, for code-scanning dashboards and PR
  * annotations. One run; the driver lists one rule per finding id that occurs
- * (title, why, fix, default level); each finding is one result located at the
- * model target joined with its evidence file (and line when known). Built with
+ * (title, why, fix as text and Markdown, default level, helpUri); each finding
+ * is one result at a file and line (report_locate) relative to the repository
+ * root (uriBaseId %SRCROOT%), with a partial fingerprint that does not move with
+ * line numbers, so uploads of later runs update the same alerts. Built with
  * jansson and written once, at end, so the output is always one valid document.
  */
 #include "report.h"
 #include "core/buf.h"
+#include "core/digest.h"
 #include "core/str.h"
 #include "record/record.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/banned.h"
 
@@ -71,35 +75,150 @@ static void uri_path(struct buf *b, const char *s)
 	}
 }
 
-/* The artifact a finding points at: the model target joined with the evidence
- * file. A URL target is kept as it is; an absolute path becomes a file: URI; a
- * relative one stays relative (code-scanning tools resolve it against the
- * checkout). "api" evidence (a Hub API field) points at the target alone. */
+/* Append path's segments to the list in b (joined by '/'), dropping "." and
+ * empty segments; ".." removes the previous one. -1 when ".." would leave the
+ * root. */
+static int add_segments(struct buf *b, const char *path)
+{
+	while (*path) {
+		size_t n = strcspn(path, "/");
+		if (n == 2 && !strncmp(path, "..", 2)) {
+			char *slash;
+			if (!b->len)
+				return -1;
+			slash = strrchr(buf_cstr(b), '/');
+			buf_truncate(b, slash ? (size_t)(slash - buf_cstr(b)) : 0);
+		} else if (n && !(n == 1 && path[0] == '.')) {
+			if (b->len)
+				buf_addc(b, '/');
+			buf_add(b, path, n);
+		}
+		path += n + (path[n] == '/');
+	}
+	return 0;
+}
+
+/* The folder a local target is in, relative to the repository root (the
+ * current directory), into b; -1 when the target is not a local folder under
+ * it (a Hub id, a URL, an archive, a path elsewhere): its files are then named
+ * relative to the model's own root. */
+static int target_dir(struct buf *b, const struct model_record *r)
+{
+	const char *t = r && r->target ? r->target : NULL, *k = r ? r->source_kind : NULL;
+	char cwd[4096];
+	size_t n;
+
+	if (!t || !*t || strstr(t, "://") || !k ||
+	    (strcmp(k, "dir") && strcmp(k, "git") && strcmp(k, "mirror") && strcmp(k, "hf-cache")))
+		return -1;
+	if (t[0] != '/')
+		return add_segments(b, t);
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -1;
+	n = strlen(cwd);
+	while (n > 1 && cwd[n - 1] == '/')
+		n--;
+	if (n == 1) /* the root folder */
+		return add_segments(b, t);
+	if (strncmp(t, cwd, n) || (t[n] && t[n] != '/'))
+		return -1;
+	return add_segments(b, t + n);
+}
+
+/* The artifact a finding points at, relative to the repository root (used
+ * with uriBaseId %SRCROOT%): a local target's folder joined with the evidence
+ * file, each segment percent-encoded; never absolute, never "./"-prefixed. */
 static char *artifact_uri(const struct model_record *r, const char *file)
 {
-	const char *target = r && r->target ? r->target : "";
-	struct buf b;
+	struct buf dir, b;
 
-	buf_init(&b, 64 * 1024);
-	if (strstr(target, "://"))
-		buf_adds(&b, target);
-	else {
-		if (target[0] == '/')
-			buf_adds(&b, "file://");
-		uri_path(&b, target);
+	buf_init(&dir, 64 * 1024);
+	buf_init(&b, 3 * 64 * 1024);
+	if (target_dir(&dir, r)) {
+		buf_release(&dir);
+		buf_init(&dir, 64 * 1024);
 	}
-	if (file && *file && strcmp(file, "api") != 0) {
-		if (b.len && b.data[b.len - 1] != '/')
-			buf_addc(&b, '/');
-		uri_path(&b, file[0] == '/' ? file + 1 : file);
+	if (add_segments(&dir, file) || !dir.len) {
+		buf_release(&dir);
+		buf_init(&dir, 4096);
+		buf_adds(&dir, "README.md");
 	}
-	if (!b.len)
-		buf_adds(&b, ".");
+	uri_path(&b, buf_cstr(&dir));
+	buf_release(&dir);
 	if (buf_error(&b)) {
 		buf_release(&b);
-		return lt_strdup(".");
+		return lt_strdup("README.md");
 	}
 	return buf_detach(&b, NULL);
+}
+
+/* The rule's documentation: docs/REPORT.md has a heading per finding id, so
+ * GitHub's anchor for it is the id itself. */
+static json_t *help_uri(const char *id)
+{
+	char *u = lt_asprintf("%s#%s", REPORT_FINDINGS_URI, id);
+	json_t *j = report_json_str(u);
+
+	free(u);
+	return j;
+}
+
+/* Rule help: plain text, and Markdown for viewers that render it. */
+static json_t *help(const struct finding_def *d)
+{
+	json_t *o = text(d->fix);
+	char *md = lt_asprintf("**%s**\n\n%s\n\n**How to fix:** %s\n\n[Documentation](%s#%s)",
+			       d->title ? d->title : d->id, d->why ? d->why : "", d->fix ? d->fix : "",
+			       REPORT_FINDINGS_URI, d->id);
+
+	json_object_set_new(o, "markdown", report_json_str(md));
+	free(md);
+	return o;
+}
+
+/* A rule's friendly name: its id in PascalCase ("parent-unresolved" is
+ * "ParentUnresolved"). */
+static json_t *rule_name(const char *id)
+{
+	struct buf b;
+	json_t *j;
+	int up = 1;
+
+	buf_init(&b, 1024);
+	for (const char *p = id; *p; p++) {
+		if (*p == '-' || *p == '_' || *p == '.') {
+			up = 1;
+			continue;
+		}
+		buf_addc(&b, up && *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p);
+		up = 0;
+	}
+	j = report_json_str(buf_error(&b) ? id : buf_cstr(&b));
+	buf_release(&b);
+	return j;
+}
+
+/* Stable across runs and edits of the card: a hash of what the finding is
+ * about, never of where it was shown. */
+static json_t *fingerprint(const char *model, const struct finding *f)
+{
+	struct lt_sha256 c;
+	unsigned char d[LT_SHA256_LEN];
+	char hex[2 * LT_SHA256_LEN + 1];
+	const char *parts[4] = { f->def->id, model, f->subject, f->chain };
+
+	lt_sha256_init(&c);
+	for (int i = 0; i < 4; i++) {
+		/* a NUL between fields, and a marker for "absent", so no two
+		 * different tuples hash alike */
+		if (parts[i])
+			lt_sha256_update(&c, parts[i], strlen(parts[i]) + 1);
+		else
+			lt_sha256_update(&c, "\xff", 1);
+	}
+	lt_sha256_final(&c, d);
+	lt_hex(d, sizeof(d), hex);
+	return json_pack("{s:s}", "lictrace/v1", hex);
 }
 
 static json_int_t rule_index(struct sarif *s, const struct finding_def *d)
@@ -111,9 +230,11 @@ static json_int_t rule_index(struct sarif *s, const struct finding_def *d)
 		return json_integer_value(have);
 	rule = json_object();
 	json_object_set_new(rule, "id", jstr(d->id));
+	json_object_set_new(rule, "name", rule_name(d->id));
 	json_object_set_new(rule, "shortDescription", text(d->title));
 	json_object_set_new(rule, "fullDescription", text(d->why));
-	json_object_set_new(rule, "help", text(d->fix));
+	json_object_set_new(rule, "helpUri", help_uri(d->id));
+	json_object_set_new(rule, "help", help(d));
 	json_object_set_new(rule, "defaultConfiguration", json_pack("{s:s}", "level", level(d->severity)));
 	json_array_append_new(s->rules, rule);
 	json_object_set_new_nocheck(s->index, d->id, json_integer((json_int_t)json_array_size(s->rules) - 1));
@@ -150,18 +271,25 @@ static int s_model(struct report_writer *w, const struct model_report *m, const 
 	for (size_t i = 0; i < m->nf; i++) {
 		const struct finding *f = &m->f[i];
 		json_t *res = json_object(), *loc = json_object(), *phys = json_object(), *props;
-		char *uri = artifact_uri(r, f->file);
+		const char *file;
+		int line;
+		char *uri;
+
+		report_locate(m, f, &file, &line);
+		uri = artifact_uri(r, file);
 
 		json_object_set_new(res, "ruleId", jstr(f->def->id));
 		json_object_set_new(res, "ruleIndex", json_integer(rule_index(s, f->def)));
 		json_object_set_new(res, "level", json_string(level(f->severity)));
 		json_object_set_new(res, "message", text(f->message));
-		json_object_set_new(phys, "artifactLocation", obj1("uri", jstr(uri ? uri : ".")));
-		if (f->file && f->line > 0)
-			json_object_set_new(phys, "region", json_pack("{s:i}", "startLine", f->line));
+		json_object_set_new(phys, "artifactLocation",
+				    json_pack("{s:o, s:s}", "uri", jstr(uri ? uri : "README.md"),
+					      "uriBaseId", "%SRCROOT%"));
+		json_object_set_new(phys, "region", json_pack("{s:i}", "startLine", line));
 		json_object_set_new(loc, "physicalLocation", phys);
 		json_object_set_new(res, "locations", json_pack("[o]", loc));
 		free(uri);
+		json_object_set_new(res, "partialFingerprints", fingerprint(m->node->id, f));
 		if (f->exception) {
 			/* accepted by a policy exception: viewers show it as suppressed */
 			json_t *sup = obj1("kind", json_string("external"));
@@ -194,10 +322,13 @@ static int s_end(struct report_writer *w, enum verdict overall)
 	json_object_set_new(root, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
 	json_object_set_new(root, "version", json_string("2.1.0"));
 	json_object_set_new(driver, "name", json_string("lictrace"));
+	json_object_set_new(driver, "fullName", json_string("lictrace license-compliance scanner for AI models"));
 	json_object_set_new(driver, "version", json_string(w->ctx->version ? w->ctx->version : "0"));
 	json_object_set_new(driver, "informationUri", json_string(REPORT_INFO_URI));
 	json_object_set(driver, "rules", s->rules);
 	json_object_set_new(run, "tool", json_pack("{s:o}", "driver", driver));
+	/* the category code scanning files these alerts under */
+	json_object_set_new(run, "automationDetails", json_pack("{s:s}", "id", "lictrace/"));
 	json_object_set(run, "results", s->results);
 	props = json_object();
 	json_object_set_new(props, "verdict", json_string(verdict_name(overall)));

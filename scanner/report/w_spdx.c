@@ -406,7 +406,7 @@ static int x_end(struct report_writer *w, enum verdict overall)
 {
 	struct spdx *x = w->impl;
 	json_t *root, *ci, *refs;
-	char ts[32], uuid[40], *name, *who;
+	char ts[32], uuid[40], *name, *who, *seed;
 	struct buf ns;
 	const char *key;
 	json_t *v;
@@ -415,7 +415,9 @@ static int x_end(struct report_writer *w, enum verdict overall)
 	if (!x)
 		return -1;
 	report_timestamp(w->ctx, ts, sizeof(ts));
-	report_uuid(uuid, sizeof(uuid));
+	seed = json_dumps(x->packages, JSON_COMPACT);
+	report_doc_uuid(seed, uuid, sizeof(uuid));
+	free(seed);
 	/* documentNamespace: unique per document, named after the (first) model; a
 	 * .invalid host because the URI is a name, never fetched */
 	buf_init(&ns, 16 * 1024);

@@ -132,6 +132,7 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 	FILE *o = c->out;
 	const struct model_record *r = m->node->rec;
 	int nerr = 0, nwarn = 0, ninfo = 0;
+	char *target;
 
 	(void)g;
 	if (c->quiet && m->verdict == VERDICT_PASS)
@@ -140,8 +141,10 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 		fprintf(o, "\n");
 	t->first = 0;
 	fprintf(o, "%sModel%s  %s\n", BOLD(c), RESET(c), m->node->id);
-	fprintf(o, "  source:   %s %s%s%s\n", r->source_kind, r->target, r->revision ? " @ " : "",
+	target = report_redact(r->target); /* no credentials of a URL target */
+	fprintf(o, "  source:   %s %s%s%s\n", r->source_kind, target ? target : "", r->revision ? " @ " : "",
 		r->revision ? r->revision : "");
+	free(target);
 	fprintf(o, "  verdict:  %s%s%s\n", verdict_colour(c, m->verdict), verdict_name(m->verdict), RESET(c));
 	if (r->name)
 		fprintf(o, "  name:     %s (from the %s)\n", r->name, r->name_from ? r->name_from : "target");

@@ -5,7 +5,9 @@
  * checked for escaping and structure. */
 #include "tap.h"
 
+#include "core/buf.h"
 #include "core/err.h"
+#include "core/fileio.h"
 #include "core/str.h"
 #include "lineage/graph.h"
 #include "lineage/resolver.h"
@@ -14,6 +16,7 @@
 
 #include <jansson.h>
 #include <strings.h>
+#include <unistd.h>
 
 #define HOSTILE_ID "evil/<script>alert(1)</script>"
 #define HOSTILE_PARENT "quote/\"x\\"
@@ -126,11 +129,20 @@ static void report_for(struct model_report *m, struct lgraph *g, struct lnode *r
 		m->own[m->nown++] = l[i];
 		in[nin++] = (struct ob_input){ l[i], root->id, NULL, 1 };
 	}
+	m->effective = calloc(8, sizeof(*m->effective));
+	for (size_t i = 0; i < nl; i++)
+		m->effective[m->neffective++] = l[i];
 	for (size_t i = 0; i < m->nanc && nin < 8; i++) {
 		const struct licdef *al[8];
 		size_t k = m->anc[i].node->rec ? record_licenses(m->anc[i].node->rec, al, 8) : 0;
-		for (size_t j = 0; j < k && nin < 8; j++)
+		for (size_t j = 0; j < k && nin < 8; j++) {
+			int dup = 0;
 			in[nin++] = (struct ob_input){ al[j], m->anc[i].node->id, m->anc[i].chain, 0 };
+			for (size_t e = 0; e < m->neffective; e++)
+				dup |= m->effective[e] == al[j];
+			if (!dup && m->neffective < 8)
+				m->effective[m->neffective++] = al[j];
+		}
 	}
 	CHECK(obligations_compute(&m->ob, in, nin) == 0);
 }
@@ -286,6 +298,9 @@ static const char *prop(json_t *component, const char *name)
 	return p ? json_string_value(json_object_get(p, "value")) : NULL;
 }
 
+static const char *const all_formats[] = { "text", "json", "sarif", "cyclonedx", "spdx",
+					    "markdown", "html", "dot", NULL };
+
 static void test_formats_listed(void)
 {
 	static const char *const all[] = { "text", "json", "sarif", "cyclonedx", "spdx",
@@ -327,12 +342,22 @@ static void test_sarif(void)
 	CHECK(sget(r, "shortDescription.text") && *sget(r, "shortDescription.text"));
 	CHECK(sget(r, "fullDescription.text") && *sget(r, "fullDescription.text"));
 	CHECK(sget(r, "help.text") && *sget(r, "help.text"));
+	CHECK(sget(r, "help.markdown") && strstr(sget(r, "help.markdown"), "**How to fix:**"));
+	CHECK_STR(sget(r, "helpUri"), REPORT_FINDINGS_URI "#parent-unresolved");
 	CHECK(sget(r, "defaultConfiguration.level") != NULL);
 	/* each result's ruleIndex names its rule */
 	json_array_foreach(results, i, r) {
 		json_t *rule = json_array_get(rules, (size_t)json_integer_value(json_object_get(r, "ruleIndex")));
+		const char *uri = sget(r, "locations.0.physicalLocation.artifactLocation.uri");
 		CHECK_STR(sget(rule, "id"), sget(r, "ruleId"));
 		CHECK(sget(r, "message.text") != NULL);
+		/* every result: a relative file and a line, and a fingerprint */
+		CHECK_STR(sget(r, "locations.0.physicalLocation.artifactLocation.uriBaseId"), "%SRCROOT%");
+		CHECK(uri && *uri && uri[0] != '/' && !lt_starts_with(uri, "./") && !strstr(uri, "://"));
+		CHECK(json_integer_value(json_object_get(json_object_get(json_object_get(json_array_get(
+			json_object_get(r, "locations"), 0), "physicalLocation"), "region"), "startLine")) >= 1);
+		CHECK(sget(r, "partialFingerprints.lictrace/v1") &&
+		      strlen(sget(r, "partialFingerprints.lictrace/v1")) == 64);
 	}
 	r = find_by(results, "ruleId", "relicensed-restricted-base");
 	CHECK_STR(sget(r, "level"), "error");
@@ -361,6 +386,181 @@ static void test_sarif(void)
 	scan_free(&s);
 }
 
+static json_t *sarif_result(const char *out, const char *rule, const char *subject)
+{
+	json_t *j = parse(out), *res, *r, *hit = NULL;
+	size_t i;
+
+	res = json_object_get(json_array_get(json_object_get(j, "runs"), 0), "results");
+	json_array_foreach(res, i, r)
+		if (!strcmp(sget(r, "ruleId"), rule) && (!subject || !strcmp(sget(r, "properties.subject"), subject)))
+			hit = json_incref(r);
+	json_decref(j);
+	CHECK(hit != NULL);
+	return hit;
+}
+
+static int start_line(json_t *r)
+{
+	return (int)json_integer_value(json_object_get(json_object_get(json_object_get(
+		json_array_get(json_object_get(r, "locations"), 0), "physicalLocation"), "region"), "startLine"));
+}
+
+/* Inherited findings have no file: they point at the card line naming the base
+ * (or declaring the license); URIs are relative to the repository root whatever
+ * the target looks like; fingerprints ignore lines. */
+static void test_sarif_locations(void)
+{
+	static const struct { const char *target, *kind, *uri; } t[] = {
+		{ "./fixtures//child/.", "dir", "fixtures/child/README.md" },
+		{ ".", "dir", "README.md" },
+		{ "../elsewhere/m", "dir", "README.md" },
+		{ "org/child", "hub", "README.md" },
+		{ "https://user:pw@example.com/m.git", "git", "README.md" },
+		{ "/nowhere/under/cwd", "dir", "README.md" },
+		{ "m.tar.gz", "archive", "README.md" },
+	};
+	struct scan s;
+	struct model_record *rec;
+	struct finding *f;
+	char *out, *cwd, fp1[65] = "", fp2[65] = "";
+	json_t *r;
+
+	CHECK(scan_build(&s) == 0);
+	rec = s.m[0].node->rec;
+	f = findings_add(&s.m[0], db, "missing-license-copy", "llama3", NULL, 0,
+			 "org/child -> base/licensed (finetune)", "no copy of llama3");
+	CHECK(f != NULL);
+	f = findings_add(&s.m[0], db, "missing-notice", "apache-2.0", "api", 0, NULL, "no notice");
+	CHECK(f != NULL);
+	out = run("sarif", &s, 1);
+	r = sarif_result(out, "missing-license-copy", NULL);
+	CHECK_STR(sget(r, "locations.0.physicalLocation.artifactLocation.uri"), "fixtures/child/README.md");
+	CHECK_EQ_INT(start_line(r), 4); /* base_model: base/licensed */
+	lt_strlcpy(fp1, sget(r, "partialFingerprints.lictrace/v1") ? sget(r, "partialFingerprints.lictrace/v1") : "", sizeof(fp1));
+	json_decref(r);
+	r = sarif_result(out, "missing-notice", NULL);
+	CHECK_EQ_INT(start_line(r), 2); /* license: apache-2.0 */
+	json_decref(r);
+	free(out);
+
+	/* the card moved the base down a line: same alert */
+	rec->parents[0].at.line = 9;
+	out = run("sarif", &s, 1);
+	r = sarif_result(out, "missing-license-copy", NULL);
+	CHECK_EQ_INT(start_line(r), 9);
+	lt_strlcpy(fp2, sget(r, "partialFingerprints.lictrace/v1") ? sget(r, "partialFingerprints.lictrace/v1") : "", sizeof(fp2));
+	CHECK(fp1[0] && !strcmp(fp1, fp2));
+	r = (json_decref(r), sarif_result(out, "relicensed-restricted-base", NULL));
+	CHECK(strcmp(sget(r, "partialFingerprints.lictrace/v1"), fp1) != 0);
+	json_decref(r);
+	free(out);
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(*t); i++) {
+		free(rec->target);
+		free(rec->source_kind);
+		rec->target = lt_strdup(t[i].target);
+		rec->source_kind = lt_strdup(t[i].kind);
+		out = run("sarif", &s, 1);
+		r = sarif_result(out, "relicensed-restricted-base", NULL);
+		CHECK_STR(sget(r, "locations.0.physicalLocation.artifactLocation.uri"), t[i].uri);
+		CHECK(out && !strstr(out, "pw@") && !strstr(out, "file:"));
+		json_decref(r);
+		free(out);
+	}
+	/* an absolute folder under the current directory is named relative to it */
+	cwd = getcwd(NULL, 0);
+	free(rec->target);
+	rec->target = lt_asprintf("%s/sub/m", cwd);
+	free(rec->source_kind);
+	rec->source_kind = lt_strdup("dir");
+	free(cwd);
+	out = run("sarif", &s, 1);
+	r = sarif_result(out, "relicensed-restricted-base", NULL);
+	CHECK_STR(sget(r, "locations.0.physicalLocation.artifactLocation.uri"), "sub/m/README.md");
+	json_decref(r);
+	free(out);
+	scan_free(&s);
+}
+
+/* Every finding id has its own heading in docs/REPORT.md: the SARIF helpUri. */
+static void test_finding_docs(void)
+{
+	struct buf b;
+	struct lt_error err;
+
+	buf_init(&b, 1 << 20);
+	CHECK(lt_read_file(&b, LT_SOURCE_DIR "/docs/REPORT.md", 1 << 20, &err) == 0);
+	for (size_t i = 0; findings_ids[i]; i++) {
+		char *h = lt_asprintf("\n### `%s`\n", findings_ids[i]);
+		if (!strstr(buf_cstr(&b), h))
+			fprintf(stderr, "  docs/REPORT.md has no heading for %s\n", findings_ids[i]);
+		CHECK(strstr(buf_cstr(&b), h) != NULL);
+		free(h);
+	}
+	buf_release(&b);
+}
+
+/* The JSON report keeps every field of the hostile model (bad UTF-8 becomes
+ * U+FFFD instead of the field going missing) and never shows credentials. */
+static void test_json(void)
+{
+	struct scan s;
+	char *out;
+	json_t *j;
+
+	CHECK(scan_build(&s) == 0);
+	free(s.m[0].node->rec->target);
+	s.m[0].node->rec->target = lt_strdup("https://user:secret@example.com/org/child.git");
+	/* no format shows the URL target's password */
+	for (int i = 0; all_formats[i]; i++) {
+		out = run(all_formats[i], &s, 2);
+		if (out && strstr(out, "secret"))
+			fprintf(stderr, "  --format %s shows the password\n", all_formats[i]);
+		CHECK(out && !strstr(out, "secret"));
+		free(out);
+	}
+	out = run("json", &s, 2);
+	j = parse(out);
+	CHECK_STR(sget(j, "models.0.source.target"), "https://example.com/org/child.git");
+	CHECK(sget(j, "models.1.declared.0.value") && strstr(sget(j, "models.1.declared.0.value"), "\xEF\xBF\xBD"));
+	CHECK_STR(sget(j, "models.1.id"), HOSTILE_ID);
+	json_decref(j);
+	free(out);
+	scan_free(&s);
+}
+
+/* SOURCE_DATE_EPOCH fixes the time and the document ids; malformed, it is
+ * ignored; unset, ids are random. */
+static void test_source_date(void)
+{
+	char ts[32], a[40], b[40];
+	struct report_ctx ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	setenv("SOURCE_DATE_EPOCH", "1600000000", 1);
+	report_timestamp(&ctx, ts, sizeof(ts));
+	CHECK_STR(ts, "2020-09-13T12:26:40Z");
+	report_doc_uuid("doc", a, sizeof(a));
+	report_doc_uuid("doc", b, sizeof(b));
+	CHECK_STR(a, b);
+	CHECK_EQ_INT(strlen(a), 36);
+	CHECK(a[14] == '5' && strchr("89ab", a[19]));
+	report_doc_uuid("other doc", b, sizeof(b));
+	CHECK(strcmp(a, b) != 0);
+	ctx.now = NOW; /* an explicit time wins */
+	report_timestamp(&ctx, ts, sizeof(ts));
+	CHECK_STR(ts, "2023-11-14T22:13:20Z");
+	ctx.now = 0;
+	setenv("SOURCE_DATE_EPOCH", "16e8", 1);
+	report_timestamp(&ctx, ts, sizeof(ts));
+	CHECK(strcmp(ts, "2020-09-13T12:26:40Z") != 0);
+	unsetenv("SOURCE_DATE_EPOCH");
+	report_doc_uuid("doc", a, sizeof(a));
+	report_doc_uuid("doc", b, sizeof(b));
+	CHECK(strcmp(a, b) != 0 && a[14] == '4');
+}
+
 static void test_cyclonedx(void)
 {
 	struct scan s;
@@ -387,6 +587,21 @@ static void test_cyclonedx(void)
 	CHECK_STR(sget(c, "purl"), "pkg:huggingface/org/child@abc123");
 	CHECK_STR(sget(c, "licenses.0.license.id"), "Apache-2.0");
 	CHECK_STR(sget(c, "licenses.0.license.acknowledgement"), "declared");
+	/* what binds it: its own license and the one it inherits */
+	CHECK_EQ_INT(json_array_size(json_object_get(c, "licenses")), 3);
+	CHECK_STR(sget(c, "licenses.1.license.id"), "Apache-2.0");
+	CHECK_STR(sget(c, "licenses.1.license.acknowledgement"), "concluded");
+	CHECK_STR(sget(c, "licenses.2.license.name"), licensedb_get(db, "llama3")->name);
+	CHECK_STR(sget(c, "licenses.2.license.acknowledgement"), "concluded");
+	CHECK(s.m[0].ob.n > 0);
+	for (size_t i = 0; i < s.m[0].ob.n; i++) {
+		const struct eff_ob *e = &s.m[0].ob.v[i];
+		char *name = lt_asprintf("lictrace:obligation:%s", ob_kind_name(e->ob->kind));
+		CHECK(prop(c, name) != NULL);
+		free(name);
+	}
+	/* two scanned models: no single subject */
+	CHECK(json_object_get(json_object_get(j, "metadata"), "component") == NULL);
 	anc = json_object_get(json_object_get(c, "pedigree"), "ancestors");
 	CHECK_EQ_INT(json_array_size(anc), 2);
 	CHECK(find_by(anc, "name", "base/licensed") != NULL);
@@ -421,6 +636,47 @@ static void test_cyclonedx(void)
 	dep = find_by(json_object_get(j, "dependencies"), "ref", "org/child");
 	CHECK(dep != NULL);
 	CHECK_EQ_INT(json_array_size(json_object_get(dep, "dependsOn")), 2);
+	json_decref(j);
+	free(out);
+	scan_free(&s);
+}
+
+/* `license: other` with a license_name lictrace does not know: that named
+ * license (with the card's link, credentials removed), never "Other". */
+static void test_cyclonedx_other(void)
+{
+	struct scan s;
+	struct model_record *a;
+	struct lnode *ra;
+	struct lt_error err;
+	char *out;
+	json_t *j, *lics, *l;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	load_db();
+	CHECK(lgraph_init(&s.g, &mem, 10) == 0);
+	a = rec_new("acme/m", "m", NULL);
+	rec_declare(a, "other", 2);
+	rec_declare(a, "acme-model-license", 3);
+	free(a->declared[1].at.field);
+	a->declared[1].at.field = lt_strdup("license_name");
+	a->declared[1].lic = NULL;
+	a->other_declared = a->has_license_name = a->has_license_link = 1;
+	a->license_link = lt_strdup("https://user:secret@example.com/acme/LICENSE");
+	CHECK(lgraph_add_root(&s.g, a, &ra) == 0 && lgraph_expand(&s.g, ra, &err) == 0);
+	report_for(&s.m[0], &s.g, ra);
+	out = run("cyclonedx", &s, 1);
+	CHECK(out && !strstr(out, "secret") && !strstr(out, "\"Other\""));
+	j = parse(out);
+	lics = json_object_get(json_object_get(json_object_get(j, "metadata"), "component"), "licenses");
+	CHECK(json_array_size(lics) >= 2);
+	json_array_foreach(lics, i, l) {
+		CHECK_STR(sget(l, "license.name"), "acme-model-license");
+		CHECK_STR(sget(l, "license.url"), "https://example.com/acme/LICENSE");
+	}
+	CHECK_STR(sget(lics, "0.license.acknowledgement"), "declared");
+	CHECK_STR(sget(lics, "1.license.acknowledgement"), "concluded");
 	json_decref(j);
 	free(out);
 	scan_free(&s);
@@ -555,6 +811,8 @@ static void test_html(void)
 	      strstr(out, "<h3>Findings</h3>"));
 	CHECK(strstr(out, "relicensed-restricted-base") != NULL);
 	CHECK(strstr(out, "approved by legal, ticket 42") != NULL);
+	/* an obligation's web address is a link the reader can follow */
+	CHECK(strstr(out, "href=\"https://llama.meta.com/llama3/use-policy\">") != NULL);
 done:
 	free(out);
 	scan_free(&s);
@@ -586,9 +844,9 @@ static void test_markdown(void)
 	CHECK(lt_starts_with(out, "# lictrace report\n"));
 	CHECK(strstr(out, "a\\|b") != NULL);
 	CHECK(strstr(out, "evil/\\<script\\>alert\\(1\\)\\</script\\>") != NULL);
-	/* no '<' that is not backslash-escaped: no raw HTML */
+	/* no '<' that is not backslash-escaped or an autolink: no raw HTML */
 	for (const char *p = strchr(out, '<'); p; p = strchr(p + 1, '<'))
-		CHECK(p > out && p[-1] == '\\');
+		CHECK((p > out && p[-1] == '\\') || lt_starts_with(p, "<https://") || lt_starts_with(p, "<http://"));
 	CHECK(strstr(out, "### Lineage") && strstr(out, "### Licenses") && strstr(out, "### Obligations") &&
 	      strstr(out, "#### Errors (1)"));
 	CHECK(strstr(out, "- **org/child** \xE2\x80\x94 apache-2.0\n") != NULL);
@@ -608,6 +866,30 @@ static void test_markdown(void)
 		p += len + (nl != NULL);
 	}
 done:
+	free(out);
+	scan_free(&s);
+}
+
+/* Web addresses in Markdown are autolinks written as they are (no backslash
+ * before '_'), end where the address ends, and lose any credentials; what
+ * follows them is escaped as usual. */
+static void test_markdown_urls(void)
+{
+	struct scan s;
+	struct finding *f;
+	char *out;
+
+	CHECK(scan_build(&s) == 0);
+	f = findings_add(&s.m[0], db, "missing-notice", "llama3", "README.md", 7, NULL,
+			 "see https://llama.meta.com/llama3_1/use-policy. Or (https://user:pw@example.com/a_b_(c)) "
+			 "or https://x.example/<script>|x");
+	CHECK(f != NULL);
+	out = run("markdown", &s, 1);
+	CHECK(out && strstr(out, "see <https://llama.meta.com/llama3_1/use-policy>. Or"));
+	CHECK(out && strstr(out, "\\(<https://example.com/a_b_(c)>\\) or"));
+	CHECK(out && strstr(out, "<https://x.example/>\\<script\\>\\|x"));
+	CHECK(out && !strstr(out, "pw@"));
+	CHECK(out && !strstr(out, "llama3\\_1"));
 	free(out);
 	scan_free(&s);
 }
@@ -680,7 +962,11 @@ static void test_cycle(void)
 	free(out);
 	out = run("cyclonedx", &s, 1);
 	j = parse(out);
-	CHECK_EQ_INT(json_array_size(json_object_get(j, "components")), 2);
+	/* one scanned model: it is the BOM's subject, its ancestor a component */
+	CHECK_EQ_INT(json_array_size(json_object_get(j, "components")), 1);
+	CHECK_STR(sget(j, "metadata.component.name"), "cyc/a");
+	CHECK_STR(sget(j, "metadata.component.bom-ref"), "cyc/a");
+	CHECK_STR(sget(j, "components.0.name"), "cyc/b");
 	json_decref(j);
 	free(out);
 	scan_free(&s);
@@ -710,5 +996,5 @@ static void test_empty(void)
 	}
 }
 
-TESTS(T(formats_listed), T(sarif), T(cyclonedx), T(spdx), T(html), T(markdown), T(dot), T(cycle),
+TESTS(T(formats_listed), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date), T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
       T(empty))
