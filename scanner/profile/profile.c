@@ -80,14 +80,14 @@ static int add_juris(struct profile *p, const char *code, size_t n, char *msg, s
 	char c[8];
 
 	if (n == 0 || n > 3) {
-		snprintf(msg, msgsz, "--jurisdiction takes ISO 3166-1 alpha-2 country codes (US, KR, GB, ...), EU, EEA or UK, comma-separated, not '%.*s'",
+		snprintf(msg, msgsz, "--jurisdiction takes an ISO 3166-1 alpha-2 country code (US, KR, GB, ...), EU, EEA or UK; several comma-separated or repeated; not '%.*s'",
 			 (int)(n > 32 ? 32 : n), code);
 		return -1;
 	}
 	memcpy(c, code, n);
 	c[n] = '\0';
 	if (!juris_known(c)) {
-		snprintf(msg, msgsz, "--jurisdiction takes ISO 3166-1 alpha-2 country codes (US, KR, GB, ...), EU, EEA or UK, comma-separated, not '%s'", c);
+		snprintf(msg, msgsz, "--jurisdiction takes an ISO 3166-1 alpha-2 country code (US, KR, GB, ...), EU, EEA or UK; several comma-separated or repeated; not '%s'", c);
 		return -1;
 	}
 	for (size_t i = 0; c[i]; i++)
@@ -184,27 +184,31 @@ int profile_from_yaml(struct profile *p, const struct ynode *map, const char *fi
 
 	if (!map || map->kind != Y_MAP)
 		return lt_error_set(err, LT_EINVAL, file, map ? map->line : 0,
-				    "'profile' must be a map (users, revenue, use, distribution, train_on_outputs, jurisdiction)");
+				    "%s:%d: 'profile' must be a map (users, revenue, use, distribution, "
+				    "train_on_outputs, jurisdiction)", file, map ? map->line : 0);
 	for (size_t i = 0; i < yx_count(map); i++) {
 		const struct ynode *k = yx_key(map, i), *v = yx_val(map, i);
 		const char *key = yx_str(k);
+		int line = v ? v->line : k->line;
 
 		if (!key)
-			return lt_error_set(err, LT_EINVAL, file, k->line, "a profile key must be text");
+			return lt_error_set(err, LT_EINVAL, file, k->line, "%s:%d: a profile key must be text",
+					    file, k->line);
 		if (key_is(key, "jurisdiction") && v && v->kind == Y_SEQ) {
 			for (size_t j = 0; j < yx_count(v); j++) {
 				const char *c = yx_str(yx_item(v, j));
+				line = yx_item(v, j)->line;
 				if (!c || profile_set(p, "jurisdiction", c, msg, sizeof(msg)))
-					return lt_error_set(err, LT_EINVAL, file, yx_item(v, j)->line,
-							    "profile: %s", c ? msg : "a jurisdiction must be a code");
+					return lt_error_set(err, LT_EINVAL, file, line, "%s:%d: profile: %s", file,
+							    line, c ? msg : "a jurisdiction must be a code");
 			}
 			continue;
 		}
 		if (!v || v->kind != Y_SCALAR || !yx_str(v))
-			return lt_error_set(err, LT_EINVAL, file, v ? v->line : k->line,
-					    "profile: '%s' needs a value", key);
+			return lt_error_set(err, LT_EINVAL, file, line, "%s:%d: profile: '%s' needs a value",
+					    file, line, key);
 		if (profile_set(p, key, yx_str(v), msg, sizeof(msg)))
-			return lt_error_set(err, LT_EINVAL, file, v->line, "profile: %s", msg);
+			return lt_error_set(err, LT_EINVAL, file, line, "%s:%d: profile: %s", file, line, msg);
 	}
 	return 0;
 }
@@ -282,7 +286,7 @@ void profile_describe(const struct profile *p, char *out, size_t n)
 	size_t w;
 	const char *use = profile_use_name(p->use), *dist = profile_dist_name(p->dist);
 
-	snprintf(out, n, "%s%s%s use", use ? use : "unstated", " ", dist ? dist : "(distribution unstated)");
+	snprintf(out, n, "%s%s%s%suse", use ? use : "", use ? " " : "", dist ? dist : "", dist ? " " : "");
 	w = strlen(out);
 	profile_juris_text(p, jt, sizeof(jt));
 	snprintf(out + w, n - w, " by an organisation%s%s", *jt ? " in " : "", jt);
