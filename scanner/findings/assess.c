@@ -299,8 +299,8 @@ static void judge_shipping(struct judge *j, const struct eff_ob *e, const char *
 	if (f && finding_outcome(f) != AO_PASS)
 		reason(j, e, duty, finding_outcome(f), "weights are published: %s", f->message);
 	else
-		reason(j, e, duty, AO_PASS, "weights are published and the repository meets it%s",
-		       f && f->exception ? " (accepted by a policy exception)" : "");
+		reason(j, e, duty, AO_PASS, "weights are published and the repository meets it (%s)%s", what,
+		       f && f->exception ? "; accepted by a policy exception" : "");
 }
 
 /* Duties that bind whoever offers the model to others (hosted or published). */

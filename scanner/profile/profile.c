@@ -286,7 +286,11 @@ void profile_describe(const struct profile *p, char *out, size_t n)
 	size_t w;
 	const char *use = profile_use_name(p->use), *dist = profile_dist_name(p->dist);
 
-	snprintf(out, n, "%s%s%s%suse", use ? use : "", use ? " " : "", dist ? dist : "", dist ? " " : "");
+	/* "commercial hosted use", "research internal use", "commercial use with the
+	 * weights published", "use" */
+	snprintf(out, n, "%s%s%s%suse%s", use ? use : "", use ? " " : "",
+		 dist && p->dist != PDIST_WEIGHTS ? dist : "", dist && p->dist != PDIST_WEIGHTS ? " " : "",
+		 p->dist == PDIST_WEIGHTS ? " with the weights published" : "");
 	w = strlen(out);
 	profile_juris_text(p, jt, sizeof(jt));
 	snprintf(out + w, n - w, " by an organisation%s%s", *jt ? " in " : "", jt);
