@@ -122,6 +122,17 @@ int scan_run_end(struct scan_run *r)
 	return policy_exit_code(r->overall, r->level);
 }
 
+void scan_run_answers(const struct scan_run *r, FILE *f)
+{
+	char q[512];
+
+	if (!r->has_prof)
+		return;
+	profile_describe(&r->prof, q, sizeof(q));
+	fprintf(f, "lictrace: audit: cleared for %s: %zu cleared, %zu not cleared, %zu review\n", q,
+		r->answers[ANSWER_YES], r->answers[ANSWER_NO], r->answers[ANSWER_REVIEW]);
+}
+
 void scan_run_release(struct scan_run *r)
 {
 	if (r->out && r->out != stdout)

@@ -66,6 +66,9 @@ int scan_run_begin(struct scan_run *r, const struct common_opts *c);
 enum verdict scan_run_target(struct scan_run *r, const char *target);
 /* Finish the report; returns the exit code for the overall verdict. */
 int scan_run_end(struct scan_run *r);
+/* With a profile: one line counting the models cleared, not cleared and left for
+ * review in this run (models skipped by a resume file are not answered again). */
+void scan_run_answers(const struct scan_run *r, FILE *f);
 void scan_run_release(struct scan_run *r);
 
 #endif
