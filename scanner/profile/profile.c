@@ -255,14 +255,19 @@ void profile_fmt_count(unsigned long long v, char *out, size_t n)
 		{ 1000000000ULL, "B" }, { 1000000ULL, "M" }, { 1000ULL, "K" },
 	};
 
-	for (size_t i = 0; i < sizeof(u) / sizeof(*u); i++)
-		if (v >= u[i].div) {
-			if (v % u[i].div == 0)
-				snprintf(out, n, "%llu%s", v / u[i].div, u[i].sfx);
-			else
-				snprintf(out, n, "%.1f%s", (double)v / (double)u[i].div, u[i].sfx);
+	/* exact, never rounded: a reason comparing 1.25M with 1.2M must not read 1.2M > 1.2M */
+	for (size_t i = 0; i < sizeof(u) / sizeof(*u); i++) {
+		if (v < u[i].div)
+			continue;
+		if (v % u[i].div == 0) {
+			snprintf(out, n, "%llu%s", v / u[i].div, u[i].sfx);
 			return;
 		}
+		if (v % (u[i].div / 10) == 0) {
+			snprintf(out, n, "%llu.%llu%s", v / u[i].div, v % u[i].div / (u[i].div / 10), u[i].sfx);
+			return;
+		}
+	}
 	snprintf(out, n, "%llu", v);
 }
 

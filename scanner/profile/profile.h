@@ -60,7 +60,7 @@ void profile_merge(struct profile *out, const struct profile *base, const struct
  * that does is copied to who (size >= 4) when not NULL. */
 int profile_in(const struct profile *p, const char *territory, char *who);
 
-/* "40M", "1.5B", "700", "12.3K": a count for people to read. */
+/* "40M", "1.5B", "700", "1250K", "1234567": a count for people to read, exact. */
 void profile_fmt_count(unsigned long long v, char *out, size_t n);
 /* The question in plain words: "commercial hosted use by an organisation in DE
  * with 40M users and USD 200M revenue, outputs not used to train other models". */

@@ -153,4 +153,19 @@ static void test_merge_and_describe(void)
 		     "training other models on the outputs");
 }
 
-TESTS(T(numbers), T(words), T(jurisdictions), T(yaml), T(merge_and_describe))
+static void test_fmt_count(void)
+{
+	static const struct { unsigned long long v; const char *s; } c[] = {
+		{ 0, "0" }, { 700, "700" }, { 1000, "1K" }, { 40000000ULL, "40M" }, { 700000000ULL, "700M" },
+		{ 1500000ULL, "1.5M" }, { 1250000ULL, "1250K" }, { 1234567ULL, "1234567" },
+		{ 2000000000ULL, "2B" }, { 2500000000ULL, "2.5B" },
+	};
+	char out[32];
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(*c); i++) {
+		profile_fmt_count(c[i].v, out, sizeof(out));
+		CHECK_STR(out, c[i].s);
+	}
+}
+
+TESTS(T(numbers), T(fmt_count), T(words), T(jurisdictions), T(yaml), T(merge_and_describe))
