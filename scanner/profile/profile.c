@@ -18,7 +18,7 @@ void profile_init(struct profile *p)
 int profile_given(const struct profile *p)
 {
 	return p->has_users || p->has_revenue || p->use != PUSE_UNSET || p->dist != PDIST_UNSET ||
-	       p->train >= 0 || p->njuris > 0;
+	       p->train >= 0;
 }
 
 const char *profile_use_name(enum profile_use u)

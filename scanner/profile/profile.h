@@ -38,7 +38,8 @@ struct profile {
 };
 
 void profile_init(struct profile *p);
-/* 1 when any field is set: a question is asked. */
+/* 1 when a question is asked: any field but the jurisdictions is set. Jurisdictions
+ * alone keep the older meaning of --jurisdiction (territory findings, no answer). */
 int profile_given(const struct profile *p);
 
 /* Set one field from text. key is the flag or YAML name: users, revenue, use,

@@ -69,6 +69,7 @@ static void test_jurisdictions(void)
 
 	profile_init(&p);
 	CHECK_EQ_INT(set(&p, "jurisdiction", "de,kr"), 0);
+	CHECK(!profile_given(&p)); /* a jurisdiction alone asks no question */
 	CHECK_EQ_INT(set(&p, "jurisdiction", "US"), 0);
 	CHECK_EQ_INT(set(&p, "jurisdiction", "DE"), 0); /* once each */
 	CHECK_EQ_INT(p.njuris, 3);
