@@ -225,9 +225,14 @@ static void judge_use(struct judge *j, const struct eff_ob *e, const struct licd
 	struct eff_ob tmp;
 
 	if (!e) { /* the license's category, not an obligation: no clause */
+		const struct ob_summary *s = &j->m->ob;
+		const char *via = research ? (s->research_from == lic ? s->research_model : NULL)
+					   : (s->nc_from == lic ? s->nc_model : NULL);
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.lic = lic;
-		tmp.model = NULL;
+		tmp.model = (char *)via;
+		/* the scanned model's own license: no "via" */
+		tmp.self = !via || !strcmp(via, j->m->node->id);
 		e = &tmp;
 	}
 	if (!use)
