@@ -17,9 +17,10 @@ allowed() {
 	record) echo "core yamlx evidence source classify licensedb" ;;
 	lineage) echo "core yamlx evidence source classify licensedb record http" ;;
 	obligations) echo "core licensedb" ;;
-	findings) echo "core yamlx evidence source classify licensedb record lineage obligations" ;;
-	policy) echo "core yamlx evidence source classify licensedb record lineage obligations findings" ;;
-	report) echo "core yamlx evidence source classify licensedb record lineage obligations findings policy" ;;
+	profile) echo "core yamlx" ;;
+	findings) echo "core yamlx evidence source classify licensedb record lineage obligations profile" ;;
+	policy) echo "core yamlx evidence source classify licensedb record lineage obligations profile findings" ;;
+	report) echo "core yamlx evidence source classify licensedb record lineage obligations profile findings policy" ;;
 	remote) echo "core yamlx evidence source classify licensedb record lineage http" ;;
 	cli) echo "*" ;;
 	esac

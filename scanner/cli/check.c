@@ -10,6 +10,7 @@
 #include "core/limits.h"
 #include "core/str.h"
 #include "http/http.h"
+#include "profile/profile.h"
 #include "remote/remote.h"
 
 #include <errno.h>
@@ -51,6 +52,32 @@ int common_opts_check(const struct common_opts *c)
 			c->jurisdiction);
 		return EXIT_USAGE;
 	}
+	{
+		struct profile p;
+		return common_opts_profile(c, &p);
+	}
+}
+
+int common_opts_profile(const struct common_opts *c, struct profile *out)
+{
+	const struct { const char *key, *value; } kv[] = {
+		{ "users", c->users }, { "revenue", c->revenue }, { "use", c->use },
+		{ "distribution", c->distribution },
+		{ "train-on-outputs", c->train_on_outputs ? "true" : NULL },
+	};
+	char msg[256];
+
+	profile_init(out);
+	for (size_t i = 0; i < sizeof(kv) / sizeof(*kv); i++)
+		if (kv[i].value && profile_set(out, kv[i].key, kv[i].value, msg, sizeof(msg))) {
+			fprintf(stderr, "lictrace: %s\n", msg);
+			return EXIT_USAGE;
+		}
+	for (int i = 0; i < c->juris.n; i++)
+		if (profile_set(out, "jurisdiction", c->juris.v[i], msg, sizeof(msg))) {
+			fprintf(stderr, "lictrace: %s\n", msg);
+			return EXIT_USAGE;
+		}
 	return 0;
 }
 

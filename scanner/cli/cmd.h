@@ -26,6 +26,10 @@ struct common_opts {
 	int timeout;
 	int offline, max_depth, jobs, quiet, no_color, staged; /* max_depth, jobs: -1 = not given */
 	struct opt_list data;
+	/* the organisation's profile (profile/profile.h); cli/check.c reads it */
+	const char *users, *revenue, *use, *distribution;
+	int train_on_outputs;
+	struct opt_list juris;
 };
 
 #define COMMON_OPT_SPECS(T)                                                                        \
@@ -89,6 +93,10 @@ int wire_output_close(void *out, int keep);
 void common_opts_defaults(struct common_opts *c);
 /* --jobs, --max-depth and --jurisdiction inside what they accept. */
 int common_opts_check(const struct common_opts *c);
+struct profile;
+/* The profile the flags give (--users, --revenue, --use, --distribution,
+ * --train-on-outputs, --jurisdiction); 0, or EXIT_USAGE after printing why. */
+int common_opts_profile(const struct common_opts *c, struct profile *out);
 /* A command-line target that exists as a folder or regular file, or names a hub
  * model or git URL; a FIFO or device, a missing path, or a folder that is not a
  * git repository with --rev/--staged is a usage error. */

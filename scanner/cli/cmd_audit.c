@@ -278,6 +278,7 @@ int cmd_audit(int argc, char **argv)
 	fprintf(stderr, "lictrace: audit: %zu scanned, %zu already done, shard %lu/%lu: %zu pass, %zu review, %zu fail, %zu incomplete\n",
 		scanned, skipped, si, sn, counts[VERDICT_PASS], counts[VERDICT_REVIEW], counts[VERDICT_FAIL],
 		counts[VERDICT_INCOMPLETE]);
+	scan_run_answers(&run, stderr);
 done:
 	if (state)
 		fclose(state);

@@ -2,12 +2,26 @@
 #include "run.h"
 #include "core/err.h"
 #include "core/str.h"
+#include "findings/assess.h"
 #include "record/record.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+/* The profile: the policy file's profile: section, each flag given replacing its key. */
+static int scan_run_profile(struct scan_run *r, const struct common_opts *c)
+{
+	struct profile flags;
+
+	if (common_opts_profile(c, &flags))
+		return EXIT_USAGE;
+	profile_merge(&r->prof, policy_profile(r->pol), &flags);
+	r->has_prof = profile_given(&r->prof);
+	profile_juris_text(&r->prof, r->juris_text, sizeof(r->juris_text));
+	return 0;
+}
 
 int scan_run_begin(struct scan_run *r, const struct common_opts *c)
 {
@@ -40,6 +54,8 @@ int scan_run_begin(struct scan_run *r, const struct common_opts *c)
 		fprintf(stderr, "lictrace: %s\n", err.message);
 		return EXIT_USAGE;
 	}
+	if (scan_run_profile(r, c))
+		return EXIT_USAGE;
 	if (wire_data(&r->w, c, 0) || wire_resolver(&r->w, c))
 		return EXIT_USAGE;
 	if (!(r->out = wire_output(c)))
@@ -51,7 +67,7 @@ int scan_run_begin(struct scan_run *r, const struct common_opts *c)
 	r->rctx.out = r->out;
 	r->rctx.color = !c->no_color && r->out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	r->rctx.quiet = c->quiet;
-	r->rctx.jurisdiction = c->jurisdiction;
+	r->rctx.jurisdiction = r->prof.njuris ? r->juris_text : c->jurisdiction;
 	r->rctx.version = LT_VERSION;
 	r->wr->begin(r->wr, &r->rctx);
 	gmtime_r(&t, &tm);
@@ -64,7 +80,7 @@ enum verdict scan_run_target(struct scan_run *r, const char *target)
 	struct model_record *rec = NULL;
 	struct lnode *root = NULL;
 	struct model_report m;
-	struct check_opts co = { r->c->jurisdiction };
+	struct check_opts co = { r->c->jurisdiction, &r->prof };
 	struct lt_error err;
 	enum verdict v;
 
@@ -95,6 +111,8 @@ enum verdict scan_run_target(struct scan_run *r, const char *target)
 		return VERDICT_INCOMPLETE;
 	}
 	policy_apply(r->pol, r->w.db, &m, r->date);
+	if (r->has_prof && (m.assessment = assess_model(&m, &r->prof)))
+		r->answers[m.assessment->answer]++;
 	v = m.verdict;
 	r->overall = verdict_worst(r->overall, v);
 	r->wr->model(r->wr, &m, &r->g);
@@ -114,6 +132,17 @@ int scan_run_end(struct scan_run *r)
 		return EXIT_USAGE;
 	}
 	return policy_exit_code(r->overall, r->level);
+}
+
+void scan_run_answers(const struct scan_run *r, FILE *f)
+{
+	char q[512];
+
+	if (!r->has_prof)
+		return;
+	profile_describe(&r->prof, q, sizeof(q));
+	fprintf(f, "lictrace: audit: cleared for %s: %zu cleared, %zu not cleared, %zu review\n", q,
+		r->answers[ANSWER_YES], r->answers[ANSWER_NO], r->answers[ANSWER_REVIEW]);
 }
 
 void scan_run_release(struct scan_run *r)

@@ -12,6 +12,7 @@
 #include "findings/findings.h"
 #include "lineage/graph.h"
 #include "policy/policy.h"
+#include "profile/profile.h"
 #include "report/report.h"
 
 struct scan_run {
@@ -26,6 +27,10 @@ struct scan_run {
 	FILE *out;
 	char date[16];
 	const struct common_opts *c;
+	struct profile prof;  /* flags over the policy's profile: section */
+	int has_prof;         /* a question is asked: every model gets an assessment */
+	char juris_text[PROFILE_MAX_JURIS * 4 + 1];
+	size_t answers[3];    /* models answered yes, review, no (enum assess_answer) */
 };
 
 /* The options of `scan`, shared by `audit` (T has a `struct common_opts c`). */
@@ -33,7 +38,12 @@ struct scan_run {
 	COMMON_OPT_SPECS(T), \
 	{ "policy", OPT_STR, offsetof(T, c.policy), "FILE", "organisation policy (YAML)" }, \
 	{ "fail-on", OPT_STR, offsetof(T, c.fail_on), "LEVEL", "review (default) or fail: which verdicts exit 1" }, \
-	{ "jurisdiction", OPT_STR, offsetof(T, c.jurisdiction), "CODE", "check territory exclusions: an ISO 3166-1 alpha-2 code, EU, EEA or UK" }, \
+	{ "jurisdiction", OPT_LIST, offsetof(T, c.juris), "CODE", "where the organisation operates: ISO 3166-1 alpha-2 codes, EU, EEA or UK (comma-separated or repeated; DE implies EU and EEA)" }, \
+	{ "users", OPT_STR, offsetof(T, c.users), "N", "profile: monthly active users of the products using the model (40M)" }, \
+	{ "revenue", OPT_STR, offsetof(T, c.revenue), "USD", "profile: annual revenue in US dollars (200M)" }, \
+	{ "use", OPT_STR, offsetof(T, c.use), "KIND", "profile: commercial, noncommercial or research" }, \
+	{ "distribution", OPT_STR, offsetof(T, c.distribution), "HOW", "profile: internal, hosted (offered as a service) or weights (published)" }, \
+	{ "train-on-outputs", OPT_FLAG, offsetof(T, c.train_on_outputs), NULL, "profile: the outputs train or improve other models" }, \
 	{ "hub-mirror", OPT_STR, offsetof(T, c.hub_mirror), "DIR", "resolve base models from DIR/org/name/" }, \
 	{ "hf-home", OPT_STR, offsetof(T, c.hf_home), "DIR", "huggingface_hub home (default $HF_HOME)" }, \
 	{ "max-depth", OPT_INT, offsetof(T, c.max_depth), "N", "follow base models at most N levels (1 to 200000, default 64)" }, \
@@ -56,6 +66,9 @@ int scan_run_begin(struct scan_run *r, const struct common_opts *c);
 enum verdict scan_run_target(struct scan_run *r, const char *target);
 /* Finish the report; returns the exit code for the overall verdict. */
 int scan_run_end(struct scan_run *r);
+/* With a profile: one line counting the models cleared, not cleared and left for
+ * review in this run (models skipped by a resume file are not answered again). */
+void scan_run_answers(const struct scan_run *r, FILE *f);
 void scan_run_release(struct scan_run *r);
 
 #endif

@@ -6,6 +6,7 @@
  * verdict can never be `pass`.
  */
 #include "findings.h"
+#include "assess.h"
 #include "compat.h"
 #include "licensedb/family.h"
 #include "duties.h"
@@ -750,7 +751,7 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 			const struct territory *u = &s->territories[j];
 			if (u->lic != t->lic || strcmp(u->scope, t->scope))
 				continue;
-			if (opts && opts->jurisdiction && iso3166_within(opts->jurisdiction, u->code) &&
+			if (assess_in_territory(opts, u->code) &&
 			    (!scoped || duties_lineage_multimodal(m, u->lic))) {
 				here = 1;
 				snprintf(here_codes, sizeof(here_codes), "%s", u->code);
@@ -859,5 +860,6 @@ void model_report_release(struct model_report *m)
 	free(m->own);
 	free(m->effective);
 	obligations_release(&m->ob);
+	assessment_free(m->assessment);
 	memset(m, 0, sizeof(*m));
 }

@@ -47,10 +47,13 @@ struct model_report {
 	struct finding *f;
 	size_t nf;
 	enum verdict verdict;
+	struct assessment *assessment; /* the answer for the organisation's profile (assess.h), or NULL */
 };
 
+struct profile;
 struct check_opts {
-	const char *jurisdiction; /* EU, UK, KR, ... or NULL */
+	const char *jurisdiction; /* EU, UK, KR, ... or NULL (the profile's codes win) */
+	const struct profile *profile; /* the organisation's profile (profile/profile.h), or NULL */
 };
 
 int findings_check(struct model_report *out, const struct licensedb *db, const struct lgraph *g,

@@ -4,6 +4,7 @@
 #include "core/err.h"
 #include "core/fileio.h"
 #include "core/str.h"
+#include "profile/profile.h"
 #include "record/record.h"
 #include "yamlx/yamlx.h"
 
@@ -39,6 +40,7 @@ struct policy {
 	struct pexc *exc;
 	size_t nexc;
 	char *path;
+	struct profile profile; /* the `profile:` section; unset fields when absent */
 };
 
 static void strlist_free(struct strlist *l)
@@ -84,6 +86,7 @@ int policy_load(struct policy **out, const char *path, struct lt_error *err)
 	*out = NULL;
 	if (!p)
 		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+	profile_init(&p->profile);
 	if (!path) {
 		*out = p;
 		return 0;
@@ -101,12 +104,15 @@ int policy_load(struct policy **out, const char *path, struct lt_error *err)
 	}
 	for (size_t i = 0; i < yx_count(root); i++) {
 		const char *k = yx_str(yx_key(root, i));
-		if (!k || (strcmp(k, "rules") && strcmp(k, "exceptions"))) {
+		if (!k || (strcmp(k, "rules") && strcmp(k, "exceptions") && strcmp(k, "profile"))) {
 			rc = lt_error_set(err, LT_EINVAL, path, yx_key(root, i)->line,
 					  "unknown key '%s' in policy", k ? k : "?");
 			goto done;
 		}
 	}
+	if (yx_get(root, "profile") &&
+	    (rc = profile_from_yaml(&p->profile, yx_get(root, "profile"), path, err)))
+		goto done;
 	rules = yx_get(root, "rules");
 	for (size_t i = 0; i < yx_count(rules); i++) {
 		const struct ynode *r = yx_item(rules, i);
@@ -190,6 +196,11 @@ done:
 	}
 	*out = p;
 	return 0;
+}
+
+const struct profile *policy_profile(const struct policy *p)
+{
+	return p ? &p->profile : NULL;
 }
 
 void policy_free(struct policy *p)

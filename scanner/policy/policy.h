@@ -22,6 +22,13 @@
  *       reason: ...
  *       approver: ...
  *       expires: 2027-06-30      # YYYY-MM-DD; expired exceptions are ignored and reported
+ *   profile:                     # the organisation's profile (profile/profile.h);
+ *     users: 40M                 # flags of the same names win, key by key
+ *     revenue: 200M
+ *     use: commercial            # commercial | noncommercial | research
+ *     distribution: hosted       # internal | hosted | weights
+ *     train_on_outputs: false
+ *     jurisdiction: [DE]
  */
 #ifndef LT_POLICY_H
 #define LT_POLICY_H
@@ -36,6 +43,9 @@ enum fail_level { FAIL_ON_REVIEW, FAIL_ON_FAIL };
 /* Load a policy file; NULL path gives the built-in default. */
 int policy_load(struct policy **out, const char *path, struct lt_error *err);
 void policy_free(struct policy *p);
+struct profile;
+/* The policy file's `profile:` section (every field unset when it has none). */
+const struct profile *policy_profile(const struct policy *p);
 /* Apply rules and exceptions to m's findings (may add policy-denied /
  * policy-review findings), then set m->verdict. today is "YYYY-MM-DD". */
 int policy_apply(const struct policy *p, const struct licensedb *db, struct model_report *m,

@@ -13,6 +13,7 @@
  * written once, at end.
  */
 #include "report.h"
+#include "assessment.h"
 #include "core/buf.h"
 #include "core/str.h"
 #include "record/record.h"
@@ -343,6 +344,7 @@ static int m_model(struct report_writer *w, const struct model_report *m, const 
 	buf_printf(&b, "\n- **Findings:** %zu error%s, %zu warning%s, %zu info\n", cnt[SEV_ERROR],
 		   cnt[SEV_ERROR] == 1 ? "" : "s", cnt[SEV_WARNING], cnt[SEV_WARNING] == 1 ? "" : "s",
 		   cnt[SEV_INFO]);
+	report_assessment_md(&b, m->assessment, md);
 
 	buf_adds(&b, "\n### Lineage\n\n");
 	seen = malloc((m->nanc + 1) * sizeof(*seen));

@@ -5,6 +5,7 @@
  * legal reader; colours only on a terminal and never with NO_COLOR.
  */
 #include "report.h"
+#include "assessment.h"
 #include "core/str.h"
 #include "record/record.h"
 
@@ -150,6 +151,7 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 		fprintf(o, "  name:     %s (from the %s)\n", r->name, r->name_from ? r->name_from : "target");
 	if (r->owner)
 		fprintf(o, "  owner:    %s (from the %s)\n", r->owner, r->owner_from ? r->owner_from : "target");
+	report_assessment_text(o, m->assessment, BOLD(c), RESET(c));
 
 	fprintf(o, "\n%sLineage%s\n", BOLD(c), RESET(c));
 	{
