@@ -2,6 +2,7 @@
 #include "run.h"
 #include "core/err.h"
 #include "core/str.h"
+#include "findings/aiact.h"
 #include "findings/assess.h"
 #include "record/record.h"
 
@@ -113,6 +114,7 @@ enum verdict scan_run_target(struct scan_run *r, const char *target)
 	policy_apply(r->pol, r->w.db, &m, r->date);
 	if (r->has_prof && (m.assessment = assess_model(&m, &r->prof)))
 		r->answers[m.assessment->answer]++;
+	m.aiact = aiact_assess(&m, &co);
 	v = m.verdict;
 	r->overall = verdict_worst(r->overall, v);
 	r->wr->model(r->wr, &m, &r->g);

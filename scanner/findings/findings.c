@@ -6,6 +6,7 @@
  * verdict can never be `pass`.
  */
 #include "findings.h"
+#include "aiact.h"
 #include "assess.h"
 #include "compat.h"
 #include "licensedb/family.h"
@@ -861,5 +862,6 @@ void model_report_release(struct model_report *m)
 	free(m->effective);
 	obligations_release(&m->ob);
 	assessment_free(m->assessment);
+	aiact_free(m->aiact);
 	memset(m, 0, sizeof(*m));
 }

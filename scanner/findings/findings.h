@@ -17,6 +17,7 @@
 #include "obligations/obligations.h"
 
 struct lt_error;
+struct aiact;
 
 /* In order of precedence: a model with something unknown is `incomplete` even
  * when other findings fail, because its full set of duties is not known. */
@@ -48,6 +49,7 @@ struct model_report {
 	size_t nf;
 	enum verdict verdict;
 	struct assessment *assessment; /* the answer for the organisation's profile (assess.h), or NULL */
+	struct aiact *aiact;           /* the EU AI Act view (aiact.h), or NULL outside the EU/EEA */
 };
 
 struct profile;

@@ -11,6 +11,7 @@
  * once, at end.
  */
 #include "report.h"
+#include "findings/aiact.h"
 #include "core/buf.h"
 #include "core/str.h"
 #include "record/record.h"
@@ -305,6 +306,8 @@ static int c_model(struct report_writer *w, const struct model_report *m, const 
 	prop_count(props, "lictrace:findings:info", cnt[SEV_INFO]);
 	prop_count(props, "lictrace:obligations", m->ob.n);
 	obligation_props(props, m);
+	if (m->aiact) /* the EU AI Act view: an indicator for legal review */
+		prop(props, "lictrace:eu-ai-act:open-source-licence", json_string(aiact_value_name(m->aiact->value)));
 	if (!x->nscanned++)
 		x->first = json_string_value(json_object_get(root, "bom-ref"));
 	return 0;

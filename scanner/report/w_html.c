@@ -11,6 +11,7 @@
  * page is assembled in memory and written once, at end.
  */
 #include "report.h"
+#include "aiact_view.h"
 #include "assessment.h"
 #include "core/buf.h"
 #include "core/str.h"
@@ -501,6 +502,7 @@ static int h_model(struct report_writer *w, const struct model_report *m, const 
 		   cnt[SEV_ERROR], cnt[SEV_ERROR] == 1 ? "" : "s", cnt[SEV_WARNING],
 		   cnt[SEV_WARNING] == 1 ? "" : "s", cnt[SEV_INFO]);
 	report_assessment_html(&b, m->assessment, esc);
+	report_aiact_html(&b, m->aiact, esc);
 
 	buf_adds(&b, "<h3>Lineage</h3>\n");
 	picture(&b, m, h->nmodels);

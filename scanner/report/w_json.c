@@ -5,6 +5,7 @@
  * "verdict"}]}. Output is written once, at end, so it is always one valid document.
  */
 #include "report.h"
+#include "aiact_view.h"
 #include "assessment.h"
 #include "core/str.h"
 #include "record/record.h"
@@ -219,6 +220,8 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	json_object_set_new(o, "verdict", jstr(verdict_name(m->verdict)));
 	if (m->assessment) /* the pre-adoption answer, only when a profile was given */
 		json_object_set_new(o, "assessment", report_assessment_json(m->assessment));
+	if (m->aiact) /* the EU AI Act view, only with an EU or EEA jurisdiction */
+		json_object_set_new(o, "ai_act", report_aiact_json(m->aiact));
 	json_array_append_new(j->models, o);
 	return 0;
 }

@@ -13,6 +13,7 @@
  * written once, at end.
  */
 #include "report.h"
+#include "aiact_view.h"
 #include "assessment.h"
 #include "core/buf.h"
 #include "core/str.h"
@@ -345,6 +346,7 @@ static int m_model(struct report_writer *w, const struct model_report *m, const 
 		   cnt[SEV_ERROR] == 1 ? "" : "s", cnt[SEV_WARNING], cnt[SEV_WARNING] == 1 ? "" : "s",
 		   cnt[SEV_INFO]);
 	report_assessment_md(&b, m->assessment, md);
+	report_aiact_md(&b, m->aiact, md);
 
 	buf_adds(&b, "\n### Lineage\n\n");
 	seen = malloc((m->nanc + 1) * sizeof(*seen));

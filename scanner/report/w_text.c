@@ -5,6 +5,7 @@
  * legal reader; colours only on a terminal and never with NO_COLOR.
  */
 #include "report.h"
+#include "aiact_view.h"
 #include "assessment.h"
 #include "core/str.h"
 #include "record/record.h"
@@ -152,6 +153,7 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 	if (r->owner)
 		fprintf(o, "  owner:    %s (from the %s)\n", r->owner, r->owner_from ? r->owner_from : "target");
 	report_assessment_text(o, m->assessment, BOLD(c), RESET(c));
+	report_aiact_text(o, m->aiact, BOLD(c), RESET(c));
 
 	fprintf(o, "\n%sLineage%s\n", BOLD(c), RESET(c));
 	{
