@@ -12,6 +12,7 @@
 #include "thirdparty.h"
 #include "evidence/prose.h"
 #include "classify/classify.h"
+#include "classify/classcache.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -251,7 +252,7 @@ static void add_detections(struct model_record *r, const struct classify_result 
 /* Read and classify one license / notice / policy file. */
 static void scan_license_file(struct model_record *r, struct source *src,
 			      const struct source_entry *e, const char *role,
-			      const struct classify_ctx *cls, size_t max)
+			      const struct licensedb *db, const struct classify_ctx *cls, size_t max)
 {
 	struct lic_file f;
 	struct buf b;
@@ -279,7 +280,7 @@ static void scan_license_file(struct model_record *r, struct source *src,
 	} else {
 		f.text = buf_detach(&b, &f.len);
 		memset(&cr, 0, sizeof(cr));
-		if (classify_text(cls, f.text, f.len, &cr, &err) != 0) {
+		if (classcache_classify(cls, db, f.text, f.len, &cr, &err) != 0) {
 			f.unknown = 1;
 		} else if (cr.binary) {
 			/* the classifier's sniff decides: one test of "is this text" */
@@ -1007,7 +1008,7 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 		if (!role)
 			continue;
 		if (!strcmp(role, "license") || !strcmp(role, "notice") || !strcmp(role, "policy"))
-			scan_license_file(r, src, e, role, cls, max_lic);
+			scan_license_file(r, src, e, role, db, cls, max_lic);
 		else if (!strcmp(role, "config") || !strcmp(role, "adapter") ||
 			 !strcmp(role, "mergekit") || !strcmp(role, "quant-config"))
 			scan_configs(r, src, e, role);
