@@ -302,6 +302,10 @@ static void scan_license_file(struct model_record *r, struct source *src,
 				f.modified_from = lt_strdup(cr.modified_from);
 		}
 		classify_result_release(&cr);
+		if (f.text && strcmp(role, "notice") != 0) {
+			free(f.text); /* only a notice's text is read again (findings) */
+			f.text = NULL;
+		}
 	}
 	if (f.unreadable)
 		record_note(r, "license-file-unreadable", e->path, 0, "'%s' cannot be used: %s",
