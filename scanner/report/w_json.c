@@ -22,24 +22,39 @@ struct jw {
 	int failed; /* a write or an allocation failed: end() reports it */
 };
 
+struct indent_out {
+	FILE *out;
+	int indent;
+};
+
+/* jansson's output, each newline followed by the indent (JSON strings hold no raw
+ * newline, so each '\n' starts a line). */
+static int put_chunk(const char *buf, size_t size, void *data)
+{
+	static const char spaces[] = "                ";
+	const struct indent_out *io = data;
+
+	while (size) {
+		const char *nl = memchr(buf, '\n', size);
+		size_t n = nl ? (size_t)(nl - buf) + 1 : size;
+		if (fwrite(buf, 1, n, io->out) != n ||
+		    (nl && fwrite(spaces, 1, (size_t)io->indent, io->out) != (size_t)io->indent))
+			return -1;
+		buf += n;
+		size -= n;
+	}
+	return 0;
+}
+
 /* Write j as JSON indented by 2, every line after the first shifted right by
- * indent spaces (JSON strings hold no raw newline, so each '\n' is a line). */
+ * indent (at most 16) spaces, straight to out. */
 static int put_json(FILE *out, json_t *j, int indent)
 {
-	char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) : NULL;
-	int rc = 0;
+	struct indent_out io = { out, indent };
 
-	if (!s)
+	if (!j)
 		return -1;
-	for (const char *p = s; *p && !rc;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) + 1 : strlen(p);
-		if (fwrite(p, 1, n, out) != n || (nl && fprintf(out, "%*s", indent, "") < 0))
-			rc = -1;
-		p += n;
-	}
-	free(s);
-	return rc;
+	return json_dump_callback(j, put_chunk, &io, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 }
 
 static json_t *jstr(const char *s)
