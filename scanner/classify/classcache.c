@@ -19,63 +19,10 @@ static struct {
 	pthread_mutex_t lock;
 	const struct classify_ctx *ctx;
 	const struct licensedb *db;
-	unsigned char data_fp[LT_SHA256_LEN];
 	struct entry *slots; /* open addressing, cap a power of two */
 	size_t cap, n;
 	struct classcache_stats st;
-} cc = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, { 0 }, NULL, 0, 0, { 0, 0, 0, 0 } };
-
-static void h_str(struct lt_sha256 *h, const char *s)
-{
-	uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
-
-	lt_sha256_update(h, &n, sizeof(n));
-	if (s)
-		lt_sha256_update(h, s, n);
-}
-
-static void h_list(struct lt_sha256 *h, const struct strlist *l)
-{
-	uint32_t n = (uint32_t)l->n;
-
-	lt_sha256_update(h, &n, sizeof(n));
-	for (size_t i = 0; i < l->n; i++)
-		h_str(h, l->v[i]);
-}
-
-/* What classification reads of the database, hashed. */
-static void data_fingerprint(const struct licensedb *db, unsigned char out[LT_SHA256_LEN])
-{
-	struct lt_sha256 h;
-
-	lt_sha256_init(&h);
-	for (size_t i = 0; i < db->nlics; i++) {
-		const struct licdef *l = db->lics[i];
-		int cat = (int)l->category;
-		uint64_t len = l->ref_text ? (uint64_t)l->ref_len : UINT64_MAX;
-		h_str(&h, l->id);
-		h_str(&h, l->family);
-		h_str(&h, l->version);
-		lt_sha256_update(&h, &cat, sizeof(cat));
-		lt_sha256_update(&h, &len, sizeof(len));
-		if (l->ref_text)
-			lt_sha256_update(&h, l->ref_text, l->ref_len);
-	}
-	for (size_t i = 0; i < db->nrules; i++) {
-		const struct detect_rule *r = db->rules[i];
-		int kind = (int)r->kind;
-		h_str(&h, r->id);
-		h_str(&h, r->license);
-		lt_sha256_update(&h, &kind, sizeof(kind));
-		lt_sha256_update(&h, &r->confidence, sizeof(r->confidence));
-		lt_sha256_update(&h, &r->similar_min, sizeof(r->similar_min));
-		h_list(&h, &r->all);
-		h_list(&h, &r->any);
-		h_list(&h, &r->none);
-		h_list(&h, &r->overrides);
-	}
-	lt_sha256_final(&h, out);
-}
+} cc = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, NULL, 0, 0, { 0, 0, 0, 0 } };
 
 static int copy_dets(struct detection **dst, const struct detection *src, size_t n)
 {
@@ -142,20 +89,16 @@ static int grow(void)
 	return 0;
 }
 
-/* Bind to (ctx, db); called with the lock held. */
+/* Bind to (ctx, db); called with the lock held. Results point into the database
+ * they came from: another classifier or database starts from nothing. */
 static void cache_bind(const struct classify_ctx *ctx, const struct licensedb *db)
 {
-	unsigned char fp[LT_SHA256_LEN];
-
 	if (cc.ctx == ctx && cc.db == db)
 		return;
-	data_fingerprint(db, fp);
-	if (memcmp(fp, cc.data_fp, sizeof(fp)) || cc.ctx || cc.db) {
-		/* other data (or another classifier whose results point elsewhere) */
+	if (cc.ctx || cc.db) {
 		drop_all();
 		cc.st.rebinds++;
 	}
-	memcpy(cc.data_fp, fp, sizeof(fp));
 	cc.ctx = ctx;
 	cc.db = db;
 }
@@ -214,7 +157,6 @@ void classcache_forget(void)
 	drop_all();
 	cc.ctx = NULL;
 	cc.db = NULL;
-	memset(cc.data_fp, 0, sizeof(cc.data_fp));
 	pthread_mutex_unlock(&cc.lock);
 }
 

@@ -3,12 +3,11 @@
  *
  * An audit reads the same LICENSE text many times over (4,001 files held 24
  * distinct texts in a 10,000-model forest); each distinct text is classified
- * once. The cache is bound to one license database and classifier: entries carry
- * the data's fingerprint (a SHA-256 over everything of the database that
- * classification reads: definitions, their reference texts, and detect rules), so
- * another database, or the same files edited and loaded again, never reuses an
- * answer. Results point into the database, so classcache_forget() must be called
- * before the database or classifier it served is freed (wire_release does).
+ * once. The cache is bound to one classifier and the database it was built from:
+ * a call with another pair drops every entry (results point into their
+ * database), and classcache_forget() must be called before either is freed
+ * (wire_release does). So a database loaded again, from changed licenses/ or
+ * rules/ or not, never gets an answer computed with other data.
  *
  * Bounded: at most CLASSCACHE_MAX_ENTRIES results; when full, it starts again.
  * Thread-safe (one lock); classify_text itself runs outside the lock.
@@ -33,7 +32,7 @@ void classcache_forget(void);
 
 struct classcache_stats {
 	size_t hits, misses, entries;
-	unsigned long long rebinds; /* times the cache was bound to other data */
+	unsigned long long rebinds; /* times another classifier or database came */
 };
 void classcache_get_stats(struct classcache_stats *out);
 
