@@ -5,7 +5,6 @@
 #include "core/str.h"
 
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
