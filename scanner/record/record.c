@@ -711,6 +711,7 @@ static void infer_relations(struct model_record *r)
 		if (p->relation)
 			continue;
 		p->inferred = 1;
+		free(p->why); /* a prose parent's reason is replaced by the inferred one */
 		if (distinct > 1) {
 			p->relation = lt_strdup("merge");
 			p->why = lt_strdup("several base models");
