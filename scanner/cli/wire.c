@@ -4,6 +4,7 @@
  */
 #include "cmd.h"
 #include "classify/classify.h"
+#include "classify/classcache.h"
 #include "core/err.h"
 #include "core/fileio.h"
 #include "core/log.h"
@@ -412,6 +413,7 @@ void wire_release(struct wire *w)
 		memset(w->token, 0, strlen(w->token));
 		free(w->token);
 	}
+	classcache_forget(); /* its results point into this database */
 	classify_free(w->cls);
 	licensedb_free(w->db);
 	memset(w, 0, sizeof(*w));

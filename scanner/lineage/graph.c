@@ -72,14 +72,17 @@ static struct lnode *node_new(struct lgraph *g, const char *id, const char *rev,
 	if (g->nnodes >= LT_MAX_MODELS)
 		return NULL;
 	n = calloc(1, sizeof(*n));
-	p = realloc(g->nodes, (g->nnodes + 1) * sizeof(*p));
-	if (!n || !p) {
-		free(n);
-		if (p)
-			g->nodes = p;
+	if (!n)
 		return NULL;
+	/* capacity: 16, then doubled each time nnodes reaches it (a power of two) */
+	if (!g->nnodes || (g->nnodes >= 16 && !(g->nnodes & (g->nnodes - 1)))) {
+		p = realloc(g->nodes, (g->nnodes ? 2 * g->nnodes : 16) * sizeof(*p));
+		if (!p) {
+			free(n);
+			return NULL;
+		}
+		g->nodes = p;
 	}
-	g->nodes = p;
 	n->id = lt_strdup(id);
 	n->rev = rev ? lt_strdup(rev) : NULL;
 	n->key = make_key(id, rev);
@@ -153,16 +156,40 @@ static void resolve_node(struct lgraph *g, struct lnode *n)
 					   : "not found by any resolver (mirror, cache or hub)");
 }
 
+/* The nodes one expansion coloured, so that only they are reset (not the whole
+ * graph: that made an audit quadratic in its models). */
+struct visited {
+	struct lnode **v;
+	size_t n, cap;
+	int oom; /* some coloured node is not listed: reset the whole graph */
+};
+
+static void visited_add(struct visited *vs, struct lnode *n)
+{
+	if (vs->n == vs->cap) {
+		size_t cap = vs->cap ? 2 * vs->cap : 64;
+		struct lnode **v = realloc(vs->v, cap * sizeof(*v));
+		if (!v) {
+			vs->oom = 1;
+			return;
+		}
+		vs->v = v;
+		vs->cap = cap;
+	}
+	vs->v[vs->n++] = n;
+}
+
 /* Depth-first colouring: an edge to a node on the current path closes a cycle. */
-static void mark_cycles(struct lnode *n)
+static void mark_cycles(struct lnode *n, struct visited *vs)
 {
 	n->color_ = 1;
+	visited_add(vs, n);
 	for (size_t i = 0; i < n->nparents; i++) {
 		struct lnode *t = n->parents[i].to;
 		if (t->color_ == 1)
 			n->parents[i].closes_cycle = 1;
 		else if (t->color_ == 0)
-			mark_cycles(t);
+			mark_cycles(t, vs);
 	}
 	n->color_ = 2;
 }
@@ -174,7 +201,6 @@ static int reaches(struct lnode *n, const struct lnode *want, struct lnode ***se
 		return 1;
 	if (n->color_ == 3)
 		return 0;
-	n->color_ = 3;
 	{
 		struct lnode **v = realloc(*seen, (*nseen + 1) * sizeof(**seen));
 		if (!v)
@@ -182,6 +208,7 @@ static int reaches(struct lnode *n, const struct lnode *want, struct lnode ***se
 		*seen = v;
 		v[(*nseen)++] = n;
 	}
+	n->color_ = 3; /* only once listed, so that it is reset */
 	for (size_t i = 0; i < n->nparents; i++)
 		if (!n->parents[i].closes_cycle && reaches(n->parents[i].to, want, seen, nseen))
 			return 1;
@@ -338,10 +365,20 @@ int lgraph_expand(struct lgraph *g, struct lnode *root, struct lt_error *err)
 	}
 	free(level);
 	free(next);
-	for (size_t i = 0; i < g->nnodes; i++)
-		g->nodes[i]->color_ = 0;
-	mark_cycles(root);
-	collapse_chain(g, root);
+	/* Colours are 0 between expansions: mark_cycles leaves them at 2 on what it
+	 * visited (collapse_chain's searches reset theirs), and only those are reset. */
+	{
+		struct visited vs = { NULL, 0, 0, 0 };
+
+		mark_cycles(root, &vs);
+		collapse_chain(g, root);
+		for (size_t i = 0; i < vs.n; i++)
+			vs.v[i]->color_ = 0;
+		if (vs.oom)
+			for (size_t i = 0; i < g->nnodes; i++)
+				g->nodes[i]->color_ = 0;
+		free(vs.v);
+	}
 	return rc;
 }
 

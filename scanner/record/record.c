@@ -13,6 +13,7 @@
 #include "thirdparty.h"
 #include "evidence/prose.h"
 #include "classify/classify.h"
+#include "classify/classcache.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -243,7 +244,7 @@ static void add_detections(struct model_record *r, const struct classify_result 
 /* Read and classify one license / notice / policy file. */
 static void scan_license_file(struct model_record *r, struct source *src,
 			      const struct source_entry *e, const char *role,
-			      const struct classify_ctx *cls, size_t max)
+			      const struct licensedb *db, const struct classify_ctx *cls, size_t max)
 {
 	struct lic_file f;
 	struct buf b;
@@ -271,7 +272,7 @@ static void scan_license_file(struct model_record *r, struct source *src,
 	} else {
 		f.text = buf_detach(&b, &f.len);
 		memset(&cr, 0, sizeof(cr));
-		if (classify_text(cls, f.text, f.len, &cr, &err) != 0) {
+		if (classcache_classify(cls, db, f.text, f.len, &cr, &err) != 0) {
 			f.unknown = 1;
 		} else if (cr.binary) {
 			/* the classifier's sniff decides: one test of "is this text" */
@@ -293,6 +294,10 @@ static void scan_license_file(struct model_record *r, struct source *src,
 				f.modified_from = lt_strdup(cr.modified_from);
 		}
 		classify_result_release(&cr);
+		if (f.text && strcmp(role, "notice") != 0) {
+			free(f.text); /* only a notice's text is read again (findings) */
+			f.text = NULL;
+		}
 	}
 	if (f.unreadable)
 		record_note(r, "license-file-unreadable", e->path, 0, "'%s' cannot be used: %s",
@@ -623,7 +628,7 @@ static void infer_relations(struct model_record *r)
 		struct parent *p = &r->parents[i];
 		if (p->relation)
 			continue;
-		p->inferred = 1;
+		p->inferred = 1; /* a prose parent keeps its reason (SET_WHY) */
 		if (distinct > 1) {
 			p->relation = lt_strdup("merge");
 			SET_WHY(p, "several base models");
@@ -768,7 +773,7 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 		if (!role)
 			continue;
 		if (!strcmp(role, "license") || !strcmp(role, "notice") || !strcmp(role, "policy"))
-			scan_license_file(r, src, e, role, cls, max_lic);
+			scan_license_file(r, src, e, role, db, cls, max_lic);
 		else if (!strcmp(role, "config") || !strcmp(role, "adapter") ||
 			 !strcmp(role, "mergekit") || !strcmp(role, "quant-config"))
 			scan_configs(r, src, e, role);

@@ -57,7 +57,8 @@ struct parent {
 struct lic_file {
 	char *path;
 	char *role;           /* license, notice, policy */
-	char *text;           /* contents (NULL when unreadable) */
+	char *text;           /* a notice's contents (NULL when unreadable, and for
+				 license and policy files once classified) */
 	size_t len;
 	int unreadable;       /* symlink, binary, LFS pointer, too big ... */
 	char *why_unreadable;

@@ -2,7 +2,12 @@
  * w_json.c - the JSON report (schema in docs/REPORT.md), built with jansson:
  * {"tool", "verdict", "models": [{"id", "source", "revision", "declared",
  * "detected", "effective", "parents", "lineage", "obligations", "findings",
- * "verdict"}]}. Output is written once, at end, so it is always one valid document.
+ * "verdict"}], "verdict"}. Streamed: begin writes the head, each model is written
+ * as it comes (built as one small tree, then freed), end closes the list and adds
+ * the overall verdict, so nothing holds the whole report (an audit of 100,000
+ * models writes gigabytes). The overall verdict therefore follows the models. A
+ * run that dies midway leaves a document without its end: no verdict, not valid
+ * JSON, never a partial report that parses as complete.
  */
 #include "report.h"
 #include "aiact_view.h"
@@ -15,8 +20,44 @@
 #include <string.h>
 
 struct jw {
-	json_t *models;
+	size_t nmodels;
+	int failed; /* a write or an allocation failed: end() reports it */
 };
+
+struct indent_out {
+	FILE *out;
+	int indent;
+};
+
+/* jansson's output, each newline followed by the indent (JSON strings hold no raw
+ * newline, so each '\n' starts a line). */
+static int put_chunk(const char *buf, size_t size, void *data)
+{
+	static const char spaces[] = "                ";
+	const struct indent_out *io = data;
+
+	while (size) {
+		const char *nl = memchr(buf, '\n', size);
+		size_t n = nl ? (size_t)(nl - buf) + 1 : size;
+		if (fwrite(buf, 1, n, io->out) != n ||
+		    (nl && fwrite(spaces, 1, (size_t)io->indent, io->out) != (size_t)io->indent))
+			return -1;
+		buf += n;
+		size -= n;
+	}
+	return 0;
+}
+
+/* Write j as JSON indented by 2, every line after the first shifted right by
+ * indent (at most 16) spaces, straight to out. */
+static int put_json(FILE *out, json_t *j, int indent)
+{
+	struct indent_out io = { out, indent };
+
+	if (!j)
+		return -1;
+	return json_dump_callback(j, put_chunk, &io, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+}
 
 /* Strings from model repos may not be UTF-8: never a silently missing field. */
 static json_t *jstr(const char *s)
@@ -42,12 +83,26 @@ static json_t *lic_ref(const struct licdef *l)
 static int j_begin(struct report_writer *w, const struct report_ctx *ctx)
 {
 	struct jw *j = calloc(1, sizeof(*j));
+	json_t *tool;
+	int rc;
+
 	w->ctx = ctx;
 	w->impl = j;
 	if (!j)
 		return -1;
-	j->models = json_array();
-	return 0;
+	tool = json_pack("{s:s, s:s}", "name", "lictrace", "version", ctx->version ? ctx->version : "0");
+	fputs("{\n  \"tool\": ", ctx->out);
+	rc = put_json(ctx->out, tool, 2);
+	json_decref(tool);
+	if (ctx->jurisdiction) {
+		json_t *js = jstr(ctx->jurisdiction);
+		fputs(",\n  \"jurisdiction\": ", ctx->out);
+		rc |= put_json(ctx->out, js, 2);
+		json_decref(js);
+	}
+	fputs(",\n  \"models\": [", ctx->out);
+	j->failed = rc != 0;
+	return rc;
 }
 
 static json_t *lineage(const struct model_report *m)
@@ -222,34 +277,26 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 		json_object_set_new(o, "assessment", report_assessment_json(m->assessment));
 	if (m->aiact) /* the EU AI Act view, only with an EU or EEA jurisdiction */
 		json_object_set_new(o, "ai_act", report_aiact_json(m->aiact));
-	json_array_append_new(j->models, o);
-	return 0;
+	fputs(j->nmodels++ ? ",\n    " : "\n    ", w->ctx->out);
+	if (put_json(w->ctx->out, o, 4))
+		j->failed = 1;
+	json_decref(o);
+	return j->failed ? -1 : 0;
 }
 
 static int j_end(struct report_writer *w, enum verdict overall)
 {
 	struct jw *j = w->impl;
-	json_t *root = json_object();
-	int rc;
+	FILE *out = w->ctx->out;
 
-	json_object_set_new(root, "tool", json_pack("{s:s, s:s}", "name", "lictrace", "version",
-						      w->ctx->version ? w->ctx->version : "0"));
-	json_object_set_new(root, "verdict", jstr(verdict_name(overall)));
-	if (w->ctx->jurisdiction)
-		json_object_set_new(root, "jurisdiction", jstr(w->ctx->jurisdiction));
-	json_object_set(root, "models", j->models);
-	rc = json_dumpf(root, w->ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', w->ctx->out);
-	json_decref(root);
-	return rc;
+	fputs(j->nmodels ? "\n  ],\n" : "],\n", out);
+	fprintf(out, "  \"verdict\": \"%s\"\n}\n", verdict_name(overall));
+	return j->failed || ferror(out) ? -1 : 0;
 }
 
 static void j_free(struct report_writer *w)
 {
-	struct jw *j = w->impl;
-	if (j)
-		json_decref(j->models);
-	free(j);
+	free(w->impl);
 }
 
 struct report_writer *report_json_new(void)

@@ -6,6 +6,7 @@
 #include "tap.h"
 
 #include "classify/ac.h"
+#include "classify/classcache.h"
 #include "classify/classify.h"
 #include "classify/normalize.h"
 #include "classify/similar.h"
@@ -992,9 +993,107 @@ static void test_corpus(void)
 	licensedb_free(db);
 }
 
+/* --- the classification cache --- */
+
+static int has_license(const struct classify_result *r, const char *id)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->v[i].lic->id, id))
+			return 1;
+	return 0;
+}
+
+/* Every copy of a text after the first is answered from the cache, with the
+ * classifier's own answer; other data (a rule removed) is never answered with
+ * the first data's results. */
+static void test_classcache(void)
+{
+	const char *texts[] = {
+		NULL, /* licenses/texts/MIT.txt */
+		"Apache License\nVersion 2.0, January 2004\nhttp://www.apache.org/licenses/\nTERMS AND "
+		"CONDITIONS FOR USE, REPRODUCTION, AND DISTRIBUTION",
+		"nothing a license would say",
+	};
+	struct licensedb *a = load_db(), *b = load_db();
+	struct classify_ctx *ca = NULL, *cb = NULL;
+	struct classcache_stats st;
+	struct classify_result r, d;
+	struct lt_error err;
+	size_t kept = 0;
+	struct buf mit;
+
+	buf_init(&mit, MAX_TEXT);
+	if (!a || !b)
+		goto out;
+	CHECK_EQ_INT(read_path(&mit, LT_SOURCE_DIR "/licenses/texts/MIT.txt"), 0);
+	if (!(texts[0] = buf_cstr(&mit)))
+		goto out;
+	classcache_forget();
+	CHECK_EQ_INT(classify_new(&ca, a, &err), 0);
+	for (int round = 0; ca && round < 100; round++)
+		for (size_t i = 0; i < 3; i++) {
+			CHECK_EQ_INT(classcache_classify(ca, a, texts[i], strlen(texts[i]), &r, &err), 0);
+			if (round == 0 || round == 99) {
+				/* the same answer as the classifier's */
+				CHECK_EQ_INT(classify_text(ca, texts[i], strlen(texts[i]), &d, &err), 0);
+				CHECK_EQ_INT(r.n, d.n);
+				CHECK_EQ_INT(r.nalt, d.nalt);
+				for (size_t k = 0; k < r.n && k < d.n; k++)
+					CHECK(r.v[k].lic == d.v[k].lic && r.v[k].rule == d.v[k].rule &&
+					      r.v[k].confidence == d.v[k].confidence && r.v[k].line == d.v[k].line);
+				classify_result_release(&d);
+			}
+			classify_result_release(&r);
+		}
+	classcache_get_stats(&st);
+	CHECK_EQ_INT(st.misses, 3); /* each distinct text classified once */
+	CHECK_EQ_INT(st.hits, 297);
+	CHECK_EQ_INT(st.entries, 3);
+	CHECK_EQ_INT(classcache_classify(ca, a, texts[0], strlen(texts[0]), &r, &err), 0);
+	CHECK(has_license(&r, "mit"));
+	classify_result_release(&r);
+
+	/* other data: b without its mit rules */
+	for (size_t i = 0; i < b->nrules; i++) {
+		struct detect_rule *t = b->rules[i];
+		if (strcmp(t->license, "mit") != 0) {
+			b->rules[i] = b->rules[kept];
+			b->rules[kept++] = t;
+		}
+	}
+	{
+		size_t all = b->nrules;
+		b->nrules = kept;
+		CHECK_EQ_INT(classify_new(&cb, b, &err), 0);
+		if (cb) {
+			CHECK_EQ_INT(classcache_classify(cb, b, texts[0], strlen(texts[0]), &r, &err), 0);
+			CHECK(!has_license(&r, "mit"));
+			classify_result_release(&r);
+			classcache_get_stats(&st);
+			CHECK_EQ_INT(st.misses, 4);
+			CHECK_EQ_INT(st.entries, 1); /* the first data's entries are gone */
+		}
+		/* and back to the first data: classified again, mit again */
+		CHECK_EQ_INT(classcache_classify(ca, a, texts[0], strlen(texts[0]), &r, &err), 0);
+		CHECK(has_license(&r, "mit"));
+		classify_result_release(&r);
+		classcache_get_stats(&st);
+		CHECK_EQ_INT(st.misses, 5);
+		classcache_forget();
+		classify_free(cb);
+		b->nrules = all;
+	}
+out:
+	classcache_forget();
+	classify_free(ca);
+	licensedb_free(a);
+	licensedb_free(b);
+	buf_release(&mit);
+}
+
 TESTS(T(normalize_basics), T(normalize_versions_and_numbers), T(normalize_markdown),
       T(normalize_entities_and_html), T(normalize_headers), T(normalize_unicode),
       T(normalize_offsets), T(normalize_modes_and_limits), T(normalize_fuzz_prefixes),
       T(ac_matches_naive), T(ac_limits), T(similar), T(classify_fixtures),
-      T(classify_semantics), T(classify_added_licenses), T(shipped_phrases_are_clean), T(check_phrases_finds_problems),
+      T(classify_semantics), T(classify_added_licenses), T(shipped_phrases_are_clean), T(check_phrases_finds_problems), T(classcache),
       T(corpus))

@@ -176,5 +176,64 @@ static void test_ids_fold_case(void)
 	lgraph_release(&g);
 }
 
-TESTS(T(ids_fold_case), T(diamond_resolved_once), T(cycle_terminates), T(unresolved_and_local), T(depth_limit),
+static int all_uncoloured(const struct lgraph *g)
+{
+	for (size_t i = 0; i < g->nnodes; i++)
+		if (g->nodes[i]->color_)
+			return 0;
+	return 1;
+}
+
+static int count_cycle_edges(const struct lgraph *g)
+{
+	int cycles = 0;
+
+	for (size_t i = 0; i < g->nnodes; i++)
+		for (size_t j = 0; j < g->nodes[i]->nparents; j++)
+			cycles += g->nodes[i]->parents[j].closes_cycle;
+	return cycles;
+}
+
+/* Many roots over one graph: each expansion resets only what it coloured, and the
+ * colours are all clear after every root (a stale colour would hide nodes from the
+ * next root's cycle search). */
+static void test_cycles_across_many_roots(void)
+{
+	struct lgraph g;
+	struct lnode *root;
+	struct lt_error err;
+	int clear = 1;
+
+	lgraph_init(&g, &mem, 50);
+	for (int i = 0; i < 300; i++) {
+		char id[32], parents[64];
+		snprintf(id, sizeof(id), "many/r%d", i);
+		snprintf(parents, sizeof(parents), i % 3 ? "top/t,many/r%d" : "cyc/1", i / 2);
+		CHECK_EQ_INT(lgraph_add_root(&g, make(id, i ? parents : "cyc/1"), &root), 0);
+		CHECK_EQ_INT(lgraph_expand(&g, root, &err), 0);
+		clear &= all_uncoloured(&g);
+	}
+	CHECK(clear);
+	CHECK_EQ_INT(count_cycle_edges(&g), 1); /* cyc/3 -> cyc/1, however many roots enter it */
+	CHECK(find(&g, "cyc/3")->parents[0].closes_cycle);
+	/* the first root's unresolved parent becomes a root whose card names that
+	 * first root: the cycle closes through nodes expanded for earlier roots */
+	CHECK_EQ_INT(lgraph_add_root(&g, make("late/a", "late/b"), &root), 0);
+	CHECK_EQ_INT(lgraph_expand(&g, root, &err), 0);
+	CHECK_EQ_INT(find(&g, "late/b")->status, LNODE_UNRESOLVED);
+	for (int i = 0; i < 50; i++) {
+		char id[32];
+		snprintf(id, sizeof(id), "late/x%d", i);
+		lgraph_add_root(&g, make(id, "late/a"), &root);
+		lgraph_expand(&g, root, &err);
+	}
+	CHECK_EQ_INT(lgraph_add_root(&g, make("late/b", "late/a"), &root), 0);
+	CHECK_EQ_INT(lgraph_expand(&g, root, &err), 0);
+	CHECK(all_uncoloured(&g));
+	CHECK_EQ_INT(count_cycle_edges(&g), 2);
+	CHECK(find(&g, "late/a")->parents[0].closes_cycle);
+	lgraph_release(&g);
+}
+
+TESTS(T(ids_fold_case), T(cycles_across_many_roots), T(diamond_resolved_once), T(cycle_terminates), T(unresolved_and_local), T(depth_limit),
       T(ids_and_paths))

@@ -996,5 +996,37 @@ static void test_empty(void)
 	}
 }
 
-TESTS(T(formats_listed), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date), T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
+/* The JSON report is streamed: the head at begin, each model as it comes, the
+ * overall verdict at end; with or without models it is one valid document. */
+static void test_json_streamed(void)
+{
+	struct scan s;
+	char *out;
+	json_t *j;
+
+	CHECK(scan_build(&s) == 0);
+	out = run("json", &s, 2);
+	j = parse(out);
+	CHECK_STR(sget(j, "tool.version"), "9.9.9");
+	CHECK_EQ_INT(json_array_size(json_object_get(j, "models")), 2);
+	CHECK_STR(sget(j, "models.0.id"), s.m[0].node->id);
+	CHECK_STR(sget(j, "models.1.id"), s.m[1].node->id);
+	CHECK_STR(sget(j, "verdict"), "fail");
+	/* the overall verdict is known only at the end, after the models */
+	CHECK(out && strstr(out, "\n  \"verdict\": \"fail\"\n}\n") != NULL &&
+	      strstr(out, "\n  \"verdict\"") > strstr(out, "\"models\": ["));
+	json_decref(j);
+	free(out);
+	out = run("json", &s, 0);
+	j = parse(out);
+	CHECK(json_is_array(json_object_get(j, "models")));
+	CHECK_EQ_INT(json_array_size(json_object_get(j, "models")), 0);
+	CHECK_STR(sget(j, "verdict"), "pass");
+	json_decref(j);
+	free(out);
+	scan_free(&s);
+}
+
+TESTS(T(formats_listed), T(json_streamed), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date),
+      T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
       T(empty))
