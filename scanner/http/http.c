@@ -7,9 +7,11 @@
  * each completion decides: done, follow a redirect (a new hop, new headers),
  * or retry later (backoff with jitter, or what the server asked for). An easy
  * handle lives for one attempt; connections and DNS live in the multi handle
- * and are reused across attempts and requests.
+ * and are reused across attempts and requests. What a header value says
+ * (waits, pages, ranges) and where a redirect may go are read in headers.c.
  */
 #include "http.h"
+#include "headers.h"
 #include "verify.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -128,53 +130,6 @@ char *http_etag_id(const char *etag)
 	return lt_strdup(etag);
 }
 
-/* A URL for messages: no query or fragment (signed CDN URLs carry credentials
- * there), and at most 160 bytes. */
-static void url_for_msg(char *dst, size_t size, const char *url)
-{
-	size_t n = strcspn(url, "?#");
-
-	if (n > 160)
-		n = 160;
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, url, n);
-	dst[n] = '\0';
-}
-
-/* Scheme, host and port of url (port from the scheme when absent). */
-static int url_origin(const char *url, char **scheme, char **host, long *port)
-{
-	CURLU *u = curl_url();
-	char *s = NULL, *h = NULL, *p = NULL;
-	int rc = LT_EINVAL;
-
-	*scheme = *host = NULL;
-	*port = 0;
-	if (!u)
-		return LT_ENOMEM;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &s, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &h, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PORT, &p, CURLU_DEFAULT_PORT) != CURLUE_OK)
-		goto done;
-	*scheme = lt_strdup(s);
-	*host = lt_strdup(h);
-	*port = strtol(p, NULL, 10);
-	rc = (*scheme && *host) ? 0 : LT_ENOMEM;
-	if (rc) {
-		free(*scheme);
-		free(*host);
-		*scheme = *host = NULL;
-	}
-done:
-	curl_free(s);
-	curl_free(h);
-	curl_free(p);
-	curl_url_cleanup(u);
-	return rc;
-}
-
 /* Parse opts->token_host into the client's token origin. */
 static int set_token_origin(struct http_client *c, const char *th)
 {
@@ -183,7 +138,7 @@ static int set_token_origin(struct http_client *c, const char *th)
 	int rc;
 
 	if (strstr(th, "://")) {
-		rc = url_origin(th, &s, &h, &port);
+		rc = http_url_origin(th, &s, &h, &port);
 		if (rc)
 			return rc;
 		c->tok_scheme = s;
@@ -192,7 +147,7 @@ static int set_token_origin(struct http_client *c, const char *th)
 		char *tmp = lt_asprintf("https://%s/", th);
 		if (!tmp)
 			return LT_ENOMEM;
-		rc = url_origin(tmp, &s, &h, &port);
+		rc = http_url_origin(tmp, &s, &h, &port);
 		free(tmp);
 		free(s);
 		if (rc)
@@ -210,7 +165,7 @@ static int token_allowed(const struct http_client *c, const char *url)
 	long port = 0;
 	int ok;
 
-	if (!c->token || !c->tok_host || url_origin(url, &s, &h, &port))
+	if (!c->token || !c->tok_host || http_url_origin(url, &s, &h, &port))
 		return 0;
 	ok = lt_strieq(h, c->tok_host) && port == c->tok_port &&
 	     (!c->tok_scheme || lt_strieq(s, c->tok_scheme));
@@ -441,74 +396,21 @@ static char *header_dup(CURL *e, const char *name)
 	return lt_strndup(h->value, strnlen(h->value, 4096));
 }
 
-static unsigned long long parse_ull(const char *s, int *ok)
-{
-	unsigned long long v = 0;
-
-	*ok = 0;
-	if (!s)
-		return 0;
-	while (*s == ' ')
-		s++;
-	if (*s < '0' || *s > '9')
-		return 0;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (~0ULL - 9) / 10)
-			return 0;
-		v = v * 10 + (unsigned)(*s - '0');
-	}
-	*ok = 1;
-	return v;
-}
-
-/* `Link: <url>; rel="next", <url2>; rel="prev"`: the next URL or NULL. */
-static char *parse_link_next(const char *v)
-{
-	while (v && *v) {
-		const char *lt = strchr(v, '<'), *gt, *end, *rel;
-		if (!lt || !(gt = strchr(lt, '>')))
-			return NULL;
-		end = strchr(gt, ',');
-		/* the comma may also appear inside a later URL; good enough: rel comes first */
-		if (!end)
-			end = gt + strlen(gt);
-		rel = strstr(gt, "rel=");
-		if (rel && rel < end) {
-			rel += 4;
-			if (*rel == '"')
-				rel++;
-			if (strncmp(rel, "next", 4) == 0 && (rel[4] == '"' || rel[4] == ';' ||
-							    rel[4] == ',' || rel[4] == ' ' ||
-							    rel[4] == '\0'))
-				return lt_strndup(lt + 1, (size_t)(gt - lt - 1));
-		}
-		v = *end ? end + 1 : end;
-	}
-	return NULL;
-}
-
-/* How long the server asks us to wait, in ms, or -1. */
+/* How long the server asks us to wait, in ms, or -1 (headers.h reads the values). */
 static long server_wait_ms(CURL *e)
 {
 	struct curl_header *h;
-	unsigned long long v;
-	int ok;
+	char *rl = NULL, *ra = NULL;
+	long ms;
 
-	if (curl_easy_header(e, "RateLimit", 0, CURLH_HEADER, -1, &h) == CURLHE_OK) {
-		/* draft-ietf-httpapi-ratelimit-headers: "bucket";r=<remaining>;t=<seconds> */
-		const char *r = strstr(h->value, ";r="), *t = strstr(h->value, ";t=");
-		if (r && t && parse_ull(r + 3, &ok) == 0 && ok) {
-			v = parse_ull(t + 3, &ok);
-			if (ok)
-				return v > 86400 ? 86400000L : (long)v * 1000;
-		}
-	}
-	if (curl_easy_header(e, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK) {
-		v = parse_ull(h->value, &ok); /* delay-seconds; an HTTP-date is ignored */
-		if (ok)
-			return v > 86400 ? 86400000L : (long)v * 1000;
-	}
-	return -1;
+	if (curl_easy_header(e, "RateLimit", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
+		rl = lt_strdup(h->value);
+	if (curl_easy_header(e, "Retry-After", 0, CURLH_HEADER, -1, &h) == CURLHE_OK)
+		ra = lt_strdup(h->value);
+	ms = http_hdr_wait_ms(rl, ra);
+	free(rl);
+	free(ra);
+	return ms;
 }
 
 static void set_first(char **dst, char *v)
@@ -526,22 +428,6 @@ static void set_last(char **dst, char *v)
 	*dst = v;
 }
 
-/* 1 when a and b have the same scheme, host and port. */
-static int same_origin(const char *a, const char *b)
-{
-	char *sa = NULL, *ha = NULL, *sb = NULL, *hb = NULL;
-	long pa = 0, pb = 0;
-	int same = 0;
-
-	if (!url_origin(a, &sa, &ha, &pa) && !url_origin(b, &sb, &hb, &pb))
-		same = lt_strieq(sa, sb) && lt_strieq(ha, hb) && pa == pb;
-	free(sa);
-	free(ha);
-	free(sb);
-	free(hb);
-	return same;
-}
-
 /* Record the headers of the response that just completed. */
 static void capture_headers(struct xfer *x)
 {
@@ -555,12 +441,12 @@ static void capture_headers(struct xfer *x)
 	 * caller asked (the hub, also across its own relative redirects such as
 	 * /api/resolve-cache/...), never from a CDN the chain moved on to: a CDN's
 	 * ETag is its own business (an MD5 on S3) and says nothing we can check */
-	if (r->redirects == 0 || same_origin(x->req->url, x->url)) {
+	if (r->redirects == 0 || http_same_origin(x->req->url, x->url)) {
 		set_first(&r->etag, header_dup(e, "ETag"));
 		set_first(&r->linked_etag, header_dup(e, "X-Linked-Etag"));
 		if (!r->linked_size) {
 			v = header_dup(e, "X-Linked-Size");
-			r->linked_size = parse_ull(v, &ok);
+			r->linked_size = http_hdr_ull(v, &ok);
 			free(v);
 		}
 	}
@@ -572,21 +458,9 @@ static void capture_headers(struct xfer *x)
 	r->content_length = 0;
 	if (curl_easy_getinfo(e, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK && cl > 0)
 		r->content_length = (unsigned long long)cl;
-	r->range_total = r->range_first = r->range_last = 0;
-	r->has_range = 0;
 	v = header_dup(e, "Content-Range"); /* "bytes 0-99/12345" (or "bytes * /12345") */
-	if (v) {
-		const char *slash = strchr(v, '/'), *dash;
-		if (slash)
-			r->range_total = parse_ull(slash + 1, &ok);
-		if (strncmp(v, "bytes ", 6) == 0 && (dash = strchr(v + 6, '-')) && (!slash || dash < slash)) {
-			int ok1, ok2;
-			r->range_first = parse_ull(v + 6, &ok1);
-			r->range_last = parse_ull(dash + 1, &ok2);
-			r->has_range = ok1 && ok2;
-		}
-		free(v);
-	}
+	r->has_range = http_hdr_content_range(v, &r->range_total, &r->range_first, &r->range_last);
+	free(v);
 	free(r->link_next);
 	r->link_next = NULL;
 	{
@@ -595,7 +469,7 @@ static void capture_headers(struct xfer *x)
 		while (i < amount && !r->link_next &&
 		       curl_easy_header(e, "Link", i, CURLH_HEADER, -1, &h) == CURLHE_OK) {
 			amount = h->amount;
-			r->link_next = parse_link_next(h->value);
+			r->link_next = http_hdr_link_next(h->value);
 			i++;
 		}
 	}
@@ -677,7 +551,7 @@ static void retry_or_fail(struct xfer *x, long server_ms, int code, const char *
 	char u[200];
 	long d;
 
-	url_for_msg(u, sizeof(u), x->url);
+	http_url_for_msg(u, sizeof(u), x->url);
 	if (x->retries >= c->o.max_retries) {
 		x->resp->err = code;
 		resp_msg(x->resp, "%s from '%s' after %d attempts",
@@ -717,12 +591,11 @@ static int is_redirect(long s)
 static int redirect(struct xfer *x)
 {
 	struct http_resp *r = x->resp;
-	char *target = NULL, *s_old = NULL, *h_old = NULL, *s_new = NULL, *h_new = NULL;
-	long p_old, p_new;
+	char *target = NULL;
 	char u[200];
-	int rc = 0;
+	int rc;
 
-	url_for_msg(u, sizeof(u), x->url);
+	http_url_for_msg(u, sizeof(u), x->url);
 	if (curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &target) != CURLE_OK || !target) {
 		resp_msg(r, "redirect without a usable Location from '%s'", u);
 		return LT_ENET;
@@ -732,34 +605,25 @@ static int redirect(struct xfer *x)
 			 x->c->o.max_redirects, u);
 		return LT_ENET;
 	}
-	if (url_origin(x->url, &s_old, &h_old, &p_old) || url_origin(target, &s_new, &h_new, &p_new) ||
-	    (!lt_strieq(s_new, "https") && !lt_strieq(s_new, "http"))) {
-		resp_msg(r, "unusable redirect target from '%s'", u);
-		rc = LT_ENET;
-		goto done;
-	}
-	if (lt_strieq(s_old, "https") && !lt_strieq(s_new, "https")) {
+	rc = http_redirect_check(x->url, target);
+	if (rc == LT_EUNSAFE) {
 		resp_msg(r, "refusing a redirect from https to http at '%s'", u);
-		rc = LT_EUNSAFE;
-		goto done;
+		return rc;
+	}
+	if (rc) {
+		resp_msg(r, "unusable redirect target from '%s'", u);
+		return rc;
 	}
 	{
 		char *nu = lt_strdup(target); /* target belongs to the easy handle */
-		if (!nu) {
-			rc = LT_ENOMEM;
-			goto done;
-		}
+		if (!nu)
+			return LT_ENOMEM;
 		free(x->url);
 		x->url = nu;
 	}
 	r->redirects++;
 	buf_reset(&r->body);
-done:
-	free(s_old);
-	free(h_old);
-	free(s_new);
-	free(h_new);
-	return rc;
+	return 0;
 }
 
 /* Verify a 200/206 body (verify.h). 0 when it matches; else the attempt is
@@ -799,7 +663,7 @@ static void on_done(struct xfer *x, CURLcode res)
 	long status = 0;
 	char u[200];
 
-	url_for_msg(u, sizeof(u), x->url);
+	http_url_for_msg(u, sizeof(u), x->url);
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	r->status = status;
 	if (status > 0)
@@ -931,7 +795,7 @@ int http_perform(struct http_client *c, const struct http_req *reqs, size_t n,
 				continue;
 			if (x->deadline && now >= x->deadline) {
 				char u[200];
-				url_for_msg(u, sizeof(u), x->url);
+				http_url_for_msg(u, sizeof(u), x->url);
 				x->resp->err = LT_ENET;
 				resp_msg(x->resp, "'%s' timed out: no answer within %ld ms after %d attempts", u,
 					 c->o.total_timeout_ms, x->resp->attempts);

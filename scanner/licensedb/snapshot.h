@@ -1,12 +1,12 @@
 /*
  * snapshot.h - private to scanner/licensedb/ (and its unit test): the binary
- * snapshot codec behind licensedb_load_cached() and the parts of licensedb.c it
- * shares. Nothing outside the module may include this header.
+ * snapshot codec behind licensedb_load_cached() (its lookup tables are in
+ * index.h). Nothing outside the module may include this header.
  */
 #ifndef LT_LICENSEDB_SNAPSHOT_H
 #define LT_LICENSEDB_SNAPSHOT_H
 
-#include "core/strmap.h"
+#include "index.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -19,24 +19,6 @@ struct licensedb;
 
 /* Bytes in a fingerprint (two 64-bit hashes of the input listing). */
 #define LICDB_FP_LEN 16
-
-/* The lookup tables behind licensedb->index_. */
-struct licdb_index {
-	struct strmap by_id;    /* canonical id -> licdef */
-	struct strmap by_name;  /* folded id / hub id / alias -> licdef */
-	struct strmap findings; /* id -> finding_def */
-	struct strmap rules;    /* id -> detect_rule */
-	/* Set when the database was rebuilt from a snapshot: every record, pointer
-	 * array and list lives in snap_recs and every string in snap_file, so
-	 * licensedb_free() frees these two blocks instead of each record. */
-	void *snap_file;
-	void *snap_recs;
-};
-
-/* db->index_, allocated (empty) when the database has none yet; NULL when out of memory. */
-struct licdb_index *licdb_index_new(struct licensedb *db);
-/* Fill the lookup tables and resolve rule->lic; inconsistencies become problems. */
-void licdb_build_index(struct licensedb *db);
 
 /* Hash of n bytes (64-bit, four-lane multiply-rotate). Detects accidents, not forgery. */
 uint64_t licdb_snap_hash(const void *data, size_t n, uint64_t seed);

@@ -14,7 +14,10 @@
  * Every failure is kept per model; one model's failure never stops the others.
  */
 #include "hub.h"
+#include "hub_json.h"
+#include "hub_mem.h"
 #include "hub_names.h"
+#include "hub_wants.h"
 #include "source.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -27,7 +30,6 @@
 #include "http/cache.h"
 #include "http/http.h"
 
-#include <jansson.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,136 +42,6 @@
 /* The Range asked for a weights header: bytes 0 .. HUB_HEADER_BYTES-1. */
 #define HUB_HEADER_RANGE "0-1048575"
 #define HUB_HEADER_VARIANT "range=0-1048575"
-/* Tags on one model: real models have < 100; the cap stops a hostile answer. */
-#define HUB_MAX_TAGS 10000
-
-/* ---- the source backend: files in memory ------------------------------ */
-
-struct hub_file {
-	char *path;
-	char *data;
-	size_t len;
-	int partial; /* data is a prefix of the file (a Range read) */
-};
-
-struct hub_impl {
-	struct hub_file *files;
-	size_t n;
-};
-
-static struct hub_file *impl_find(struct hub_impl *h, const char *path)
-{
-	for (size_t i = 0; i < h->n; i++)
-		if (strcmp(h->files[i].path, path) == 0)
-			return &h->files[i];
-	return NULL;
-}
-
-static int hub_read(struct source *src, const char *path, size_t max, struct buf *out,
-		    int *truncated, struct lt_error *err)
-{
-	struct hub_file *f = impl_find(src->impl, path);
-	size_t n;
-
-	if (!f)
-		return lt_error_set(err, LT_ENOTFOUND, path, 0, "'%s' was not fetched from the hub",
-				    path);
-	n = f->len;
-	if (f->len > max || f->partial) {
-		if (!truncated) {
-			if (f->partial)
-				return lt_error_set(err, LT_ETOOBIG, path, 0,
-						    "only the first %zu bytes of '%s' were fetched",
-						    f->len, path);
-			return lt_error_set(err, LT_ETOOBIG, path, 0,
-					    "'%s' is larger than the %zu byte limit", path, max);
-		}
-		if (n > max)
-			n = max;
-		*truncated = 1;
-	}
-	if (buf_add(out, f->data, n))
-		return lt_error_set(err, out->err, path, 0, "cannot hold '%s' in memory", path);
-	return 0;
-}
-
-static void hub_free_impl(struct source *src)
-{
-	struct hub_impl *h = src->impl;
-
-	if (!h)
-		return;
-	for (size_t i = 0; i < h->n; i++) {
-		free(h->files[i].path);
-		free(h->files[i].data);
-	}
-	free(h->files);
-	free(h);
-	src->impl = NULL;
-}
-
-static const struct source_ops hub_ops = { hub_read, hub_free_impl };
-
-/* Keep data (taken over on success) as the content of path; mark it readable. */
-static int attach_file(struct source *src, const char *path, char *data, size_t len, int partial)
-{
-	struct hub_impl *h = src->impl;
-	struct hub_file *p;
-
-	for (size_t i = 0; i < src->nentries; i++)
-		if (strcmp(src->entries[i].path, path) == 0)
-			src->entries[i].readable = 1;
-	p = realloc(h->files, (h->n + 1) * sizeof(*p));
-	if (!p)
-		return LT_ENOMEM;
-	h->files = p;
-	p[h->n].path = lt_strdup(path);
-	if (!p[h->n].path)
-		return LT_ENOMEM;
-	p[h->n].data = data;
-	p[h->n].len = len;
-	p[h->n].partial = partial;
-	h->n++;
-	return 0;
-}
-
-/* A hub serves content, but a mirror may serve the pointer a git push stored:
- * say so instead of letting the pointer pass for a license text. */
-static void mark_lfs_pointer(struct source *src, const char *path, const char *data, size_t len)
-{
-	char *oid = NULL;
-	unsigned long long size = 0;
-
-	if (!source_parse_lfs_pointer(data, len, &oid, &size))
-		return;
-	for (size_t i = 0; i < src->nentries; i++) {
-		struct source_entry *e = &src->entries[i];
-		if (strcmp(e->path, path) != 0)
-			continue;
-		e->lfs_pointer = 1;
-		free(e->lfs_oid);
-		e->lfs_oid = oid;
-		oid = NULL;
-		e->lfs_size = size;
-		source_problem(src, "'%s' is a Git LFS pointer, not the file", path);
-		break;
-	}
-	free(oid);
-}
-
-void hub_model_info_free(struct hub_model_info *info)
-{
-	if (!info)
-		return;
-	free(info->id);
-	free(info->sha);
-	free(info->card_data_json);
-	for (size_t i = 0; i < info->ntags; i++)
-		free(info->tags[i]);
-	free(info->tags);
-	free(info->error_code);
-	free(info);
-}
 
 /* ---- per-call context ----------------------------------------------------- */
 
@@ -332,39 +204,6 @@ static int refusal(const struct hub_ctx *x, const struct model *m, const struct 
 
 /* ---- info JSON -> source, info, wanted files --------------------------- */
 
-static const char *const config_names[] = {
-	"config.json", "adapter_config.json", "quantize_config.json", "quant_config.json",
-	"hf_quant_config.json", "mergekit_config.yml", "mergekit_config.yaml", "merge.yml",
-	"merge.yaml", "metadata.json", "model_config.yaml",
-};
-
-static const char *const license_prefixes[] = {
-	"license", "licence", "copying", "notice", "use_policy", "usage_policy", "model_license",
-};
-
-/* The byte cap for a root file the scanner reads, or 0 when it is not one. */
-static size_t wanted_cap(const char *path)
-{
-	char low[256];
-
-	if (strchr(path, '/') || strlen(path) >= sizeof(low))
-		return 0;
-	lt_strlcpy(low, path, sizeof(low));
-	lt_str_lower(low);
-	if (strcmp(low, "readme.md") == 0)
-		return LT_MAX_CARD_BYTES;
-	for (size_t i = 0; i < sizeof(config_names) / sizeof(*config_names); i++)
-		if (strcmp(low, config_names[i]) == 0)
-			return LT_MAX_CONFIG_BYTES;
-	for (size_t i = 0; i < sizeof(license_prefixes) / sizeof(*license_prefixes); i++)
-		if (lt_starts_with(low, license_prefixes[i]))
-			return LT_MAX_LICENSE_BYTES;
-	if (lt_ends_with(low, "license") || lt_ends_with(low, "license.md") ||
-	    lt_ends_with(low, "license.txt"))
-		return LT_MAX_LICENSE_BYTES;
-	return 0;
-}
-
 static int add_want(struct model *m, const char *path, size_t max, int head,
 		    unsigned long long size)
 {
@@ -383,29 +222,6 @@ static int add_want(struct model *m, const char *path, size_t max, int head,
 	return 0;
 }
 
-/* Index of the weights file whose header we read: among paths ending in ext, the
- * first "-00001-of-" shard if any, else the first by name (entries are sorted). */
-static const struct source_entry *pick_weights(const struct source *src, const char *ext)
-{
-	const struct source_entry *first = NULL;
-	char low[1024];
-
-	for (size_t i = 0; i < src->nentries; i++) {
-		const char *p = src->entries[i].path;
-		if (strlen(p) >= sizeof(low))
-			continue;
-		lt_strlcpy(low, p, sizeof(low));
-		lt_str_lower(low);
-		if (!lt_ends_with(low, ext))
-			continue;
-		if (strstr(low, "-00001-of-"))
-			return &src->entries[i];
-		if (!first)
-			first = &src->entries[i];
-	}
-	return first;
-}
-
 static int plan_wants(struct model *m)
 {
 	struct source *src = m->src;
@@ -414,7 +230,7 @@ static int plan_wants(struct model *m)
 
 	for (size_t i = 0; i < src->nentries; i++) {
 		const struct source_entry *e = &src->entries[i];
-		size_t cap = wanted_cap(e->path);
+		size_t cap = hub_wanted_cap(e->path);
 		if (!cap)
 			continue;
 		if (e->size > cap) {
@@ -425,129 +241,30 @@ static int plan_wants(struct model *m)
 		if ((rc = add_want(m, e->path, cap, 0, e->size)) != 0)
 			return rc;
 	}
-	if ((w = pick_weights(src, ".gguf")) && (rc = add_want(m, w->path, HUB_HEADER_BYTES, 1, w->size)))
+	if ((w = hub_pick_weights(src, ".gguf")) && (rc = add_want(m, w->path, HUB_HEADER_BYTES, 1, w->size)))
 		return rc;
-	if ((w = pick_weights(src, ".safetensors")) &&
+	if ((w = hub_pick_weights(src, ".safetensors")) &&
 	    (rc = add_want(m, w->path, HUB_HEADER_BYTES, 1, w->size)))
 		return rc;
 	return 0;
 }
 
-/* Build m->src and m->info from the info JSON in m->api. */
+/* Build m->src and m->info from the info JSON in m->api (hub_json.h reads it),
+ * then plan which files to fetch. */
 static int build_from_info(struct hub_ctx *x, struct model *m)
 {
-	json_t *root = NULL, *v, *sib;
-	json_error_t jerr;
-	struct strmap seen;
-	struct hub_impl *impl = NULL;
-	size_t i;
-	int rc = 0;
+	struct lt_error e;
 
 	(void)x;
-	strmap_init(&seen);
-	root = json_loadb(buf_cstr(&m->api), m->api.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root || !json_is_object(root)) {
-		rc = fail(m, LT_EPARSE, "the hub's model info for '%s' is not a JSON object", m->id);
-		goto done;
-	}
-	m->info = calloc(1, sizeof(*m->info));
-	m->src = source_new(SOURCE_HUB, m->target, &hub_ops);
-	impl = calloc(1, sizeof(*impl));
-	if (!m->info || !m->src || !impl) {
-		rc = fail(m, LT_ENOMEM, "out of memory");
-		goto done;
-	}
-	m->src->impl = impl;
-	impl = NULL;
-	v = json_object_get(root, "sha");
-	if (!json_is_string(v) || !hub_is_sha(json_string_value(v))) {
-		rc = fail(m, LT_EPARSE, "the hub's model info for '%s' has no commit sha", m->id);
-		goto done;
-	}
-	m->info->sha = lt_strdup(json_string_value(v));
-	m->src->revision = lt_strdup(json_string_value(v));
-	v = json_object_get(root, "id");
-	{
-		const char *id = json_is_string(v) ? json_string_value(v) : NULL;
-		const char *slash = id ? strchr(id, '/') : NULL;
-		/* the hub's spelling (a renamed repo answers with its new id), if sane */
-		if (!slash || !hub_valid_name(id, (size_t)(slash - id)) ||
-		    !hub_valid_name(slash + 1, strlen(slash + 1)))
-			id = m->id;
-		m->info->id = lt_strdup(id);
-	}
-	v = json_object_get(root, "gated");
-	m->info->gated = (json_is_string(v) && json_string_length(v) > 0) || json_is_true(v);
-	v = json_object_get(root, "cardData");
-	if (json_is_object(v))
-		m->info->card_data_json = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
-	v = json_object_get(root, "tags");
-	if (json_is_array(v) && json_array_size(v) > 0) {
-		size_t nt = json_array_size(v) < HUB_MAX_TAGS ? json_array_size(v) : HUB_MAX_TAGS;
-		m->info->tags = calloc(nt, sizeof(char *));
-		for (i = 0; m->info->tags && i < nt; i++) {
-			json_t *t = json_array_get(v, i);
-			if (json_is_string(t) && (m->info->tags[m->info->ntags] = lt_strdup(json_string_value(t))))
-				m->info->ntags++;
-		}
-	}
-	if (!m->info->sha || !m->src->revision || !m->info->id) {
-		rc = fail(m, LT_ENOMEM, "out of memory");
-		goto done;
-	}
-	sib = json_object_get(root, "siblings");
-	json_array_foreach(sib, i, v) {
-		json_t *name = json_object_get(v, "rfilename"), *size = json_object_get(v, "size");
-		json_t *lfs = json_object_get(v, "lfs");
-		struct source_entry e;
-		const char *path;
-
-		if (m->src->nentries >= LT_MAX_DIR_ENTRIES) {
-			source_problem(m->src, "the hub lists more than %u files; the rest are ignored",
-				       (unsigned)LT_MAX_DIR_ENTRIES);
-			break;
-		}
-		if (!json_is_string(name))
-			continue;
-		path = json_string_value(name);
-		if (!path_is_safe_relative(path) || strlen(path) != json_string_length(name)) {
-			source_problem(m->src, "the hub listed an unsafe file name; ignored");
-			continue;
-		}
-		if (strmap_get(&seen, path))
-			continue;
-		if (strmap_put(&seen, path, (void *)1)) {
-			rc = fail(m, LT_ENOMEM, "out of memory");
-			goto done;
-		}
-		memset(&e, 0, sizeof(e));
-		e.path = (char *)path;
-		if (json_is_integer(size) && json_integer_value(size) >= 0)
-			e.size = (unsigned long long)json_integer_value(size);
-		else if (json_is_object(lfs) && json_is_integer(json_object_get(lfs, "size")) &&
-			 json_integer_value(json_object_get(lfs, "size")) >= 0)
-			e.size = (unsigned long long)json_integer_value(json_object_get(lfs, "size"));
-		if (source_add_entry(m->src, &e)) {
-			rc = fail(m, LT_ENOMEM, "out of memory");
-			goto done;
-		}
-	}
-	source_sort(m->src);
-	if (json_is_true(json_object_get(root, "lictrace_info_refused"))) {
-		m->info->gated = 1;
-		m->info->error_code = lt_strdup("GatedRepo");
-		source_problem(m->src, "gated: the file list of '%s' needs an access token with granted access",
-			       m->id);
-	}
-	if (plan_wants(m)) {
-		rc = fail(m, LT_ENOMEM, "out of memory");
-		goto done;
-	}
-done:
-	free(impl);
-	strmap_release(&seen);
-	json_decref(root);
-	return rc;
+	m->src = hub_mem_new(m->target);
+	if (!m->src)
+		return fail(m, LT_ENOMEM, "out of memory");
+	lt_error_clear(&e);
+	if (hub_json_model_info(&m->info, m->src, buf_cstr(&m->api), m->api.len, m->id, &e))
+		return fail(m, e.code, "%s", e.message);
+	if (plan_wants(m))
+		return fail(m, LT_ENOMEM, "out of memory");
+	return 0;
 }
 
 /* ---- URLs and cache keys ----------------------------------------------------- */
@@ -627,12 +344,12 @@ static int file_from_cache(struct hub_ctx *x, struct model *m, const struct want
 		return 0;
 	}
 	d = buf_detach(&body, &len);
-	if (!d || attach_file(m->src, w->path, d, len, partial)) {
+	if (!d || hub_mem_attach(m->src, w->path, d, len, partial)) {
 		free(d);
 		fail(m, LT_ENOMEM, "out of memory");
 		return 1;
 	}
-	mark_lfs_pointer(m->src, w->path, d, len);
+	hub_mem_mark_lfs_pointer(m->src, w->path, d, len);
 	return 1;
 }
 
@@ -815,7 +532,6 @@ static int phase_gated_readme(struct hub_ctx *x, struct model *ms, size_t n)
 	for (size_t j = 0; j < nr; j++) {
 		struct model *m = &ms[idx[j]];
 		struct http_resp *r = &resps[j];
-		json_t *o;
 		char *txt;
 
 		if (r->err || r->status != 200 || !hub_is_sha(r->repo_commit)) {
@@ -823,11 +539,7 @@ static int phase_gated_readme(struct hub_ctx *x, struct model *ms, size_t n)
 			continue;
 		}
 		/* a minimal info, cached like a real one so --offline sees the same */
-		o = json_pack("{s:s, s:s, s:s, s:[{s:s, s:I}], s:b}", "id", m->id, "sha", r->repo_commit,
-			      "gated", "manual", "siblings", "rfilename", "README.md", "size",
-			      (json_int_t)r->body.len, "lictrace_info_refused", 1);
-		txt = o ? json_dumps(o, JSON_COMPACT) : NULL;
-		json_decref(o);
+		txt = hub_json_refused_info(m->id, r->repo_commit, r->body.len);
 		if (!txt) {
 			fail(m, LT_ENOMEM, "out of memory");
 			continue;
@@ -881,12 +593,12 @@ static void got_file(struct hub_ctx *x, struct model *m, struct want *w, struct 
 		log_msg(LOG_WARN, "%s", e.message);
 	d = buf_detach(&r->body, NULL);
 	buf_init(&r->body, 1);
-	if (!d || attach_file(m->src, w->path, d, len, partial)) {
+	if (!d || hub_mem_attach(m->src, w->path, d, len, partial)) {
 		free(d);
 		fail(m, LT_ENOMEM, "out of memory");
 		return;
 	}
-	mark_lfs_pointer(m->src, w->path, d, len);
+	hub_mem_mark_lfs_pointer(m->src, w->path, d, len);
 }
 
 static int phase_files(struct hub_ctx *x, struct model *ms, size_t n)
@@ -1117,8 +829,6 @@ int hub_list_models(struct http_client *client, const struct hub_opts *opts, con
 	for (int page = 0; url && page < HUB_MAX_LIST_PAGES; page++) {
 		struct http_req req;
 		struct http_resp resp;
-		json_t *arr, *v;
-		size_t i;
 
 		memset(&req, 0, sizeof(req));
 		req.url = url;
@@ -1132,32 +842,16 @@ int hub_list_models(struct http_client *client, const struct hub_opts *opts, con
 			http_resp_release(&resp);
 			goto done;
 		}
-		arr = json_loadb(buf_cstr(&resp.body), resp.body.len, 0, NULL);
-		json_array_foreach(arr, i, v) {
-			json_t *id = json_object_get(v, "id");
-			char **p;
-			if (!json_is_string(id) || n >= LT_MAX_MODELS)
-				continue;
-			p = realloc(ids, (n + 1) * sizeof(*p));
-			if (!p || !(p[n] = lt_strdup(json_string_value(id)))) {
-				if (p)
-					ids = p;
-				json_decref(arr);
-				http_resp_release(&resp);
-				rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
-				goto done;
-			}
-			ids = p;
-			n++;
-		}
-		if (!json_is_array(arr)) {
-			json_decref(arr);
+		rc = hub_json_model_list(&ids, &n, buf_cstr(&resp.body), resp.body.len);
+		if (rc) {
 			http_resp_release(&resp);
-			rc = lt_error_set(err, LT_EPARSE, NULL, 0, "the model list of '%s' is not a JSON array",
-					  author);
+			if (rc == LT_ENOMEM)
+				rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+			else
+				rc = lt_error_set(err, LT_EPARSE, NULL, 0,
+						  "the model list of '%s' is not a JSON array", author);
 			goto done;
 		}
-		json_decref(arr);
 		free(url);
 		url = resp.link_next;
 		resp.link_next = NULL;

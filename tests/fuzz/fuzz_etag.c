@@ -1,8 +1,7 @@
 /*
  * fuzz_etag.c - libFuzzer harness for the header and URL helpers http/http.h
  * exposes: ETag unquoting (http_etag_id) and percent-encoding (http_url_escape).
- * Retry-After, RateLimit, Link and redirect handling are static inside http.c
- * and src_hub.c and not reachable from a header.
+ * Retry-After, RateLimit, Link, Content-Range and redirects: fuzz_httphdr.c.
  */
 #include "http/http.h"
 

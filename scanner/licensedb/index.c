@@ -1,0 +1,156 @@
+/*
+ * index.c - the lookup tables of a loaded license database (by id, by folded
+ * id / Hub id / alias, findings and rules by id) and the lookups over them;
+ * see index.h. Built the same way after a YAML load and after a snapshot is
+ * decoded, so both give the same answers and the same consistency problems.
+ */
+#include "index.h"
+#include "licensedb.h"
+#include "core/str.h"
+#include "core/strmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/banned.h"
+
+/* Fold a declared id for lookup: lower case, trim, '_' and ' ' to '-'. */
+static char *fold_id(const char *s)
+{
+	char *f = lt_strdup(s), *p;
+
+	if (!f)
+		return NULL;
+	lt_trim(f);
+	lt_str_lower(f);
+	for (p = f; *p; p++)
+		if (*p == '_' || *p == ' ')
+			*p = '-';
+	return f;
+}
+
+static void index_name(struct licensedb *db, struct licdb_index *ix, const char *name,
+		       struct licdef *d, const char *what)
+{
+	char *f = fold_id(name);
+	struct licdef *prev;
+
+	if (!f)
+		return;
+	prev = strmap_get(&ix->by_name, f);
+	if (prev && prev != d)
+		licensedb_problem(db, d->path, 0, "%s '%s' also names '%s' (%s)", what, name,
+				  prev->id, prev->path);
+	else if (!prev)
+		strmap_put(&ix->by_name, f, d);
+	free(f);
+}
+
+struct licdb_index *licdb_index_new(struct licensedb *db)
+{
+	struct licdb_index *ix = db->index_;
+
+	if (ix)
+		return ix;
+	ix = calloc(1, sizeof(*ix));
+	if (!ix)
+		return NULL;
+	strmap_init(&ix->by_id);
+	strmap_init(&ix->by_name);
+	strmap_init(&ix->findings);
+	strmap_init(&ix->rules);
+	db->index_ = ix;
+	return ix;
+}
+
+void licdb_build_index(struct licensedb *db)
+{
+	struct licdb_index *ix = licdb_index_new(db);
+
+	if (!ix)
+		return;
+	for (size_t i = 0; i < db->nlics; i++) {
+		struct licdef *d = db->lics[i];
+		if (!d->id)
+			continue;
+		strmap_put(&ix->by_id, d->id, d);
+	}
+	/* ids first so an alias can never shadow another definition's id */
+	for (size_t i = 0; i < db->nlics; i++)
+		if (db->lics[i]->id)
+			index_name(db, ix, db->lics[i]->id, db->lics[i], "id");
+	for (size_t i = 0; i < db->nlics; i++) {
+		struct licdef *d = db->lics[i];
+		for (size_t j = 0; j < d->hub_ids.n; j++)
+			index_name(db, ix, d->hub_ids.v[j], d, "hub id");
+		for (size_t j = 0; j < d->aliases.n; j++)
+			index_name(db, ix, d->aliases.v[j], d, "alias");
+	}
+	for (size_t i = 0; i < db->nfindings; i++)
+		if (db->findings[i]->id)
+			strmap_put(&ix->findings, db->findings[i]->id, db->findings[i]);
+	for (size_t i = 0; i < db->nrules; i++) {
+		struct detect_rule *r = db->rules[i];
+		if (r->id)
+			strmap_put(&ix->rules, r->id, r);
+		if (r->license) {
+			r->lic = strmap_get(&ix->by_id, r->license);
+			if (!r->lic)
+				licensedb_problem(db, r->path, r->line, "rule '%s' names unknown license '%s'",
+						  r->id ? r->id : "?", r->license);
+		}
+		for (size_t j = 0; j < r->overrides.n; j++)
+			if (!strmap_get(&ix->by_id, r->overrides.v[j]))
+				licensedb_problem(db, r->path, r->line, "rule '%s' overrides unknown license '%s'",
+						  r->id ? r->id : "?", r->overrides.v[j]);
+		if (r->similar_min > 0 && r->lic && !r->lic->ref_text)
+			licensedb_problem(db, r->path, r->line,
+					  "rule '%s' asks for similarity but '%s' has no reference text",
+					  r->id ? r->id : "?", r->license);
+	}
+}
+
+void licdb_index_free(struct licdb_index *ix)
+{
+	if (!ix)
+		return;
+	strmap_release(&ix->by_id);
+	strmap_release(&ix->by_name);
+	strmap_release(&ix->findings);
+	strmap_release(&ix->rules);
+	free(ix);
+}
+
+const struct licdef *licensedb_get(const struct licensedb *db, const char *id)
+{
+	struct licdb_index *ix = db ? db->index_ : NULL;
+	return ix && id ? strmap_get(&ix->by_id, id) : NULL;
+}
+
+const struct licdef *licensedb_lookup(const struct licensedb *db, const char *declared)
+{
+	struct licdb_index *ix = db ? db->index_ : NULL;
+	const struct licdef *d;
+	char *f;
+
+	if (!ix || !declared)
+		return NULL;
+	f = fold_id(declared);
+	if (!f)
+		return NULL;
+	d = strmap_get(&ix->by_name, f);
+	free(f);
+	return d;
+}
+
+const struct finding_def *licensedb_finding(const struct licensedb *db, const char *id)
+{
+	struct licdb_index *ix = db ? db->index_ : NULL;
+	return ix && id ? strmap_get(&ix->findings, id) : NULL;
+}
+
+const struct detect_rule *licensedb_rule(const struct licensedb *db, const char *id)
+{
+	struct licdb_index *ix = db ? db->index_ : NULL;
+	return ix && id ? strmap_get(&ix->rules, id) : NULL;
+}
