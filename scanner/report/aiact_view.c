@@ -36,9 +36,21 @@ void report_aiact_text(FILE *o, const struct aiact *a, const char *bold, const c
 		return;
 	fprintf(o, "\n%sEU AI Act view%s  %s\n", bold, reset, words(a));
 	for (size_t i = 0; i < a->n; i++)
-		fprintf(o, "  - %s%s%s%s: %s\n", a->v[i].license, a->v[i].clause ? " " : "",
-			a->v[i].clause ? a->v[i].clause : "", "", a->v[i].why ? a->v[i].why : "");
+		fprintf(o, "  - %s%s%s: %s\n", a->v[i].license, a->v[i].clause ? " " : "",
+			a->v[i].clause ? a->v[i].clause : "", a->v[i].why ? a->v[i].why : "");
 	fprintf(o, "  %s\n", AIACT_DISCLAIMER);
+}
+
+/* "license clause: why", escaped for the writer's format. */
+static void reason(struct buf *b, const struct aiact_reason *r, void (*esc)(struct buf *, const char *))
+{
+	esc(b, r->license);
+	if (r->clause) {
+		buf_adds(b, " ");
+		esc(b, r->clause);
+	}
+	buf_adds(b, ": ");
+	esc(b, r->why ? r->why : "");
 }
 
 void report_aiact_md(struct buf *b, const struct aiact *a, void (*esc)(struct buf *, const char *))
@@ -49,13 +61,7 @@ void report_aiact_md(struct buf *b, const struct aiact *a, void (*esc)(struct bu
 	buf_printf(b, "**%s**\n\n", words(a));
 	for (size_t i = 0; i < a->n; i++) {
 		buf_adds(b, "- ");
-		esc(b, a->v[i].license);
-		if (a->v[i].clause) {
-			buf_adds(b, " ");
-			esc(b, a->v[i].clause);
-		}
-		buf_adds(b, ": ");
-		esc(b, a->v[i].why ? a->v[i].why : "");
+		reason(b, &a->v[i], esc);
 		buf_adds(b, "\n");
 	}
 	buf_adds(b, "\n_");
@@ -74,13 +80,7 @@ void report_aiact_html(struct buf *b, const struct aiact *a, void (*esc)(struct 
 		buf_adds(b, "<ul>");
 		for (size_t i = 0; i < a->n; i++) {
 			buf_adds(b, "<li>");
-			esc(b, a->v[i].license);
-			if (a->v[i].clause) {
-				buf_adds(b, " ");
-				esc(b, a->v[i].clause);
-			}
-			buf_adds(b, ": ");
-			esc(b, a->v[i].why ? a->v[i].why : "");
+			reason(b, &a->v[i], esc);
 			buf_adds(b, "</li>");
 		}
 		buf_adds(b, "</ul>");
