@@ -258,44 +258,6 @@ done:
 	return rc;
 }
 
-/* A whole file of at most max bytes, owned by root or us and writable by no one
- * else (installed files are; anything else is not ours to trust). */
-static int read_trusted(const char *path, size_t max, char **out, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
-	char *data = NULL;
-	size_t size, got = 0;
-
-	*out = NULL;
-	if (fd < 0)
-		return LT_ENOTFOUND;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (st.st_uid != 0 && st.st_uid != geteuid()) || (st.st_mode & (S_IWGRP | S_IWOTH)) ||
-	    st.st_size <= 0 || (uint64_t)st.st_size > max)
-		goto fail;
-	size = (size_t)st.st_size;
-	if (!(data = malloc(size + 1)))
-		goto fail;
-	while (got < size) {
-		ssize_t n = read(fd, data + got, size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		got += (size_t)n;
-	}
-	data[size] = '\0';
-	close(fd);
-	*out = data;
-	*len = size;
-	return 0;
-fail:
-	free(data);
-	close(fd);
-	return LT_ENOTFOUND;
-}
-
 int licensedb_load_installed(struct licensedb **out, char version[LICDB_DATA_VERSION_LEN + 1],
 			     const char *root)
 {
@@ -306,7 +268,7 @@ int licensedb_load_installed(struct licensedb **out, char version[LICDB_DATA_VER
 	int rc = LT_ENOTFOUND;
 
 	*out = NULL;
-	if (!man || read_trusted(man, INST_MAX_MANIFEST, &text, &len) != 0)
+	if (!man || licdb_read_owned(man, 1, INST_MAX_MANIFEST, 1, &text, &len) != 0)
 		goto done;
 	if (len != LICDB_DATA_VERSION_LEN + 1 || text[LICDB_DATA_VERSION_LEN] != '\n')
 		goto done;
@@ -316,7 +278,7 @@ int licensedb_load_installed(struct licensedb **out, char version[LICDB_DATA_VER
 			goto done;
 	inst_fingerprint(fp, root, text);
 	snap = path_join(root, LICDB_INSTALLED_SNAPSHOT);
-	if (!snap || read_trusted(snap, INST_MAX_SNAPSHOT, &data, &len) != 0)
+	if (!snap || licdb_read_owned(snap, 1, INST_MAX_SNAPSHOT, 1, &data, &len) != 0)
 		goto done;
 	/* decode owns data from here, on failure too */
 	if (licdb_snap_decode(out, data, len, fp) == 0) {

@@ -292,24 +292,28 @@ int licdb_snap_fingerprint(unsigned char fp[LICDB_FP_LEN], long long *newest_mti
 
 /* --- the snapshot folder --- */
 
-/* Read a whole snapshot: a regular file of ours no larger than the cap, in one read. */
-static int read_snapshot(const char *path, char **out, size_t *len)
+int licdb_read_owned(const char *path, size_t min, size_t max, int installed, char **out,
+		     size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	char *data = NULL;
 	size_t size, got = 0;
+	int owner_ok;
 
 	*out = NULL;
 	if (fd < 0)
 		return LT_ENOTFOUND;
-	/* someone else's file (a shared or planted folder) is not our cache */
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
-	    st.st_size < (off_t)SNAP_HDR || st.st_size > (off_t)SNAP_MAX_BYTES)
+	/* someone else's file (a shared or planted folder) is not ours to believe */
+	owner_ok = fstat(fd, &st) == 0 &&
+		   (installed ? (st.st_uid == 0 || st.st_uid == geteuid()) &&
+					!(st.st_mode & (S_IWGRP | S_IWOTH))
+			      : st.st_uid == geteuid());
+	if (!owner_ok || !S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size < min ||
+	    (uint64_t)st.st_size > max)
 		goto fail;
 	size = (size_t)st.st_size;
-	data = malloc(size);
-	if (!data)
+	if (!(data = malloc(size + 1)))
 		goto fail;
 	while (got < size) {
 		ssize_t n = read(fd, data + got, size - got);
@@ -319,6 +323,7 @@ static int read_snapshot(const char *path, char **out, size_t *len)
 			goto fail;
 		got += (size_t)n;
 	}
+	data[size] = '\0';
 	close(fd);
 	*out = data;
 	*len = size;
@@ -462,7 +467,7 @@ int licensedb_load_cached(struct licensedb **out, const char *const *roots, size
 	}
 	hex[2 * LICDB_FP_LEN] = '\0';
 	path = lt_asprintf("%s/licensedb-%s.bin", snapshot_dir, hex);
-	if (path && read_snapshot(path, &data, &len) == 0 &&
+	if (path && licdb_read_owned(path, SNAP_HDR, SNAP_MAX_BYTES, 0, &data, &len) == 0 &&
 	    licdb_snap_decode(out, data, len, fp) == 0) {
 		free(path);
 		return 0;

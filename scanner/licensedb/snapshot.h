@@ -49,4 +49,11 @@ void licdb_snap_reseal(char *data, size_t len);
 /* 1 when db was rebuilt from a snapshot (for tests). */
 int licdb_from_snapshot(const struct licensedb *db);
 
+/* Read a whole regular file of min..max bytes in one go (NUL-terminated; *len
+ * without the NUL), never through a link. Only a file we own is believed; with
+ * installed != 0 also one owned by root, and then neither may group or others
+ * write it. 0, else LT_ENOTFOUND or LT_EIO (*out NULL). */
+int licdb_read_owned(const char *path, size_t min, size_t max, int installed, char **out,
+		     size_t *len);
+
 #endif
