@@ -12,6 +12,7 @@ file(GLOB LT_DATA_FILES CONFIGURE_DEPENDS
      ${CMAKE_SOURCE_DIR}/rules/*.yml)
 add_custom_command(
   OUTPUT ${LT_INSTALLED_DATA}/licensedb.snapshot ${LT_INSTALLED_DATA}/data-version
+         ${LT_INSTALLED_DATA}/classifier.snapshot
   COMMAND ${CMAKE_COMMAND} -E make_directory ${LT_INSTALLED_DATA}
   COMMAND lictrace --write-installed-data ${CMAKE_SOURCE_DIR} ${LT_DATA_FINAL_ROOT}
           ${LT_INSTALLED_DATA}
@@ -34,6 +35,7 @@ install(TARGETS lictrace-remote LIBRARY DESTINATION ${LT_INSTALL_PLUGINDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/licenses ${CMAKE_SOURCE_DIR}/rules
         DESTINATION ${LT_INSTALL_DATADIR})
 install(FILES ${LT_INSTALLED_DATA}/licensedb.snapshot ${LT_INSTALLED_DATA}/data-version
+        ${LT_INSTALLED_DATA}/classifier.snapshot
         DESTINATION ${LT_INSTALL_DATADIR})
 install(FILES ${CMAKE_BINARY_DIR}/lictrace.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${CMAKE_SOURCE_DIR}/packaging/completion/lictrace.bash

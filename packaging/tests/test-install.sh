@@ -16,7 +16,7 @@ root="$tmp/stage$prefix"
 bin="$root/bin/lictrace"
 [ -x "$bin" ] || fail "no binary at $bin"
 for f in share/lictrace/licenses/mit.yaml share/lictrace/licenses/texts share/lictrace/rules \
-	share/lictrace/licensedb.snapshot share/lictrace/data-version share/man/man1/lictrace.1 \
+	share/lictrace/licensedb.snapshot share/lictrace/data-version share/lictrace/classifier.snapshot share/man/man1/lictrace.1 \
 	share/bash-completion/completions/lictrace share/zsh/vendor-completions/_lictrace; do
 	[ -e "$root/$f" ] || fail "not installed: $f"
 done

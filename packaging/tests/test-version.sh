@@ -46,6 +46,18 @@ head -c 1000 "$tmp/good.snapshot" > "$tmp/a/licensedb.snapshot"
 [ "$(name "$tmp/a")" = "Edited After Install" ] || fail "truncated snapshot trusted"
 cp "$tmp/good.snapshot" "$tmp/a/licensedb.snapshot"
 [ "$(name "$tmp/a")" = "$orig" ] || fail "restored snapshot not used"
+# the compiled classifier comes with it; a damaged, group-writable or foreign one
+# is not used, and the answer stays the same
+[ -s "$tmp/a/classifier.snapshot" ] || fail "no classifier image written with the data"
+cls() { LICTRACE_DATA=$1 "$bin" classify "$src/licenses/texts/MIT.txt" | grep -c 'mit (MIT License)'; }
+[ "$(cls "$tmp/a")" = 1 ] || fail "classify with the installed classifier image"
+cp "$tmp/a/classifier.snapshot" "$tmp/good.classifier"
+printf 'XXXX' | dd of="$tmp/a/classifier.snapshot" bs=1 seek=3000 conv=notrunc 2>/dev/null
+[ "$(cls "$tmp/a")" = 1 ] || fail "classify with a damaged classifier image"
+cp "$tmp/good.classifier" "$tmp/a/classifier.snapshot"
+chmod g+w "$tmp/a/classifier.snapshot"
+[ "$(cls "$tmp/a")" = 1 ] || fail "classify with a group-writable classifier image"
+chmod g-w "$tmp/a/classifier.snapshot"
 mkdir "$tmp/b"
 cp -R "$tmp/a/licenses" "$tmp/a/rules" "$tmp/a/licensedb.snapshot" "$tmp/a/data-version" "$tmp/b/"
 [ "$(name "$tmp/b")" = "Edited After Install" ] || fail "snapshot for another root trusted"

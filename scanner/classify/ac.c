@@ -8,6 +8,7 @@
  * links and output ("dictionary suffix") links breadth first.
  */
 #include "ac.h"
+#include "core/buf.h"
 #include "core/err.h"
 
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct ac {
 	unsigned flags;
 	size_t max_states;
 	int built;
+	int borrowed; /* imported: the built arrays point into the caller's image */
 	size_t nstates, cap;
 	/* build-time trie: first child edge of each state */
 	uint32_t *first;
@@ -115,13 +117,15 @@ void ac_free(struct ac *ac)
 	free(ac->elabel);
 	free(ac->etarget);
 	free(ac->enext);
-	free(ac->out);
-	free(ac->fail);
-	free(ac->dict);
-	free(ac->estart);
-	free(ac->clabel);
-	free(ac->ctarget);
-	free(ac->plen);
+	if (!ac->borrowed) {
+		free(ac->out);
+		free(ac->fail);
+		free(ac->dict);
+		free(ac->estart);
+		free(ac->clabel);
+		free(ac->ctarget);
+		free(ac->plen);
+	}
 	free(ac);
 }
 
@@ -274,6 +278,143 @@ done:
 	return rc;
 }
 
+/* --- image --- */
+
+static void put_u32s(struct buf *out, const uint32_t *v, size_t n)
+{
+	buf_add(out, v, n * sizeof(uint32_t));
+}
+
+int ac_export(const struct ac *ac, struct buf *out)
+{
+	uint32_t head[4];
+
+	if (!ac || !ac->built)
+		return LT_EINVAL;
+	head[0] = ac->flags;
+	head[1] = (uint32_t)ac->nstates;
+	head[2] = (uint32_t)ac->nedges;
+	head[3] = (uint32_t)ac->npat;
+	put_u32s(out, head, 4);
+	put_u32s(out, ac->out, ac->nstates);
+	put_u32s(out, ac->fail, ac->nstates);
+	put_u32s(out, ac->dict, ac->nstates);
+	put_u32s(out, ac->estart, ac->nstates + 1);
+	put_u32s(out, ac->ctarget, ac->nedges);
+	put_u32s(out, ac->plen, ac->npat);
+	buf_add(out, ac->clabel, ac->nedges);
+	return buf_error(out) ? LT_ENOMEM : 0;
+}
+
+/* n elements of size elem at *pos, in place (the image is 4-byte aligned). */
+static void *view(const unsigned char *data, size_t len, size_t *pos, size_t n, size_t elem)
+{
+	const void *v = data + *pos;
+
+	if (n > (len - *pos) / elem)
+		return NULL;
+	*pos += n * elem;
+	return (void *)(uintptr_t)v;
+}
+
+/* The structure ac_build() guarantees, checked on an imported automaton: states
+ * are numbered in creation order, so a child's number is above its parent's and
+ * one pass in number order sees every parent before its children. */
+static int import_check(const struct ac *ac)
+{
+	size_t n = ac->nstates;
+	uint16_t *depth = malloc(n * sizeof(uint16_t));
+	unsigned char *seen = calloc(n + ac->npat, 1);
+	int ok = depth && seen;
+
+	ok = ok && ac->estart[0] == 0 && ac->estart[n] == ac->nedges && ac->out[0] == NONE &&
+	     ac->fail[0] == 0 && ac->dict[0] == NONE;
+	if (ok) {
+		depth[0] = 0;
+		seen[0] = 1;
+	}
+	/* a tree: every state but the root is the child of exactly one lower state */
+	for (size_t s = 0; ok && s < n; s++) {
+		uint32_t lo = ac->estart[s], hi = ac->estart[s + 1];
+		if (lo > hi || hi > ac->nedges || !seen[s] || depth[s] == UINT16_MAX) {
+			ok = 0;
+			break;
+		}
+		for (uint32_t e = lo; e < hi; e++) {
+			uint32_t t = ac->ctarget[e];
+			if (t <= s || t >= n || seen[t] || (e > lo && ac->clabel[e - 1] >= ac->clabel[e])) {
+				ok = 0;
+				break;
+			}
+			seen[t] = 1;
+			depth[t] = (uint16_t)(depth[s] + 1);
+		}
+	}
+	/* links go to shallower states (so scans terminate); one state per pattern */
+	for (size_t s = 1; ok && s < n; s++) {
+		uint32_t f = ac->fail[s], d = ac->dict[s], o = ac->out[s];
+		if (f >= n || depth[f] >= depth[s] ||
+		    (d != NONE && (d >= n || ac->out[d] == NONE || depth[d] >= depth[s])) ||
+		    (o != NONE && (o >= ac->npat || seen[n + o] || ac->plen[o] != depth[s])))
+			ok = 0;
+		else if (o != NONE)
+			seen[n + o] = 1;
+	}
+	for (size_t i = 0; ok && i < ac->npat; i++)
+		ok = seen[n + i];
+	free(depth);
+	free(seen);
+	return ok ? 0 : -1;
+}
+
+int ac_import(struct ac **out, const void *data, size_t len, size_t max_states, size_t *used)
+{
+	const unsigned char *p = data;
+	uint32_t head[4];
+	size_t pos = 0;
+	struct ac *ac;
+
+	*out = NULL;
+	if (len < sizeof(head) || ((uintptr_t)p & 3u))
+		return LT_EPARSE;
+	memcpy(head, p, sizeof(head));
+	pos = sizeof(head);
+	if (!max_states)
+		max_states = AC_MAX_STATES;
+	if (head[0] > AC_WORDS || head[1] < 1 || head[1] > max_states || head[2] != head[1] - 1 ||
+	    head[3] > head[2])
+		return LT_EPARSE;
+	ac = calloc(1, sizeof(*ac));
+	if (!ac)
+		return LT_EPARSE;
+	ac->borrowed = 1;
+	ac->flags = head[0];
+	ac->max_states = max_states;
+	ac->nstates = ac->cap = head[1];
+	ac->nedges = head[2];
+	ac->npat = ac->patcap = head[3];
+	ac->out = view(p, len, &pos, ac->nstates, sizeof(uint32_t));
+	ac->fail = view(p, len, &pos, ac->nstates, sizeof(uint32_t));
+	ac->dict = view(p, len, &pos, ac->nstates, sizeof(uint32_t));
+	ac->estart = view(p, len, &pos, ac->nstates + 1, sizeof(uint32_t));
+	ac->ctarget = view(p, len, &pos, ac->nedges, sizeof(uint32_t));
+	ac->plen = view(p, len, &pos, ac->npat, sizeof(uint32_t));
+	ac->clabel = view(p, len, &pos, ac->nedges, 1);
+	if (!ac->out || !ac->fail || !ac->dict || !ac->estart || !ac->ctarget || !ac->plen ||
+	    !ac->clabel || import_check(ac) != 0) {
+		ac_free(ac);
+		return LT_EPARSE;
+	}
+	for (int c = 0; c < 256; c++)
+		ac->root[c] = NONE;
+	for (uint32_t e = ac->estart[0]; e < ac->estart[1]; e++)
+		ac->root[ac->clabel[e]] = ac->ctarget[e];
+	ac->built = 1;
+	*used = pos;
+	*out = ac;
+	return 0;
+}
+
 size_t ac_npatterns(const struct ac *ac)
 {
 	return ac ? ac->npat : 0;
@@ -282,6 +423,11 @@ size_t ac_npatterns(const struct ac *ac)
 size_t ac_nstates(const struct ac *ac)
 {
 	return ac ? ac->nstates : 0;
+}
+
+uint32_t ac_pattern_len(const struct ac *ac, uint32_t id)
+{
+	return ac->plen[id];
 }
 
 size_t ac_memory(const struct ac *ac)

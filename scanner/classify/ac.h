@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct lt_error;
 struct ac;
 
@@ -42,6 +43,21 @@ void ac_free(struct ac *ac);
 size_t ac_npatterns(const struct ac *ac);
 size_t ac_nstates(const struct ac *ac);
 size_t ac_memory(const struct ac *ac); /* bytes held, for measurement */
+/* Length of pattern id (< ac_npatterns()). */
+uint32_t ac_pattern_len(const struct ac *ac, uint32_t id);
+
+/* The built automaton as bytes, appended to out (native byte order; the
+ * caller's container says whose): ac_import() of them gives an automaton that
+ * scans exactly alike. LT_EINVAL before ac_build(), LT_ENOMEM. */
+int ac_export(const struct ac *ac, struct buf *out);
+/* An automaton from ac_export() bytes, which are not trusted: every count and
+ * index is checked (one tree, children numbered above their parent, sorted
+ * edges, failure and output links to shallower states, one state per pattern
+ * with its length as depth), so a damaged image cannot make ac_scan() read out
+ * of bounds or loop. The automaton borrows data (4-byte aligned), which must
+ * stay alive and unchanged until ac_free(). 0, or LT_EPARSE with *out NULL;
+ * *used gets the bytes consumed. */
+int ac_import(struct ac **out, const void *data, size_t len, size_t max_states, size_t *used);
 
 /* Called for every hit, in order of end offset (end = offset after the last
  * byte). A nonzero return stops the scan and is returned by ac_scan(). */

@@ -3,6 +3,7 @@
  * step by step in classify.h.
  */
 #include "classify.h"
+#include "classify_int.h"
 #include "ac.h"
 #include "normalize.h"
 #include "similar.h"
@@ -12,7 +13,6 @@
 #include "core/str.h"
 #include "core/vec.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,36 +24,6 @@
 /* Normalisation buffer while building: reference texts are < 256 KiB (licensedb
  * caps them), phrases < LT_MAX_PHRASE_BYTES; normalising grows text by < 1/2. */
 #define BUILD_NORM_MAX (1u << 20)
-
-struct crule {
-	const struct detect_rule *r;
-	uint32_t *ph;             /* phrase ids: all, then any, then none */
-	size_t nall, nany, nnone;
-	size_t nphr_total;        /* usable all + any phrases (specificity) */
-};
-
-/* A reference text's 3-gram set is built the first time a text needs it (most
- * texts never do: only those matching a standard license with a reference), so
- * start-up does not normalise every reference. The lock makes that safe when one
- * context serves several threads. */
-struct cref {
-	const struct licdef *lic;
-	struct simset set;
-	int state; /* 0 not built, 1 built, -1 failed */
-};
-
-struct classify_ctx {
-	const struct licensedb *db;
-	struct ac *ac;
-	struct crule *rules;
-	size_t nrules;
-	uint32_t *plen;           /* normalised length of each phrase id */
-	size_t nphr, plen_cap;
-	struct cref *refs;        /* licenses with a reference text */
-	size_t nrefs;
-	pthread_mutex_t ref_lock; /* guards lazy building of refs */
-	int lock_ready;
-};
 
 /* --- building --- */
 
@@ -139,12 +109,22 @@ static int build_ref(struct cref *ref)
 	return rc;
 }
 
-static int add_ref(struct classify_ctx *c, const struct licdef *d)
+int classify_finish(struct classify_ctx *c)
 {
-	struct cref *ref = &c->refs[c->nrefs++];
+	const struct licensedb *db = c->db;
 
-	ref->lic = d;
-	ref->state = 0;
+	c->refs = calloc(db->nlics ? db->nlics : 1, sizeof(*c->refs));
+	if (!c->refs)
+		return LT_ENOMEM;
+	for (size_t i = 0; i < db->nlics; i++) {
+		if (db->lics[i]->ref_text) {
+			c->refs[c->nrefs].lic = db->lics[i];
+			c->refs[c->nrefs++].state = 0;
+		}
+	}
+	if (pthread_mutex_init(&c->ref_lock, NULL) != 0)
+		return LT_ENOMEM;
+	c->lock_ready = 1;
 	return 0;
 }
 
@@ -164,8 +144,7 @@ int classify_new(struct classify_ctx **out, const struct licensedb *db, struct l
 	if ((rc = ac_new(&c->ac, AC_WORDS, AC_MAX_STATES, err)) != 0)
 		goto done;
 	c->rules = calloc(db->nrules ? db->nrules : 1, sizeof(*c->rules));
-	c->refs = calloc(db->nlics ? db->nlics : 1, sizeof(*c->refs));
-	if (!c->rules || !c->refs) {
+	if (!c->rules) {
 		rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
 		goto done;
 	}
@@ -186,11 +165,10 @@ int classify_new(struct classify_ctx **out, const struct licensedb *db, struct l
 	}
 	if ((rc = ac_build(c->ac, err)) != 0)
 		goto done;
-	for (size_t i = 0; i < db->nlics; i++)
-		if (db->lics[i]->ref_text && (rc = add_ref(c, db->lics[i])) != 0)
-			goto done;
-	pthread_mutex_init(&c->ref_lock, NULL);
-	c->lock_ready = 1;
+	if (classify_finish(c) != 0) {
+		rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+		goto done;
+	}
 	*out = c;
 	c = NULL;
 done:
@@ -214,6 +192,8 @@ void classify_free(struct classify_ctx *c)
 	if (c->lock_ready)
 		pthread_mutex_destroy(&c->ref_lock);
 	free(c->plen);
+	if (c->image_release)
+		c->image_release(c->image, c->image_len);
 	free(c);
 }
 

@@ -4,6 +4,7 @@
  * error, 3 incomplete (something could not be resolved).
  */
 #include "cmd.h"
+#include "classimg.h"
 #include "core/err.h"
 #include "help.h"
 #include "licensedb/installed.h"
@@ -63,7 +64,8 @@ static int hidden(int argc, char **argv)
 		return help_words(stdout, commands, n, argc == 3 ? argv[2] : NULL);
 	/* --write-installed-data SRC_ROOT FINAL_ROOT OUT_DIR: the snapshot installed with the data */
 	if (!strcmp(argv[1], "--write-installed-data") && argc == 5) {
-		if (licensedb_write_installed(argv[2], argv[3], argv[4], &err) != 0) {
+		if (licensedb_write_installed(argv[2], argv[3], argv[4], &err) != 0 ||
+		    classimg_write_installed(argv[4], argv[3], &err) != 0) {
 			fprintf(stderr, "lictrace: %s\n", err.message);
 			return EXIT_USAGE;
 		}

@@ -3,6 +3,7 @@
  * resolvers to chain, and which source opens a target.
  */
 #include "cmd.h"
+#include "classimg.h"
 #include "classify/classify.h"
 #include "classify/classcache.h"
 #include "core/err.h"
@@ -103,7 +104,7 @@ static char *wire_snapshot_dir(const struct common_opts *c)
 int wire_data(struct wire *w, const struct common_opts *c, int keep_problems)
 {
 	char *snap;
-	const char *roots[OPT_LIST_MAX + 1];
+	const char *roots[OPT_LIST_MAX + 1], *installed = NULL;
 	size_t n = 0;
 	struct lt_error err;
 	int rc;
@@ -118,12 +119,16 @@ int wire_data(struct wire *w, const struct common_opts *c, int keep_problems)
 		roots[n++] = c->data.v[i];
 	}
 	/* installed data comes with its snapshot: one manifest check, no stat per file */
-	if (n > 1 || licensedb_load_installed(&w->db, NULL, roots[0]) != 0) {
-		snap = wire_snapshot_dir(c);
-		rc = licensedb_load_cached(&w->db, roots, n, snap, &err);
-		free(snap);
-	} else {
+	snap = wire_snapshot_dir(c);
+	if (n == 1 && licensedb_load_installed(&w->db, NULL, roots[0]) == 0) {
+		installed = roots[0];
 		rc = 0;
+	} else {
+		rc = licensedb_load_cached(&w->db, roots, n, snap, &err);
+	}
+	if (rc) {
+		free(snap);
+		snap = NULL;
 	}
 	if (rc && !keep_problems) {
 		for (size_t i = 0; i < w->db->problems.n && i < 20; i++)
@@ -134,7 +139,9 @@ int wire_data(struct wire *w, const struct common_opts *c, int keep_problems)
 	}
 	if (rc)
 		return EXIT_USAGE;
-	if (classify_new(&w->cls, w->db, &err) != 0) {
+	rc = classimg_classifier(&w->cls, w->db, installed, snap, &err);
+	free(snap);
+	if (rc != 0) {
 		fprintf(stderr, "lictrace: cannot build the classifier: %s\n", err.message);
 		return EXIT_USAGE;
 	}

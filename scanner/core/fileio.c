@@ -6,9 +6,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -138,4 +140,51 @@ int lt_is_file(const char *path)
 {
 	struct stat st;
 	return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int lt_open_owned(const char *path, size_t min, size_t max, int installed, size_t *size)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	int owner_ok;
+
+	if (fd < 0)
+		return -1;
+	/* someone else's file (a shared or planted folder) is not ours to believe */
+	owner_ok = fstat(fd, &st) == 0 &&
+		   (installed ? (st.st_uid == 0 || st.st_uid == geteuid()) &&
+					!(st.st_mode & (S_IWGRP | S_IWOTH))
+			      : st.st_uid == geteuid());
+	if (!owner_ok || !S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size < min ||
+	    (uint64_t)st.st_size > max) {
+		close(fd);
+		return -1;
+	}
+	*size = (size_t)st.st_size;
+	return fd;
+}
+
+int lt_map_owned(const char *path, size_t min, size_t max, int installed, void **map,
+		 size_t *len)
+{
+	size_t size = 0;
+	int fd = lt_open_owned(path, min ? min : 1, max, installed, &size);
+	void *m;
+
+	*map = NULL;
+	if (fd < 0)
+		return LT_ENOTFOUND;
+	m = mmap(NULL, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return LT_EIO;
+	*map = m;
+	*len = size;
+	return 0;
+}
+
+void lt_unmap(void *map, size_t len)
+{
+	if (map)
+		munmap(map, len);
 }

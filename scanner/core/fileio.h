@@ -20,6 +20,16 @@ int lt_read_prefix(struct buf *out, const char *path, size_t max, int *truncated
 /* 1 when path is a directory / a regular file (symlinks followed). */
 int lt_is_dir(const char *path);
 int lt_is_file(const char *path);
+/* Open path to read a file lictrace may believe (a cache or installed data):
+ * never through a link, a regular file of min..max bytes (min >= 1), owned by
+ * the current user; with installed != 0 also one owned by root, and then
+ * writable by neither group nor others. The descriptor with *size set, or -1. */
+int lt_open_owned(const char *path, size_t min, size_t max, int installed, size_t *size);
+/* The same file mapped read-only and populated in one go (no copy, no fault per
+ * page). 0 with *map and *len set, else LT_ENOTFOUND or LT_EIO. */
+int lt_map_owned(const char *path, size_t min, size_t max, int installed, void **map,
+		 size_t *len);
+void lt_unmap(void *map, size_t len);
 /* Write data to path atomically (temp file in the same folder + rename). */
 int lt_write_atomic(const char *path, const void *data, size_t len, struct lt_error *err);
 

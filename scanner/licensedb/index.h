@@ -23,6 +23,8 @@ struct licdb_index {
 	 * array and list lives in snap_recs and every string in snap_file, so
 	 * licensedb_free() frees these two blocks instead of each record. */
 	void *snap_file;
+	size_t snap_len;
+	int snap_mapped; /* snap_file is a read-only mapping of snap_len bytes */
 	void *snap_recs;
 };
 

@@ -261,8 +261,15 @@ done:
 int licensedb_load_installed(struct licensedb **out, char version[LICDB_DATA_VERSION_LEN + 1],
 			     const char *root)
 {
-	char *man = path_join(root, LICDB_INSTALLED_MANIFEST), *snap = NULL;
-	char *text = NULL, *data = NULL;
+	return licensedb_load_installed_as(out, version, root, root);
+}
+
+int licensedb_load_installed_as(struct licensedb **out, char version[LICDB_DATA_VERSION_LEN + 1],
+				const char *dir, const char *root)
+{
+	char *man = path_join(dir, LICDB_INSTALLED_MANIFEST), *snap = NULL;
+	char *text = NULL;
+	void *map = NULL;
 	unsigned char fp[LICDB_FP_LEN];
 	size_t len = 0;
 	int rc = LT_ENOTFOUND;
@@ -277,11 +284,18 @@ int licensedb_load_installed(struct licensedb **out, char version[LICDB_DATA_VER
 		if (!((text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f')))
 			goto done;
 	inst_fingerprint(fp, root, text);
-	snap = path_join(root, LICDB_INSTALLED_SNAPSHOT);
-	if (!snap || licdb_read_owned(snap, 1, INST_MAX_SNAPSHOT, 1, &data, &len) != 0)
+	snap = path_join(dir, LICDB_INSTALLED_SNAPSHOT);
+	if (!snap || lt_map_owned(snap, 1, INST_MAX_SNAPSHOT, 1, &map, &len) != 0)
 		goto done;
-	/* decode owns data from here, on failure too */
-	if (licdb_snap_decode(out, data, len, fp) == 0) {
+	/* decode owns the mapping from here, on failure too */
+	if (licdb_snap_decode_mapped(out, map, len, fp) == 0) {
+		/* "i" and the fingerprint: root, data version and lictrace version */
+		(*out)->snapshot_id[0] = 'i';
+		for (int i = 0; i < LICDB_FP_LEN; i++) {
+			(*out)->snapshot_id[1 + 2 * i] = "0123456789abcdef"[fp[i] >> 4];
+			(*out)->snapshot_id[2 + 2 * i] = "0123456789abcdef"[fp[i] & 15];
+		}
+		(*out)->snapshot_id[1 + 2 * LICDB_FP_LEN] = '\0';
 		if (version)
 			memcpy(version, text, LICDB_DATA_VERSION_LEN + 1);
 		rc = 0;

@@ -21,6 +21,8 @@ struct lt_error;
 /* Names under the installed data root. */
 #define LICDB_INSTALLED_SNAPSHOT "licensedb.snapshot"
 #define LICDB_INSTALLED_MANIFEST "data-version"
+/* The compiled classifier for that snapshot (classify/image.h). */
+#define LICDB_INSTALLED_CLASSIFIER "classifier.snapshot"
 
 /* The version of the data under root: a hash of the sorted names and the contents
  * of the files licensedb_load() reads (licenses/ and rules/ YAML, licenses/texts/),
@@ -43,5 +45,9 @@ int licensedb_write_installed(const char *src_root, const char *final_root, cons
  * the usual way). */
 int licensedb_load_installed(struct licensedb **out, char version[LICDB_DATA_VERSION_LEN + 1],
 			     const char *root);
+/* The same for installed data written into dir that will live at root (the build,
+ * before installing). */
+int licensedb_load_installed_as(struct licensedb **out, char version[LICDB_DATA_VERSION_LEN + 1],
+				const char *dir, const char *root);
 
 #endif

@@ -812,7 +812,10 @@ void licensedb_free(struct licensedb *db)
 	if (ix && ix->snap_file) {
 		/* rebuilt from a snapshot: records, lists and strings live in two blocks */
 		free(ix->snap_recs);
-		free(ix->snap_file);
+		if (ix->snap_mapped)
+			lt_unmap(ix->snap_file, ix->snap_len);
+		else
+			free(ix->snap_file);
 	} else {
 		for (size_t i = 0; i < db->nlics; i++)
 			licdef_free(db->lics[i]);

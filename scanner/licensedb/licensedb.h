@@ -12,6 +12,7 @@
 #define LT_LICENSEDB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct lt_error;
 
@@ -140,6 +141,9 @@ struct licensedb {
 	size_t nfindings;
 	struct strlist problems; /* "file:line: message" */
 	void *index_;            /* private lookup tables */
+	/* Names this exact data when it was rebuilt from a checked snapshot (the
+	 * snapshot's fingerprint in hex), else "": what derived caches are keyed on. */
+	char snapshot_id[40];
 };
 
 /* Load the data under each root in order (ROOT/licenses/<id>.yaml, ROOT/rules/<name>.yaml).
@@ -166,6 +170,13 @@ int licensedb_load(struct licensedb **out, const char *const *roots, size_t nroo
 int licensedb_load_cached(struct licensedb **out, const char *const *roots, size_t nroots,
 			  const char *snapshot_dir, struct lt_error *err);
 void licensedb_free(struct licensedb *db);
+
+/* For caches derived from the data (the compiled classifier, classify/image.h),
+ * the snapshot's own tools: a 64-bit hash that detects accidents, not forgery,
+ * and the owned-file reader (both described in snapshot.h). */
+uint64_t licdb_snap_hash(const void *data, size_t n, uint64_t seed);
+int licdb_read_owned(const char *path, size_t min, size_t max, int installed, char **out,
+		     size_t *len);
 
 /* Exact canonical id. */
 const struct licdef *licensedb_get(const struct licensedb *db, const char *id);

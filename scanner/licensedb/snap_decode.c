@@ -11,6 +11,7 @@
 #include "snap_format.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/fileio.h"
 #include "core/limits.h"
 #include "core/str.h"
 #include "core/strmap.h"
@@ -277,8 +278,9 @@ static int lay(size_t *total, size_t *off, size_t n, size_t size)
 
 enum { A_LICP, A_LIC, A_RULEP, A_RULE, A_ROLEP, A_ROLE, A_FINDP, A_FIND, A_OBS, A_ITEMS, A__COUNT };
 
-int licdb_snap_decode(struct licensedb **out, char *data, size_t len,
-		      const unsigned char fp[LICDB_FP_LEN])
+/* data is malloc'd, or a read-only mapping (mapped): never written either way. */
+static int snap_decode(struct licensedb **out, char *data, size_t len,
+		       const unsigned char fp[LICDB_FP_LEN], int mapped)
 {
 	const unsigned char *u = (const unsigned char *)data;
 	struct licensedb *db = NULL;
@@ -334,6 +336,8 @@ int licdb_snap_decode(struct licensedb **out, char *data, size_t len,
 	if (!mem || !ix)
 		goto fail;
 	ix->snap_file = data; /* from here licensedb_free(db) frees both blocks */
+	ix->snap_len = len;
+	ix->snap_mapped = mapped;
 	ix->snap_recs = mem;
 	data = NULL;
 	/* pointer arrays pointing at the record arrays, as the YAML load's arrays do */
@@ -378,8 +382,23 @@ int licdb_snap_decode(struct licensedb **out, char *data, size_t len,
 fail:
 	licensedb_free(db);
 	free(mem);
-	free(data);
+	if (mapped)
+		lt_unmap(data, len);
+	else
+		free(data);
 	return LT_EPARSE;
+}
+
+int licdb_snap_decode(struct licensedb **out, char *data, size_t len,
+		      const unsigned char fp[LICDB_FP_LEN])
+{
+	return snap_decode(out, data, len, fp, 0);
+}
+
+int licdb_snap_decode_mapped(struct licensedb **out, void *map, size_t len,
+			     const unsigned char fp[LICDB_FP_LEN])
+{
+	return snap_decode(out, map, len, fp, 1);
 }
 
 void licdb_snap_reseal(char *data, size_t len)

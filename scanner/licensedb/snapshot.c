@@ -295,24 +295,13 @@ int licdb_snap_fingerprint(unsigned char fp[LICDB_FP_LEN], long long *newest_mti
 int licdb_read_owned(const char *path, size_t min, size_t max, int installed, char **out,
 		     size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
+	size_t size = 0, got = 0;
+	int fd = lt_open_owned(path, min ? min : 1, max, installed, &size);
 	char *data = NULL;
-	size_t size, got = 0;
-	int owner_ok;
 
 	*out = NULL;
 	if (fd < 0)
 		return LT_ENOTFOUND;
-	/* someone else's file (a shared or planted folder) is not ours to believe */
-	owner_ok = fstat(fd, &st) == 0 &&
-		   (installed ? (st.st_uid == 0 || st.st_uid == geteuid()) &&
-					!(st.st_mode & (S_IWGRP | S_IWOTH))
-			      : st.st_uid == geteuid());
-	if (!owner_ok || !S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size < min ||
-	    (uint64_t)st.st_size > max)
-		goto fail;
-	size = (size_t)st.st_size;
 	if (!(data = malloc(size + 1)))
 		goto fail;
 	while (got < size) {
@@ -449,7 +438,8 @@ int licensedb_load_cached(struct licensedb **out, const char *const *roots, size
 {
 	unsigned char fp[LICDB_FP_LEN], fp2[LICDB_FP_LEN];
 	char hex[2 * LICDB_FP_LEN + 1];
-	char *path = NULL, *data = NULL;
+	char *path = NULL;
+	void *map = NULL;
 	long long newest;
 	struct timespec start;
 	size_t len = 0;
@@ -467,8 +457,9 @@ int licensedb_load_cached(struct licensedb **out, const char *const *roots, size
 	}
 	hex[2 * LICDB_FP_LEN] = '\0';
 	path = lt_asprintf("%s/licensedb-%s.bin", snapshot_dir, hex);
-	if (path && licdb_read_owned(path, SNAP_HDR, SNAP_MAX_BYTES, 0, &data, &len) == 0 &&
-	    licdb_snap_decode(out, data, len, fp) == 0) {
+	if (path && lt_map_owned(path, SNAP_HDR, SNAP_MAX_BYTES, 0, &map, &len) == 0 &&
+	    licdb_snap_decode_mapped(out, map, len, fp) == 0) {
+		lt_strlcpy((*out)->snapshot_id, hex, sizeof((*out)->snapshot_id));
 		free(path);
 		return 0;
 	}

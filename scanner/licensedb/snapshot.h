@@ -42,6 +42,11 @@ int licdb_snap_encode(struct buf *out, const struct licensedb *db,
 int licdb_snap_decode(struct licensedb **out, char *data, size_t len,
 		      const unsigned char fp[LICDB_FP_LEN]);
 
+/* The same for a read-only mapping (lt_map_owned()), owned by *out on success
+ * and unmapped here on failure. */
+int licdb_snap_decode_mapped(struct licensedb **out, void *map, size_t len,
+			     const unsigned char fp[LICDB_FP_LEN]);
+
 /* For tests: recompute the checksum of a damaged snapshot so that the checks
  * behind it are reached. No-op when len is below the header size. */
 void licdb_snap_reseal(char *data, size_t len);
