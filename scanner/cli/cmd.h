@@ -56,6 +56,7 @@ struct wire {
 	struct licensedb *db;
 	struct classify_ctx *cls;
 	struct resolver *res;
+	struct ldatasets *ds;  /* training datasets, resolved once per run */
 	struct http_client *http;
 	const struct lt_remote_api *api; /* the remote plugin, once loaded */
 	char *token; /* never printed; wiped on release */

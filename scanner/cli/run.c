@@ -1,5 +1,6 @@
 /* run.c - the scan pipeline; see run.h. */
 #include "run.h"
+#include "findings/datasets.h"
 #include "core/err.h"
 #include "core/str.h"
 #include "findings/aiact.h"
@@ -108,6 +109,12 @@ enum verdict scan_run_target(struct scan_run *r, const char *target)
 	if (lgraph_add_root(&r->g, rec, &root) || lgraph_expand(&r->g, root, &err) ||
 	    findings_check(&m, r->w.db, &r->g, root, &co, &err)) {
 		fprintf(stderr, "lictrace: %s\n", err.message);
+		r->overall = verdict_worst(r->overall, VERDICT_INCOMPLETE);
+		return VERDICT_INCOMPLETE;
+	}
+	if (findings_datasets(&m, r->w.db, r->w.ds) != 0) {
+		fprintf(stderr, "lictrace: out of memory\n");
+		model_report_release(&m);
 		r->overall = verdict_worst(r->overall, VERDICT_INCOMPLETE);
 		return VERDICT_INCOMPLETE;
 	}

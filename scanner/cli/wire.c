@@ -16,6 +16,7 @@
 #include "source/hub.h"
 #include "licensedb/installed.h"
 #include "licensedb/licensedb.h"
+#include "lineage/datasets.h"
 #include "lineage/resolver.h"
 #include "record/record.h"
 #include "source/source.h"
@@ -280,7 +281,12 @@ int wire_resolver(struct wire *w, const struct common_opts *c)
 	}
 	if (hub_cache && lt_is_dir(hub_cache))
 		list[n++] = resolver_hfcache_new(hub_cache, &env);
+	/* datasets from the same mirror and cache (the hub's dataset API is not asked) */
+	w->ds = ldatasets_new(c->hub_mirror, hub_cache && lt_is_dir(hub_cache) ? hub_cache : NULL,
+			      &env);
 	free(def);
+	if (!w->ds)
+		return EXIT_USAGE;
 	if (want_hub(c) && !(list[n++] = hub_resolver(w, c, &env)))
 		n--;
 	for (size_t i = 0; i < n; i++)
@@ -414,6 +420,7 @@ int wire_list_org(struct wire *w, const struct common_opts *c, const char *org, 
 void wire_release(struct wire *w)
 {
 	resolver_free(w->res);
+	ldatasets_free(w->ds);
 	if (w->http && w->api)
 		w->api->http_client_free(w->http);
 	if (w->token) {

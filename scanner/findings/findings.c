@@ -6,6 +6,7 @@
  * verdict can never be `pass`.
  */
 #include "findings.h"
+#include "datasets.h"
 #include "aiact.h"
 #include "assess.h"
 #include "compat.h"
@@ -29,6 +30,8 @@ const char *const findings_ids[] = {
 	"no-license", "unknown-declared-license", "family-license-id", "license-needs-review",
 	"other-without-name", "license-link-missing", "declared-detected-mismatch", "third-party-license",
 	"ancestor-mislabelled", "config-unreadable", "incompatible-parents",
+	"dataset-noncommercial", "dataset-output-restricted", "dataset-license-unknown",
+	"dataset-attribution", "dataset-share-alike", "dataset-unresolved",
 	"declared-conflict", "unknown-license-text", "modified-license-text",
 	"license-file-unreadable", "licence-key-misspelt", "prose-license-only", "card-malformed",
 	"source-problem", "gated-repository", "weights-license-differs",
@@ -863,5 +866,6 @@ void model_report_release(struct model_report *m)
 	obligations_release(&m->ob);
 	assessment_free(m->assessment);
 	aiact_free(m->aiact);
+	findings_datasets_release(m);
 	memset(m, 0, sizeof(*m));
 }

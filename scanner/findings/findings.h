@@ -36,6 +36,8 @@ struct finding {
 	char *exception;        /* set when a policy exception accepted it */
 };
 
+struct report_dataset;
+
 struct model_report {
 	struct lnode *node;            /* the scanned model */
 	struct lancestor *anc;         /* ancestors, breadth-first */
@@ -50,6 +52,8 @@ struct model_report {
 	enum verdict verdict;
 	struct assessment *assessment; /* the answer for the organisation's profile (assess.h), or NULL */
 	struct aiact *aiact;           /* the EU AI Act view (aiact.h), or NULL outside the EU/EEA */
+	struct report_dataset *datasets; /* the training data named along the lineage (datasets.h) */
+	size_t ndatasets;
 };
 
 struct profile;

@@ -47,3 +47,45 @@ const struct licdef *licensedb_family_of_name(const struct licensedb *db, const 
 	free(sq);
 	return best;
 }
+
+const struct licdef *licensedb_license_of_id(const struct licensedb *db, const char *id)
+{
+	const char *slash = id ? strchr(id, '/') : NULL;
+	char *name, *org;
+	const struct licdef *best = NULL, *only = NULL;
+	size_t blen = 0, nfam = 0;
+
+	if (!slash)
+		return id ? licensedb_family_of_name(db, id) : NULL;
+	org = lt_strndup(id, (size_t)(slash - id));
+	name = fold(slash + 1);
+	for (size_t i = 0; org && name && db && i < db->nlics; i++) {
+		const struct licdef *d = db->lics[i];
+		int ours = 0;
+		char *fam, *famver;
+		for (size_t k = 0; k < d->hub_orgs.n && !ours; k++)
+			ours = lt_strieq(d->hub_orgs.v[k], org);
+		if (!ours || !d->family)
+			continue;
+		fam = fold(d->family);
+		if (fam && *fam && strstr(name, fam)) {
+			nfam++;
+			only = d;
+			famver = d->version ? lt_asprintf("%s%s", d->family, d->version) : NULL;
+			if (famver) {
+				char *f = fold(famver);
+				size_t fl = f ? strlen(f) : 0;
+				if (f && fl > strlen(fam) && strstr(name, f) && fl > blen) {
+					best = d;
+					blen = fl;
+				}
+				free(f);
+			}
+			free(famver);
+		}
+		free(fam);
+	}
+	free(org);
+	free(name);
+	return best ? best : nfam == 1 ? only : NULL;
+}

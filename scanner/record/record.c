@@ -56,6 +56,51 @@ static void where_release(struct where *w)
 	free(w->field);
 }
 
+int record_is_dataset_id(const char *s)
+{
+	size_t part = 0, slashes = 0;
+
+	if (!s || !*s)
+		return 0;
+	for (const char *p = s; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == '/') {
+			if (!part || ++slashes > 1)
+				return 0;
+			part = 0;
+			continue;
+		}
+		if (!part && (ch == '.' || ch == '-'))
+			return 0;
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		      ch == '-' || ch == '_' || ch == '.') || ++part > 96)
+			return 0;
+	}
+	return part > 0;
+}
+
+/* A card `datasets:` entry: kept once when it is a dataset id, else a note. */
+static void add_dataset(struct model_record *r, const char *id, int line)
+{
+	struct dataset_ref d;
+
+	if (!id || !*id)
+		return;
+	if (!record_is_dataset_id(id)) {
+		record_note(r, "dataset-unresolved", "README.md", line,
+			    "the card's datasets entry '%.200s' is not a Hub dataset id", id);
+		return;
+	}
+	for (size_t i = 0; i < r->ndatasets; i++)
+		if (lt_strieq(r->datasets[i].id, id))
+			return;
+	if (r->ndatasets >= LT_MAX_PARENTS)
+		return;
+	d.id = lt_strdup(id);
+	d.at = at("README.md", line, "datasets");
+	PUSH(r->datasets, r->ndatasets, d);
+}
+
 void record_note(struct model_record *r, const char *finding, const char *file, int line,
 		 const char *fmt, ...)
 {
@@ -397,6 +442,8 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 	for (size_t i = 0; i < c->nbase_models; i++)
 		add_parent(r, c->base_models[i].value, c->base_model_relation.value, "README.md",
 			   c->base_models[i].line, "base_model", NULL);
+	for (size_t i = 0; i < c->ndatasets; i++)
+		add_dataset(r, c->datasets[i].value, c->datasets[i].line);
 	if (c->library_name.value && lt_strieq(c->library_name.value, "peft"))
 		r->adapter_evidence = 1;
 	if (c->quantized_by.value)
@@ -854,5 +901,10 @@ void record_free(struct model_record *r)
 		free(r->examined[i].what);
 	}
 	free(r->examined);
+	for (size_t i = 0; i < r->ndatasets; i++) {
+		free(r->datasets[i].id);
+		where_release(&r->datasets[i].at);
+	}
+	free(r->datasets);
 	free(r);
 }

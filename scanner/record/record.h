@@ -53,6 +53,13 @@ struct parent {
 	struct where at;
 };
 
+/* A dataset the card says the model was trained on (`datasets:`): a Hub dataset
+ * id ("org/name", or a legacy "name" without an org). */
+struct dataset_ref {
+	char *id;
+	struct where at;
+};
+
 /* A license-ish file of the repo, with its text kept for notice checks. */
 struct lic_file {
 	char *path;
@@ -123,6 +130,8 @@ struct model_record {
 	struct parent *prose_bases;  /* base models named in the card's prose */
 	size_t nprose_bases;
 	struct parent *local_origin; /* config _name_or_path that is a local path */
+	struct dataset_ref *datasets; /* card `datasets:`, valid ids only, once each */
+	size_t ndatasets;
 };
 
 struct record_opts {
@@ -146,6 +155,10 @@ void record_note(struct model_record *r, const char *finding, const char *file, 
 /* 1 when s looks like a Hub model id "org/name" (no scheme, no leading / . ~,
  * exactly one '/'); also accepts "org/name@rev". */
 int record_is_hub_id(const char *s);
+/* 1 when s looks like a Hub dataset id: "org/name" or a legacy "name", of the
+ * characters the Hub allows (letters, digits, '-', '_', '.'), not starting with
+ * '.' or '-', at most 96 characters per part. */
+int record_is_dataset_id(const char *s);
 /* 1 when s is a local path (absolute, ./ ../ ~/, Windows drive, or several '/'). */
 int record_is_local_path(const char *s);
 

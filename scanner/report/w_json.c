@@ -11,6 +11,8 @@
  */
 #include "report.h"
 #include "aiact_view.h"
+#include "findings/datasets.h"
+#include "lineage/datasets.h"
 #include "assessment.h"
 #include "core/str.h"
 #include "record/record.h"
@@ -277,6 +279,22 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 		json_object_set_new(o, "assessment", report_assessment_json(m->assessment));
 	if (m->aiact) /* the EU AI Act view, only with an EU or EEA jurisdiction */
 		json_object_set_new(o, "ai_act", report_aiact_json(m->aiact));
+	if (m->ndatasets) { /* the training data named along the lineage */
+		a = json_array();
+		for (size_t i = 0; i < m->ndatasets; i++) {
+			const struct report_dataset *d = &m->datasets[i];
+			json_t *l = json_array();
+			for (size_t k = 0; k < d->nlics; k++)
+				json_array_append_new(l, jstr(d->lics[k]->id));
+			json_array_append_new(
+				a, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "id", jstr(d->ds->id), "via",
+					     jstr(d->via), "status", jstr(report_dataset_status(d)),
+					     "licenses", l, "source",
+					     jstr(d->ds->rec ? d->ds->rec->source_kind : NULL), "error",
+					     jstr(d->ds->error)));
+		}
+		json_object_set_new(o, "datasets", a);
+	}
 	fputs(j->nmodels++ ? ",\n    " : "\n    ", w->ctx->out);
 	if (put_json(w->ctx->out, o, 4))
 		j->failed = 1;

@@ -5,6 +5,8 @@
  * legal reader; colours only on a terminal and never with NO_COLOR.
  */
 #include "report.h"
+#include "findings/datasets.h"
+#include "lineage/datasets.h"
 #include "aiact_view.h"
 #include "assessment.h"
 #include "core/str.h"
@@ -219,6 +221,21 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 				fprintf(o, "  %-32s %-8s LFS %s, %llu bytes\n", e->path, e->role ? e->role : "-",
 					e->lfs_oid ? e->lfs_oid : "?", e->lfs_size);
 			}
+		}
+	}
+
+	if (m->ndatasets) {
+		fprintf(o, "\n%sTraining data%s (card datasets along the lineage)\n", BOLD(c), RESET(c));
+		for (size_t i = 0; i < m->ndatasets; i++) {
+			const struct report_dataset *d = &m->datasets[i];
+			fprintf(o, "  - %-40s ", d->ds->id);
+			if (!d->ds->rec)
+				fprintf(o, "%s", report_dataset_status(d));
+			else if (!d->nlics)
+				fprintf(o, "no known license");
+			for (size_t k = 0; k < d->nlics; k++)
+				fprintf(o, "%s%s", k ? ", " : "", d->lics[k]->id);
+			fprintf(o, "  (named by %s)\n", d->via);
 		}
 	}
 

@@ -95,6 +95,9 @@ int source_open_linked_dir(struct source **out, const char *dir, const char *lin
  * revision is the commit sha. LT_ENOTFOUND when the cache does not hold it. */
 int source_open_hf_snapshot(struct source **out, const char *hub_cache, const char *id,
 			    const char *rev, struct lt_error *err);
+/* The same for a dataset: HUB_CACHE/datasets--org--name (or datasets--name). */
+int source_open_hf_dataset_snapshot(struct source **out, const char *hub_cache, const char *id,
+				    const char *rev, struct lt_error *err);
 
 /*
  * Git (src_git.c, libgit2). repo is a local repository (bare or with a work

@@ -164,10 +164,13 @@ static int is_sha40(const char *s)
 	return n == 40;
 }
 
-int source_open_hf_snapshot(struct source **out, const char *hub_cache, const char *id,
-			    const char *rev, struct lt_error *err)
+/* kind "models" or "datasets": the cache's folder KIND--ORG--NAME (a dataset may
+ * have no org: KIND--NAME). */
+static int open_snapshot(struct source **out, const char *kind, const char *hub_cache,
+			 const char *id, const char *rev, struct lt_error *err)
 {
 	const char *slash = id ? strchr(id, '/') : NULL;
+	int no_org = !slash && id && *id && !strcmp(kind, "datasets");
 	char *repo = NULL, *ref = NULL, *snap = NULL, *sha = NULL;
 	struct buf b;
 	struct stat st;
@@ -177,11 +180,13 @@ int source_open_hf_snapshot(struct source **out, const char *hub_cache, const ch
 	if (!rev || !*rev)
 		rev = "main";
 	buf_init(&b, 256);
-	if (!hub_cache || !slash || strchr(slash + 1, '/') || !path_is_safe_relative(rev)) {
+	if (!hub_cache || (!slash && !no_org) || (slash && strchr(slash + 1, '/')) ||
+	    (id && (!strcmp(id, ".") || !strcmp(id, ".."))) || !path_is_safe_relative(rev)) {
 		lt_error_set(err, rc, NULL, 0, "'%s@%s' is not in the huggingface_hub cache", id ? id : "", rev);
 		goto done;
 	}
-	repo = lt_asprintf("%s/models--%.*s--%s", hub_cache, (int)(slash - id), id, slash + 1);
+	repo = no_org ? lt_asprintf("%s/%s--%s", hub_cache, kind, id)
+		      : lt_asprintf("%s/%s--%.*s--%s", hub_cache, kind, (int)(slash - id), id, slash + 1);
 	if (!repo) {
 		rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
 		goto done;
@@ -214,4 +219,16 @@ done:
 	free(snap);
 	free(sha);
 	return rc;
+}
+
+int source_open_hf_snapshot(struct source **out, const char *hub_cache, const char *id,
+			    const char *rev, struct lt_error *err)
+{
+	return open_snapshot(out, "models", hub_cache, id, rev, err);
+}
+
+int source_open_hf_dataset_snapshot(struct source **out, const char *hub_cache, const char *id,
+				    const char *rev, struct lt_error *err)
+{
+	return open_snapshot(out, "datasets", hub_cache, id, rev, err);
 }
