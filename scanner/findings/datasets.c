@@ -192,8 +192,10 @@ static void check_one(struct model_report *m, const struct licensedb *db,
 }
 
 static int add_from(struct model_report *m, const struct licensedb *db, struct ldatasets *cache,
-		    const struct model_record *r, int root, size_t *cap)
+		    const struct lnode *node, int root, size_t *cap)
 {
+	const struct model_record *r = node->rec;
+
 	for (size_t i = 0; r && i < r->ndatasets; i++) {
 		const struct ldataset *ds = NULL;
 		struct report_dataset *d;
@@ -216,6 +218,7 @@ static int add_from(struct model_report *m, const struct licensedb *db, struct l
 		memset(d, 0, sizeof(*d));
 		d->ds = ds;
 		d->via = lt_strdup(r->id ? r->id : "");
+		d->via_key = node->key;
 		/* an ancestor's card line is not in this repository */
 		d->file = root ? lt_strdup(r->datasets[i].at.file) : NULL;
 		d->line = root ? r->datasets[i].at.line : 0;
@@ -244,9 +247,9 @@ int findings_datasets(struct model_report *m, const struct licensedb *db, struct
 
 	if (!cache || !m->node)
 		return 0;
-	rc = add_from(m, db, cache, m->node->rec, 1, &cap);
+	rc = add_from(m, db, cache, m->node, 1, &cap);
 	for (size_t i = 0; rc == 0 && i < m->nanc; i++)
-		rc = add_from(m, db, cache, m->anc[i].node->rec, 0, &cap);
+		rc = add_from(m, db, cache, m->anc[i].node, 0, &cap);
 	return rc;
 }
 

@@ -36,6 +36,7 @@ struct model_report;
 struct report_dataset {
 	const struct ldataset *ds;  /* borrowed from the run's cache */
 	char *via;                  /* the model whose card names it (the root or an ancestor) */
+	const char *via_key;        /* that model's lineage node key (borrowed) */
 	char *file;                 /* where that card names it */
 	int line;
 	const struct licdef **lics; /* the dataset's licenses */

@@ -11,6 +11,8 @@
  * breaks and other control characters. Written once, at end.
  */
 #include "report.h"
+#include "findings/datasets.h"
+#include "lineage/datasets.h"
 #include "core/buf.h"
 #include "core/str.h"
 #include "core/strmap.h"
@@ -174,6 +176,35 @@ static int d_model(struct report_writer *w, const struct model_report *m, const 
 			edge(&b, nodes[i], &nodes[i]->parents[e]);
 	}
 	free(nodes);
+	/* training data: a dataset node (a cylinder) and a trained-on edge from the
+	 * model whose card names it */
+	for (size_t i = 0; i < m->ndatasets; i++) {
+		const struct report_dataset *ds = &m->datasets[i];
+		char *key = lt_asprintf("datasets/%s", ds->ds->id);
+		if (!key)
+			break;
+		if (!strmap_get(&d->seen, key) && strmap_put(&d->seen, key, (void *)&d->seen) == 0) {
+			buf_adds(&b, "  ");
+			q(&b, key);
+			buf_adds(&b, " [shape=cylinder, label=\"");
+			qbody(&b, ds->ds->id);
+			buf_adds(&b, "\\n");
+			if (!ds->nlics)
+				qbody(&b, ds->ds->rec ? "no known license" : report_dataset_status(ds));
+			for (size_t k = 0; k < ds->nlics; k++) {
+				if (k)
+					buf_adds(&b, ", ");
+				qbody(&b, ds->lics[k]->id);
+			}
+			buf_adds(&b, ds->ds->rec ? "\"];\n" : "\", style=dashed];\n");
+		}
+		buf_adds(&b, "  ");
+		q(&b, ds->via_key);
+		buf_adds(&b, " -> ");
+		q(&b, key);
+		buf_adds(&b, " [label=\"trained-on\", style=dotted];\n");
+		free(key);
+	}
 	/* the scanned model's verdict (a later statement adds to an earlier one) */
 	report_count(m, cnt);
 	snprintf(extra, sizeof(extra), "verdict: %s (%zu E, %zu W, %zu I)", verdict_name(m->verdict),
