@@ -26,7 +26,8 @@
  *                   that does not pass (top SUMMARY_TOP_RISKS)
  *
  * Ownership: rows and their names belong to the summary and stay valid until
- * the next summary_add_* or summary_free.
+ * summary_free; rows from summary_rows until the next call for the same table
+ * or summary_free.
  */
 #ifndef LT_SUMMARY_H
 #define LT_SUMMARY_H
@@ -79,7 +80,8 @@ size_t summary_bases(const struct summary *s);
 /* Whether something was lost (out of memory, or more than SUMMARY_MAX_BASES bases). */
 int summary_failed(const struct summary *s);
 
-/* The rows of table t in display order; *out is valid until the next add. */
+/* The rows of table t in display order (a sorted copy: *out is valid until the
+ * next call for the same table or summary_free; row names until summary_free). */
 size_t summary_rows(struct summary *s, enum summary_table t, const struct summary_row **out);
 /* The table's name in the JSON report and in headings: "licenses", "families",
  * "categories", "obligations", "bases", "risky_lineages". */
