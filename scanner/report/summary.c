@@ -383,3 +383,72 @@ json_t *summary_json(struct summary *s)
 	}
 	return o;
 }
+
+/* name with control characters, bidirectional overrides and invalid UTF-8
+ * replaced (base ids come from model cards). */
+static void put_name(FILE *out, const char *s)
+{
+	for (const char *p = s; *p;) {
+		const char *repl;
+		size_t k = report_char(p, &repl);
+		if (repl)
+			fputs(repl, out);
+		else
+			fwrite(p, 1, k, out);
+		p += k;
+	}
+}
+
+static void put_counts(FILE *out, const struct summary_row *r)
+{
+	static const enum verdict order[] = { VERDICT_FAIL, VERDICT_INCOMPLETE, VERDICT_REVIEW };
+	int any = 0;
+
+	for (size_t i = 0; i < 3; i++)
+		if (r->verdicts[order[i]]) {
+			fprintf(out, "%s%zu %s", any++ ? ", " : " (", r->verdicts[order[i]], verdict_name(order[i]));
+		}
+	if (any)
+		fputc(')', out);
+	if (r->errors)
+		fprintf(out, "; %zu error finding%s", r->errors, r->errors == 1 ? "" : "s");
+	fputc('\n', out);
+}
+
+int summary_write_text(struct summary *s, FILE *out)
+{
+	static const char *const titles[SUM__COUNT] = {
+		"Licenses (models bound by each, own or inherited)",
+		"License families",
+		"License categories",
+		"Obligations (models bound by each kind)",
+		"Most used bases (models inheriting from each, any depth)",
+		"Riskiest lineages (bases whose descendants fail most)",
+	};
+	size_t sev[3];
+
+	summary_findings(s, sev);
+	fprintf(out, "Summary of %zu model%s: %zu pass, %zu review, %zu fail, %zu incomplete\n", s->models,
+		s->models == 1 ? "" : "s", s->verdicts[VERDICT_PASS], s->verdicts[VERDICT_REVIEW],
+		s->verdicts[VERDICT_FAIL], s->verdicts[VERDICT_INCOMPLETE]);
+	fprintf(out, "  findings: %zu error, %zu warning, %zu info\n", sev[SEV_ERROR], sev[SEV_WARNING],
+		sev[SEV_INFO]);
+	for (int t = 0; t < SUM__COUNT; t++) {
+		const struct summary_row *r;
+		size_t n = summary_rows(s, (enum summary_table)t, &r);
+		if (!n)
+			continue;
+		fprintf(out, "  %s", titles[t]);
+		if (t == SUM_BASE)
+			fprintf(out, ", %zu distinct", summary_bases(s));
+		fputs(":\n", out);
+		for (size_t i = 0; i < n; i++) {
+			fprintf(out, "    %6zu  ", r[i].models);
+			put_name(out, r[i].name);
+			put_counts(out, &r[i]);
+		}
+	}
+	if (summary_failed(s))
+		fputs("  (the summary is incomplete: out of memory or too many bases)\n", out);
+	return ferror(out) ? -1 : 0;
+}

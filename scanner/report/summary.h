@@ -33,6 +33,7 @@
 #define LT_SUMMARY_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "findings/findings.h"
 
@@ -90,5 +91,9 @@ const char *summary_table_name(enum summary_table t);
 /* The `summary` object of the JSON report (also SARIF and BOM properties); NULL
  * when out of memory. */
 struct json_t *summary_json(struct summary *s);
+
+/* The summary as plain text (the text report and `audit merge --format text`):
+ * untrusted names are made safe for a terminal. 0, or -1 on a write error. */
+int summary_write_text(struct summary *s, FILE *out);
 
 #endif
