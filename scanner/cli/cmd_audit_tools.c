@@ -490,12 +490,18 @@ static void diff_text(FILE *out, const json_t *d)
 		fprintf(out, "Licenses changed upstream (%zu):\n",
 			json_array_size(json_object_get(d, "upstream_license_changes")));
 	json_array_foreach (json_object_get(d, "upstream_license_changes"), i, x) {
+		const char *ro = sget(x, "old_revision"), *rn = sget(x, "new_revision");
 		fputs("  ! ", out);
 		put_safe(out, sget(x, "id"));
-		fputs(" ", out);
-		put_safe(out, sget(x, "old_revision") ? sget(x, "old_revision") : "(no revision)");
-		fputs(" -> ", out);
-		put_safe(out, sget(x, "new_revision") ? sget(x, "new_revision") : "(no revision)");
+		if (ro || rn) { /* the same base at a new revision under other terms */
+			fputs(" (revision ", out);
+			put_safe(out, ro ? ro : "none");
+			if (!ro || !rn || strcmp(ro, rn)) {
+				fputs(" -> ", out);
+				put_safe(out, rn ? rn : "none");
+			}
+			fputs(")", out);
+		}
 		fputs(": ", out);
 		put_safe(out, sget(x, "old_licenses"));
 		fputs(" -> ", out);
