@@ -2,13 +2,16 @@
  * w_text.c - the human report: for each model the verdict, the lineage as a tree
  * with the license at each node, the licenses with their evidence, the
  * obligations, then the findings (what, where, why, how to fix). Written for a
- * legal reader; colours only on a terminal and never with NO_COLOR.
+ * legal reader; colours only on a terminal and never with NO_COLOR. With more
+ * than one model, the inventory's summary (summary.h) ends the report, just
+ * before the overall verdict (the report is streamed).
  */
 #include "report.h"
 #include "findings/datasets.h"
 #include "lineage/datasets.h"
 #include "aiact_view.h"
 #include "assessment.h"
+#include "summary.h"
 #include "core/str.h"
 #include "record/record.h"
 
@@ -17,6 +20,7 @@
 
 struct text {
 	int first;
+	struct summary *sum; /* printed at the end, before the overall verdict */
 };
 
 static const char *col(const struct report_ctx *c, const char *code)
@@ -45,6 +49,7 @@ static int t_begin(struct report_writer *w, const struct report_ctx *ctx)
 	w->impl = t;
 	if (!t)
 		return -1;
+	t->sum = summary_new(ctx->db); /* NULL: no summary */
 	t->first = 1;
 	return 0;
 }
@@ -139,6 +144,7 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 	char *target;
 
 	(void)g;
+	summary_add_report(t->sum, m); /* out of memory: the summary says it is incomplete */
 	if (c->quiet && m->verdict == VERDICT_PASS)
 		return 0;
 	if (!t->first)
@@ -317,6 +323,12 @@ static int t_end(struct report_writer *w, enum verdict overall)
 		return 0;
 	if (!t->first)
 		fprintf(c->out, "\n");
+	/* text is streamed, so the inventory's summary comes after its models; one
+	 * model's report is its own summary */
+	if (summary_models(t->sum) > 1) {
+		summary_write_text(t->sum, c->out);
+		fprintf(c->out, "\n");
+	}
 	fprintf(c->out, "%sOverall verdict: %s%s%s\n", BOLD(c), verdict_colour(c, overall),
 		verdict_name(overall), RESET(c));
 	return 0;
@@ -324,7 +336,11 @@ static int t_end(struct report_writer *w, enum verdict overall)
 
 static void t_free(struct report_writer *w)
 {
-	free(w->impl);
+	struct text *t = w->impl;
+
+	if (t)
+		summary_free(t->sum);
+	free(t);
 }
 
 struct report_writer *report_text_new(void)
