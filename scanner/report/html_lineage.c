@@ -183,8 +183,16 @@ static void svg_edge(struct buf *b, const struct ledge *e, int x1, int y1, int x
 	int lx, ly;
 
 	buf_printf(b, "<g class=\"e%s%s\">", inferred ? " inferred" : "", e->closes_cycle ? " cycle" : "");
-	if (y2 > y1) {
-		/* down to a parent on a deeper row */
+	if (y2 > y1 + ROW_H) {
+		/* down past rows in between (a wrapped level, a skipped level): along the
+		 * gaps between rows and the picture's left margin, never through a box */
+		int ax = x1 + BOX_W / 2, ay = y1 + BOX_H, bx = x2 + BOX_W / 2, by = y2;
+		buf_printf(b, "<path d=\"M%d,%d V%d H%d V%d H%d V%d\" marker-end=\"url(#%s%zu)\"/>", ax, ay,
+			   ay + 10, PAD / 2, by - 12, bx, by, e->closes_cycle ? "ahr" : "ah", k);
+		lx = bx + 4;
+		ly = by - 16;
+	} else if (y2 > y1) {
+		/* down to a parent on the next row */
 		int ax = x1 + BOX_W / 2, ay = y1 + BOX_H, bx = x2 + BOX_W / 2, by = y2;
 		buf_printf(b, "<path d=\"M%d,%d L%d,%d\" marker-end=\"url(#%s%zu)\"/>", ax, ay, bx, by,
 			   e->closes_cycle ? "ahr" : "ah", k);
