@@ -7,10 +7,12 @@
  * finding counts as properties. A scanned model lists what its card declares
  * (acknowledgement declared) and every license binding it, inherited ones
  * included (concluded), and its obligations as properties; a BOM of one
- * scanned model has it as metadata.component. Built with jansson and written
- * once, at end.
+ * scanned model has it as metadata.component; a BOM of several carries the
+ * inventory's summary (summary.h) as metadata properties lictrace:summary:*.
+ * Built with jansson and written once, at end.
  */
 #include "report.h"
+#include "summary.h"
 #include "findings/aiact.h"
 #include "core/buf.h"
 #include "core/str.h"
@@ -28,6 +30,7 @@ struct cdx {
 	json_t *index;   /* node key -> index in components (private: keys unchecked) */
 	size_t nscanned;
 	const char *first; /* bom-ref of the first scanned model (borrowed from components) */
+	struct summary *sum; /* metadata properties lictrace:summary:*, with several models */
 };
 
 static json_t *jstr(const char *s)
@@ -255,7 +258,8 @@ static int c_begin(struct report_writer *w, const struct report_ctx *ctx)
 	x->components = json_array();
 	x->deps = json_array();
 	x->index = json_object();
-	return x->components && x->deps && x->index ? 0 : -1;
+	x->sum = summary_new(ctx->db);
+	return x->components && x->deps && x->index && x->sum ? 0 : -1;
 }
 
 static int c_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
@@ -268,6 +272,7 @@ static int c_model(struct report_writer *w, const struct model_report *m, const 
 	(void)g;
 	if (!x || !(nodes = report_lineage_nodes(m, &n)))
 		return -1;
+	summary_add_report(x->sum, m); /* out of memory: the summary says it is incomplete */
 	for (size_t i = 0; i < n; i++) {
 		const struct lnode *nd = nodes[i];
 		json_t *dep, *on;
@@ -313,6 +318,42 @@ static int c_model(struct report_writer *w, const struct model_report *m, const 
 	return 0;
 }
 
+/* The inventory's summary as flat properties (CycloneDX property values are
+ * strings): lictrace:summary:<table>:<name> = models (descendants for a base;
+ * for a risky lineage "fail N, incomplete N, review N of M, N error findings"). */
+static void summary_props(json_t *props, struct summary *s)
+{
+	static const char *const v[] = { "pass", "review", "fail", "incomplete" };
+	char name[64];
+
+	prop_count(props, "lictrace:summary:models", summary_models(s));
+	for (int i = VERDICT_PASS; i <= VERDICT_INCOMPLETE; i++) {
+		snprintf(name, sizeof(name), "lictrace:summary:verdict:%s", v[i]);
+		prop_count(props, name, summary_verdict(s, (enum verdict)i));
+	}
+	prop_count(props, "lictrace:summary:bases_total", summary_bases(s));
+	for (int t = 0; t < SUM__COUNT; t++) {
+		const struct summary_row *r;
+		size_t n = summary_rows(s, (enum summary_table)t, &r);
+		for (size_t i = 0; i < n; i++) {
+			char *pn = lt_asprintf("lictrace:summary:%s:%s", summary_table_name((enum summary_table)t),
+					       r[i].name);
+			if (t == SUM_RISK) {
+				char *val = lt_asprintf("fail %zu, incomplete %zu, review %zu of %zu, %zu error findings",
+							r[i].verdicts[VERDICT_FAIL], r[i].verdicts[VERDICT_INCOMPLETE],
+							r[i].verdicts[VERDICT_REVIEW], r[i].models, r[i].errors);
+				prop(props, pn ? pn : "lictrace:summary", jstr(val));
+				free(val);
+			} else {
+				prop_count(props, pn ? pn : "lictrace:summary", r[i].models);
+			}
+			free(pn);
+		}
+	}
+	if (summary_failed(s))
+		prop(props, "lictrace:summary:complete", json_string("false"));
+}
+
 static int c_end(struct report_writer *w, enum verdict overall)
 {
 	struct cdx *x = w->impl;
@@ -343,6 +384,8 @@ static int c_end(struct report_writer *w, enum verdict overall)
 	prop(props, "lictrace:verdict", json_string(verdict_name(overall)));
 	if (w->ctx->jurisdiction)
 		prop(props, "lictrace:jurisdiction", jstr(w->ctx->jurisdiction));
+	if (x->nscanned > 1) /* a BOM of one model is about it: no inventory summary */
+		summary_props(props, x->sum);
 	json_object_set_new(meta, "properties", props);
 
 	root = json_object();
@@ -368,6 +411,7 @@ static void c_free(struct report_writer *w)
 		json_decref(x->components);
 		json_decref(x->deps);
 		json_decref(x->index);
+		summary_free(x->sum);
 	}
 	free(x);
 }

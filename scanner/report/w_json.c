@@ -2,9 +2,10 @@
  * w_json.c - the JSON report (schema in docs/REPORT.md), built with jansson:
  * {"tool", "verdict", "models": [{"id", "source", "revision", "declared",
  * "detected", "effective", "parents", "lineage", "obligations", "findings",
- * "verdict"}], "verdict"}. Streamed: begin writes the head, each model is written
+ * "verdict"}], "summary", "verdict"}. Streamed: begin writes the head, each model is written
  * as it comes (built as one small tree, then freed), end closes the list and adds
- * the overall verdict, so nothing holds the whole report (an audit of 100,000
+ * the summary (summary.h, a digest filled model by model) and the overall
+ * verdict, so nothing holds the whole report (an audit of 100,000
  * models writes gigabytes). The overall verdict therefore follows the models. A
  * run that dies midway leaves a document without its end: no verdict, not valid
  * JSON, never a partial report that parses as complete.
@@ -12,6 +13,7 @@
 #include "report.h"
 #include "aiact_view.h"
 #include "assessment.h"
+#include "summary.h"
 #include "core/str.h"
 #include "record/record.h"
 
@@ -21,6 +23,7 @@
 
 struct jw {
 	size_t nmodels;
+	struct summary *sum; /* the digest written at the end */
 	int failed; /* a write or an allocation failed: end() reports it */
 };
 
@@ -88,7 +91,7 @@ static int j_begin(struct report_writer *w, const struct report_ctx *ctx)
 
 	w->ctx = ctx;
 	w->impl = j;
-	if (!j)
+	if (!j || !(j->sum = summary_new(ctx->db)))
 		return -1;
 	tool = json_pack("{s:s, s:s}", "name", "lictrace", "version", ctx->version ? ctx->version : "0");
 	fputs("{\n  \"tool\": ", ctx->out);
@@ -156,6 +159,8 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	char *target;
 
 	(void)g;
+	if (summary_add_report(j->sum, m))
+		j->failed = 1;
 	json_object_set_new(o, "id", jstr(m->node->id));
 	target = report_redact(r->target); /* no credentials of a URL target */
 	json_object_set_new(o, "source", json_pack("{s:o, s:o}", "kind", jstr(r->source_kind), "target", jstr(target)));
@@ -289,14 +294,26 @@ static int j_end(struct report_writer *w, enum verdict overall)
 	struct jw *j = w->impl;
 	FILE *out = w->ctx->out;
 
+	json_t *sum = summary_json(j->sum);
+
 	fputs(j->nmodels ? "\n  ],\n" : "],\n", out);
+	/* the digest of every model: after them, since they are streamed */
+	fputs("  \"summary\": ", out);
+	if (put_json(out, sum, 2))
+		j->failed = 1;
+	json_decref(sum);
+	fputs(",\n", out);
 	fprintf(out, "  \"verdict\": \"%s\"\n}\n", verdict_name(overall));
 	return j->failed || ferror(out) ? -1 : 0;
 }
 
 static void j_free(struct report_writer *w)
 {
-	free(w->impl);
+	struct jw *j = w->impl;
+
+	if (j)
+		summary_free(j->sum);
+	free(j);
 }
 
 struct report_writer *report_json_new(void)

@@ -10,11 +10,13 @@
  * can neither leave its table cell or bullet nor inject a link or raw HTML; a
  * web address is written unescaped as an autolink so it goes where it says.
  * Untrusted text never starts a line. The document is assembled in memory and
- * written once, at end.
+ * written once, at end, so with more than one model the inventory's summary
+ * (summary.h) comes first, before the table of models.
  */
 #include "report.h"
 #include "aiact_view.h"
 #include "assessment.h"
+#include "summary.h"
 #include "core/buf.h"
 #include "core/str.h"
 #include "record/record.h"
@@ -30,6 +32,7 @@ struct mdw {
 	size_t nmodels;
 	int full;           /* body cap reached: later models are left out */
 	size_t dropped;
+	struct summary *sum; /* the inventory's digest, written first */
 };
 
 /* Length of the web address at p ("http://" or "https://" and what follows
@@ -109,7 +112,7 @@ static int m_begin(struct report_writer *w, const struct report_ctx *ctx)
 
 	w->ctx = ctx;
 	w->impl = d;
-	if (!d)
+	if (!d || !(d->sum = summary_new(ctx->db)))
 		return -1;
 	buf_init(&d->summary, REPORT_MAX_SECTION);
 	buf_init(&d->body, REPORT_MAX_BYTES);
@@ -318,6 +321,7 @@ static int m_model(struct report_writer *w, const struct model_report *m, const 
 	(void)g;
 	if (!d)
 		return -1;
+	summary_add_report(d->sum, m); /* out of memory: the summary says it is incomplete */
 	d->nmodels++;
 	report_count(m, cnt);
 	buf_init(&b, 64 * 1024); /* a row is added whole or not at all */
@@ -364,6 +368,51 @@ static int m_model(struct report_writer *w, const struct model_report *m, const 
 	return 0;
 }
 
+/* The inventory's summary: verdicts, then a table per dimension (summary.h). */
+static void md_summary(struct buf *b, struct summary *s)
+{
+	static const char *const titles[SUM__COUNT] = {
+		"Licenses", "License families", "License categories", "Obligations",
+		"Most used bases", "Riskiest lineages",
+	};
+	static const char *const what[SUM__COUNT] = {
+		"Models bound by each license, own or inherited",
+		"Models by license family",
+		"Models by license category",
+		"Models bound by each kind of obligation",
+		"Models of this report inheriting from each base, at any depth",
+		"Bases whose descendants fail most (then are incomplete, then need review)",
+	};
+	size_t sev[3];
+
+	summary_findings(s, sev);
+	buf_printf(b, "\n## Summary\n\n%zu models: %zu pass, %zu review, %zu fail, %zu incomplete \xC2\xB7 "
+		   "findings: %zu error, %zu warning, %zu info\n", summary_models(s),
+		   summary_verdict(s, VERDICT_PASS), summary_verdict(s, VERDICT_REVIEW),
+		   summary_verdict(s, VERDICT_FAIL), summary_verdict(s, VERDICT_INCOMPLETE), sev[SEV_ERROR],
+		   sev[SEV_WARNING], sev[SEV_INFO]);
+	for (int t = 0; t < SUM__COUNT; t++) {
+		const struct summary_row *r;
+		size_t n = summary_rows(s, (enum summary_table)t, &r);
+		if (!n)
+			continue;
+		buf_printf(b, "\n### %s\n\n%s", titles[t], what[t]);
+		if (t == SUM_BASE)
+			buf_printf(b, " (%zu distinct)", summary_bases(s));
+		buf_adds(b, ".\n\n| Name | Models | Fail | Incomplete | Review | Error findings |\n"
+			    "| --- | ---: | ---: | ---: | ---: | ---: |\n");
+		for (size_t i = 0; i < n; i++) {
+			buf_adds(b, "| ");
+			md(b, r[i].name);
+			buf_printf(b, " | %zu | %zu | %zu | %zu | %zu |\n", r[i].models, r[i].verdicts[VERDICT_FAIL],
+				   r[i].verdicts[VERDICT_INCOMPLETE], r[i].verdicts[VERDICT_REVIEW], r[i].errors);
+		}
+	}
+	if (summary_failed(s))
+		buf_adds(b, "\n*The summary is incomplete: out of memory or too many bases.*\n");
+	buf_adds(b, "\n## Models\n");
+}
+
 static int m_end(struct report_writer *w, enum verdict overall)
 {
 	struct mdw *d = w->impl;
@@ -381,6 +430,8 @@ static int m_end(struct report_writer *w, enum verdict overall)
 		md(&h, w->ctx->jurisdiction);
 	}
 	buf_adds(&h, "\n");
+	if (d->nmodels > 1) /* one model's report is its own summary */
+		md_summary(&h, d->sum);
 	if (d->nmodels)
 		buf_adds(&h, "\n| Model | Verdict | Errors | Warnings | Info |\n| --- | --- | ---: | ---: | ---: |\n");
 	fwrite(buf_cstr(&h), 1, h.len, o);
@@ -400,6 +451,7 @@ static void m_free(struct report_writer *w)
 	struct mdw *d = w->impl;
 
 	if (d) {
+		summary_free(d->sum);
 		buf_release(&d->summary);
 		buf_release(&d->body);
 	}

@@ -4,10 +4,13 @@
  * (title, why, fix as text and Markdown, default level, helpUri); each finding
  * is one result at a file and line (report_locate) relative to the repository
  * root (uriBaseId %SRCROOT%), with a partial fingerprint that does not move with
- * line numbers, so uploads of later runs update the same alerts. Built with
+ * line numbers, so uploads of later runs update the same alerts. The run's
+ * properties hold the overall verdict, each model's verdict and the summary
+ * (summary.h, the JSON report's summary object). Built with
  * jansson and written once, at end, so the output is always one valid document.
  */
 #include "report.h"
+#include "summary.h"
 #include "core/buf.h"
 #include "core/digest.h"
 #include "core/str.h"
@@ -25,6 +28,7 @@ struct sarif {
 	json_t *index;   /* finding id -> rule index */
 	json_t *results;
 	json_t *models;  /* [{id, verdict}] for the run's properties */
+	struct summary *sum; /* the run's properties: summary */
 };
 
 static const char *level(enum severity s)
@@ -253,7 +257,8 @@ static int s_begin(struct report_writer *w, const struct report_ctx *ctx)
 	s->index = json_object();
 	s->results = json_array();
 	s->models = json_array();
-	return s->rules && s->index && s->results && s->models ? 0 : -1;
+	s->sum = summary_new(ctx->db);
+	return s->rules && s->index && s->results && s->models && s->sum ? 0 : -1;
 }
 
 static int s_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
@@ -265,6 +270,7 @@ static int s_model(struct report_writer *w, const struct model_report *m, const 
 	(void)g;
 	if (!s)
 		return -1;
+	summary_add_report(s->sum, m); /* out of memory: the summary says it is incomplete */
 	mo = obj1("id", jstr(m->node->id));
 	json_object_set_new(mo, "verdict", json_string(verdict_name(m->verdict)));
 	json_array_append_new(s->models, mo);
@@ -335,6 +341,7 @@ static int s_end(struct report_writer *w, enum verdict overall)
 	if (w->ctx->jurisdiction)
 		json_object_set_new(props, "jurisdiction", json_string(w->ctx->jurisdiction));
 	json_object_set(props, "models", s->models);
+	json_object_set_new(props, "summary", summary_json(s->sum)); /* as in the JSON report */
 	json_object_set_new(run, "properties", props);
 	json_object_set_new(root, "runs", json_pack("[o]", run));
 	rc = json_dumpf(root, w->ctx->out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -352,6 +359,7 @@ static void s_free(struct report_writer *w)
 		json_decref(s->index);
 		json_decref(s->results);
 		json_decref(s->models);
+		summary_free(s->sum);
 	}
 	free(s);
 }

@@ -3,7 +3,8 @@
  * ancestors: one package per graph node (once however many scanned models share
  * it), DESCENDANT_OF / VARIANT_OF relationships along lineage edges, DESCRIBES
  * from the document to each scanned model, and each finding as a REVIEW
- * annotation on the model it is about.
+ * annotation on the model it is about. With more than one scanned model, the
+ * inventory's summary (summary.h) is an OTHER annotation on the document.
  *
  * licenseDeclared is what the model's own repository says (card fields, else its
  * license texts; NONE when it says nothing); licenseConcluded is lictrace's
@@ -14,6 +15,7 @@
  * Built with jansson and written once, at end.
  */
 #include "report.h"
+#include "summary.h"
 #include "core/buf.h"
 #include "core/str.h"
 #include "record/record.h"
@@ -35,6 +37,7 @@ struct spdx {
 	json_t *pkg_index;  /* node key -> index in packages */
 	char *first;        /* first scanned model id, for the document name */
 	size_t nmodels;
+	struct summary *sum; /* with several models, an annotation on the document */
 };
 
 static json_t *jstr(const char *s)
@@ -312,7 +315,8 @@ static int x_begin(struct report_writer *w, const struct report_ctx *ctx)
 	x->used = json_object();
 	x->refs = json_object();
 	x->pkg_index = json_object();
-	return x->packages && x->rels && x->ids && x->used && x->refs && x->pkg_index ? 0 : -1;
+	x->sum = summary_new(ctx->db);
+	return x->packages && x->rels && x->ids && x->used && x->refs && x->pkg_index && x->sum ? 0 : -1;
 }
 
 static int x_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
@@ -327,6 +331,7 @@ static int x_model(struct report_writer *w, const struct model_report *m, const 
 	(void)g;
 	if (!x || !(nodes = report_lineage_nodes(m, &n)))
 		return -1;
+	summary_add_report(x->sum, m); /* out of memory: the summary says it is incomplete */
 	/* packages first, so every edge below has both ends */
 	for (size_t i = 0; i < n; i++) {
 		const char *id;
@@ -447,6 +452,24 @@ static int x_end(struct report_writer *w, enum verdict overall)
 		free(cm);
 	}
 	json_object_set_new(root, "creationInfo", ci);
+	if (x->nmodels > 1) { /* the inventory's summary, as its text report gives it */
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		if (f) {
+			summary_write_text(x->sum, f);
+			fclose(f);
+		}
+		if (text) {
+			json_t *a = json_object();
+			json_object_set_new(a, "annotationDate", json_string(ts));
+			json_object_set_new(a, "annotationType", json_string("OTHER"));
+			json_object_set_new(a, "annotator", jstr(who ? who : "Tool: lictrace"));
+			json_object_set_new(a, "comment", jstr(text));
+			json_object_set_new(root, "annotations", json_pack("[o]", a));
+		}
+		free(text);
+	}
 	json_object_set(root, "packages", x->packages);
 	json_object_set(root, "relationships", x->rels);
 	refs = json_array();
@@ -477,6 +500,7 @@ static void x_free(struct report_writer *w)
 		json_decref(x->refs);
 		json_decref(x->pkg_index);
 		free(x->first);
+		summary_free(x->sum);
 	}
 	free(x);
 }

@@ -2,11 +2,14 @@
  * w_text.c - the human report: for each model the verdict, the lineage as a tree
  * with the license at each node, the licenses with their evidence, the
  * obligations, then the findings (what, where, why, how to fix). Written for a
- * legal reader; colours only on a terminal and never with NO_COLOR.
+ * legal reader; colours only on a terminal and never with NO_COLOR. With more
+ * than one model, the inventory's summary (summary.h) ends the report, just
+ * before the overall verdict (the report is streamed).
  */
 #include "report.h"
 #include "aiact_view.h"
 #include "assessment.h"
+#include "summary.h"
 #include "core/str.h"
 #include "record/record.h"
 
@@ -15,6 +18,7 @@
 
 struct text {
 	int first;
+	struct summary *sum; /* printed at the end, before the overall verdict */
 };
 
 static const char *col(const struct report_ctx *c, const char *code)
@@ -41,7 +45,7 @@ static int t_begin(struct report_writer *w, const struct report_ctx *ctx)
 	struct text *t = calloc(1, sizeof(*t));
 	w->ctx = ctx;
 	w->impl = t;
-	if (!t)
+	if (!t || !(t->sum = summary_new(ctx->db)))
 		return -1;
 	t->first = 1;
 	return 0;
@@ -137,6 +141,7 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 	char *target;
 
 	(void)g;
+	summary_add_report(t->sum, m); /* out of memory: the summary says it is incomplete */
 	if (c->quiet && m->verdict == VERDICT_PASS)
 		return 0;
 	if (!t->first)
@@ -300,6 +305,12 @@ static int t_end(struct report_writer *w, enum verdict overall)
 		return 0;
 	if (!t->first)
 		fprintf(c->out, "\n");
+	/* text is streamed, so the inventory's summary comes after its models; one
+	 * model's report is its own summary */
+	if (summary_models(t->sum) > 1) {
+		summary_write_text(t->sum, c->out);
+		fprintf(c->out, "\n");
+	}
 	fprintf(c->out, "%sOverall verdict: %s%s%s\n", BOLD(c), verdict_colour(c, overall),
 		verdict_name(overall), RESET(c));
 	return 0;
@@ -307,7 +318,11 @@ static int t_end(struct report_writer *w, enum verdict overall)
 
 static void t_free(struct report_writer *w)
 {
-	free(w->impl);
+	struct text *t = w->impl;
+
+	if (t)
+		summary_free(t->sum);
+	free(t);
 }
 
 struct report_writer *report_text_new(void)
