@@ -20,6 +20,7 @@
 #include "aiact_view.h"
 #include "assessment.h"
 #include "html.h"
+#include "summary.h"
 #include "core/buf.h"
 #include "core/str.h"
 #include "findings/assess.h"
@@ -41,7 +42,7 @@ struct htmlw {
 	struct buf say;     /* the first model's verdict in plain words (one-model pages) */
 	const char *say_css;
 	size_t nmodels;
-	size_t verdicts[4]; /* models by enum verdict */
+	struct summary *sum; /* the inventory's digest (summary.h) */
 	int full;
 	size_t dropped;
 };
@@ -561,7 +562,7 @@ static int h_begin(struct report_writer *w, const struct report_ctx *ctx)
 	buf_init(&h->summary, REPORT_MAX_SECTION);
 	buf_init(&h->body, REPORT_MAX_BYTES);
 	buf_init(&h->say, REPORT_MAX_SECTION);
-	return 0;
+	return (h->sum = summary_new(ctx->db)) ? 0 : -1;
 }
 
 /* The model's row in the inventory table; data-s holds what a column sorts by. */
@@ -598,7 +599,7 @@ static int h_model(struct report_writer *w, const struct model_report *m, const 
 	if (!h)
 		return -1;
 	h->nmodels++;
-	h->verdicts[m->verdict < 4 ? m->verdict : VERDICT_INCOMPLETE]++;
+	summary_add_report(h->sum, m); /* out of memory: the summary says it is incomplete */
 	report_count(m, cnt);
 	inventory_row(h, m, cnt);
 	if (h->nmodels == 1) {
@@ -659,7 +660,9 @@ static const char css[] =
 	"color:#1f2328;max-width:1100px;margin:2em auto;padding:0 1em}"
 	"h1{font-size:1.7em;line-height:1.25}h2{border-bottom:1px solid #d0d7de;padding-bottom:.3em;"
 	"margin-top:2em}h4{margin:1em 0 .3em}"
-	".id,.url{overflow-wrap:anywhere}"
+	/* words are never broken inside a cell; an id longer than its column wraps
+	 * only where it would overflow, a web address anywhere */
+	".id{overflow-wrap:break-word}.url,dl.meta code{overflow-wrap:anywhere}"
 	"table{border-collapse:collapse;margin:.5em 0 1em;width:100%}"
 	"th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top;"
 	"hyphens:none}th{background:#f6f8fa}"
@@ -686,6 +689,9 @@ static const char css[] =
 	".tiles .v-pass,.tiles .v-review,.tiles .v-incomplete,.tiles .v-fail{background:none;color:inherit}"
 	".tiles .v-pass{border-top-color:#1a7f37}.tiles .v-review{border-top-color:#9a6700}"
 	".tiles .v-incomplete{border-top-color:#8250df}.tiles .v-fail{border-top-color:#cf222e}"
+	".digest{display:grid;grid-template-columns:repeat(auto-fill,minmax(28em,1fr));gap:0 1.5em}"
+	".dig{min-width:0;overflow-x:auto}.dig h3{margin:.8em 0 0}.dig p{margin:0}"
+	".dig td:not(:first-child),.dig th:not(:first-child){text-align:right}"
 	".ctl{display:flex;gap:1em;align-items:center;flex-wrap:wrap}.ctl[hidden]{display:none}"
 	"#inv th button{font:inherit;font-weight:600;border:0;background:none;padding:0;cursor:pointer}"
 	"#inv th[aria-sort=ascending] button::after{content:\" \\25B2\"}"
@@ -727,30 +733,76 @@ static const char css[] =
 	".f,.say,th,code{background:none}.v{color:#000;border:1px solid #000;background:none}"
 	"a{color:inherit}}";
 
-/* The inventory's headline and tiles. The counts are by verdict, computed
- * here; summary.h's digest replaces them once it is in. */
+/* The inventory's headline, in plain words. */
 static const char *const vwords[4] = { "cleared", "need review", "not cleared", "incomplete" };
+static const enum verdict vorder[] = { VERDICT_FAIL, VERDICT_INCOMPLETE, VERDICT_REVIEW, VERDICT_PASS };
 
 static void headline(struct buf *t, const struct htmlw *h)
 {
-	static const enum verdict order[] = { VERDICT_FAIL, VERDICT_INCOMPLETE, VERDICT_REVIEW, VERDICT_PASS };
-
-	buf_printf(t, "<h1>Inventory of %zu models: ", h->nmodels);
+	buf_printf(t, "<h1>Inventory of %zu models: ", summary_models(h->sum));
 	for (size_t i = 0, k = 0; i < 4; i++)
-		if (h->verdicts[order[i]])
-			buf_printf(t, "%s%zu %s", k++ ? ", " : "", h->verdicts[order[i]], vwords[order[i]]);
+		if (summary_verdict(h->sum, vorder[i]))
+			buf_printf(t, "%s%zu %s", k++ ? ", " : "", summary_verdict(h->sum, vorder[i]),
+				   vwords[vorder[i]]);
 	buf_adds(t, "</h1>\n");
 }
 
+/* One table of the digest: a name and its models by verdict. */
+static void digest_table(struct buf *t, struct summary *s, enum summary_table k)
+{
+	static const char *const titles[SUM__COUNT] = {
+		"Licenses", "License families", "License categories", "Obligations", "Most used bases",
+		"Riskiest lineages",
+	};
+	static const char *const what[SUM__COUNT] = {
+		"models bound by each license, own or inherited",
+		"models by license family",
+		"models by license category",
+		"models bound by each kind of obligation",
+		"models of this inventory inheriting from each base, at any depth",
+		"bases whose descendants fail most, then are incomplete, then need review",
+	};
+	const struct summary_row *r;
+	size_t n = summary_rows(s, k, &r);
+
+	if (!n)
+		return;
+	buf_printf(t, "<div class=\"dig\"><h3>%s</h3><p class=\"note\">%s", titles[k], what[k]);
+	if (k == SUM_BASE)
+		buf_printf(t, " (%zu distinct)", summary_bases(s));
+	buf_adds(t, "</p><table><thead><tr><th>Name</th><th>Models</th><th>Fail</th><th>Incomplete</th>"
+		    "<th>Review</th><th>Errors</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < n; i++) {
+		buf_adds(t, "<tr><td class=\"id\">");
+		html_esc(t, r[i].name);
+		buf_printf(t, "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td></tr>\n", r[i].models,
+			   r[i].verdicts[VERDICT_FAIL], r[i].verdicts[VERDICT_INCOMPLETE],
+			   r[i].verdicts[VERDICT_REVIEW], r[i].errors);
+	}
+	buf_adds(t, "</tbody></table></div>\n");
+}
+
+/* The dashboard: counts by verdict, the digest's tables, then the table of
+ * models (sorted and filtered by the page script). */
 static void dashboard(struct buf *t, const struct htmlw *h)
 {
-	static const enum verdict order[] = { VERDICT_FAIL, VERDICT_INCOMPLETE, VERDICT_REVIEW, VERDICT_PASS };
+	size_t sev[3];
 
+	summary_findings(h->sum, sev);
 	buf_adds(t, "<section class=\"dash\"><h2>Summary</h2>\n<ul class=\"tiles\">\n");
 	for (size_t i = 0; i < 4; i++)
-		buf_printf(t, "<li class=\"v-%s\"><b>%zu</b>%s (%s)</li>\n", verdict_name(order[i]),
-			   h->verdicts[order[i]], vwords[order[i]], verdict_name(order[i]));
-	buf_adds(t, "</ul>\n<h2>Models</h2>\n"
+		buf_printf(t, "<li class=\"v-%s\"><b>%zu</b>%s (%s)</li>\n", verdict_name(vorder[i]),
+			   summary_verdict(h->sum, vorder[i]), vwords[vorder[i]], verdict_name(vorder[i]));
+	buf_printf(t, "</ul>\n<p>Findings: %zu error%s, %zu warning%s, %zu info. Each table below counts "
+		      "models; <em>Errors</em> is the error findings of those models.</p>\n<div class=\"digest\">\n",
+		   sev[SEV_ERROR], sev[SEV_ERROR] == 1 ? "" : "s", sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s",
+		   sev[SEV_INFO]);
+	for (int k = 0; k < SUM__COUNT; k++)
+		digest_table(t, h->sum, (enum summary_table)k);
+	buf_adds(t, "</div>\n");
+	if (summary_failed(h->sum))
+		buf_adds(t, "<p class=\"note\">The summary is incomplete: out of memory or too many bases.</p>\n");
+	buf_adds(t, "<h2>Models</h2>\n"
 		    "<p class=\"ctl\" id=\"invctl\" hidden><label>Filter <input id=\"invq\" type=\"search\" "
 		    "placeholder=\"model, license\"></label> <label>Verdict <select id=\"invv\">"
 		    "<option value=\"\">any</option><option value=\"fail\">fail</option>"
@@ -833,6 +885,7 @@ static void h_free(struct report_writer *w)
 		buf_release(&h->summary);
 		buf_release(&h->body);
 		buf_release(&h->say);
+		summary_free(h->sum);
 	}
 	free(h);
 }
