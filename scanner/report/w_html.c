@@ -118,10 +118,13 @@ static const char *md_link(const char *p, const char **t_end, const char **u)
 	return e;
 }
 
-/* s as HTML with a little Markdown: `code`, **bold**, [text](https://...).
- * s is escaped first; the markup is only ever added around escaped text, so
- * nothing from s can open a tag or an attribute. Unpaired marks stay as they are. */
-static void md_inline(struct buf *b, const char *s)
+/* s as HTML with a little Markdown: `code`, and with rich set (texts of the
+ * project's own rules) **bold** and [text](https://...) links too; text that a
+ * repository can put words into (finding messages) gets code spans only, so it
+ * cannot dress up a link. s is escaped first; the markup is only ever added
+ * around escaped text, so nothing from s can open a tag or an attribute.
+ * Unpaired marks stay as they are. */
+static void md_inline(struct buf *b, const char *s, int rich)
 {
 	struct buf e;
 	const char *p;
@@ -137,13 +140,13 @@ static void md_inline(struct buf *b, const char *s)
 			buf_add(b, p + 1, (size_t)(end - p - 1));
 			buf_adds(b, "</code>");
 			p = end + 1;
-		} else if (lt_starts_with(p, "**") && (end = strstr(p + 2, "**")) != NULL && end > p + 2 &&
+		} else if (rich && lt_starts_with(p, "**") && (end = strstr(p + 2, "**")) != NULL && end > p + 2 &&
 			   !memchr(p + 2, '`', (size_t)(end - p - 2))) {
 			buf_adds(b, "<strong>");
 			buf_add(b, p + 2, (size_t)(end - p - 2));
 			buf_adds(b, "</strong>");
 			p = end + 2;
-		} else if (*p == '[' && (end = md_link(p, &t_end, &u)) != NULL) {
+		} else if (rich && *p == '[' && (end = md_link(p, &t_end, &u)) != NULL) {
 			buf_adds(b, "<a class=\"url\" rel=\"noopener noreferrer\" href=\"");
 			buf_add(b, u, (size_t)(end - u));
 			buf_adds(b, "\">");
@@ -272,7 +275,7 @@ static void because_item(struct buf *b, size_t *n, const char *why, const char *
 	if (++*n > SAY_MAX)
 		return;
 	buf_adds(b, "<li>");
-	md_inline(b, why);
+	md_inline(b, why, 0);
 	if (lic) {
 		buf_adds(b, " <span class=\"src\">(");
 		html_esc(b, lic);
@@ -516,7 +519,7 @@ static void findings(struct buf *b, const struct model_report *m)
 			buf_adds(b, "</code> ");
 			html_esc(b, f->def->title);
 			buf_adds(b, "</p><dl><dt>What</dt><dd>");
-			md_inline(b, f->message);
+			md_inline(b, f->message, 0);
 			buf_adds(b, "</dd>");
 			/* its own file and line, else the card line that names the base
 			 * or license it is about (none: the card's first line, not shown) */
@@ -535,9 +538,9 @@ static void findings(struct buf *b, const struct model_report *m)
 				buf_adds(b, "</dd>");
 			}
 			buf_adds(b, "<dt>Why</dt><dd>");
-			md_inline(b, f->def->why);
+			md_inline(b, f->def->why, 1);
 			buf_adds(b, "</dd><dt>Fix</dt><dd>");
-			md_inline(b, f->def->fix);
+			md_inline(b, f->def->fix, 1);
 			buf_adds(b, "</dd>");
 			if (f->exception) {
 				buf_adds(b, "<dt>Accepted</dt><dd>");
