@@ -8,7 +8,7 @@
  * box ("36 parents, all apache-2.0"), their edges merged. What is still wider
  * wraps into rows of at most LINE_MAX boxes. The folded members are listed in a
  * <details> under the picture, open in the markup (no script, print), folded by
- * the page script, opened by a click on the box.
+ * the page script, opened by a click on the box (data-g names its list).
  */
 #include "html.h"
 #include "report.h"
@@ -141,13 +141,12 @@ static void svg_node(struct buf *b, const struct pic *p, size_t i, size_t k)
 		for (size_t e = 0; e < c->nparents; e++)
 			if (c->parents[e].to == n)
 				via = &c->parents[e];
-		buf_printf(b, "<a class=\"grp\" href=\"#g%zu-%zu\"><g class=\"n grp %s\"><title>", k, i,
-			   report_node_status(n, 0));
+		buf_printf(b, "<g class=\"n grp %s\" data-g=\"g%zu-%zu\"><title>", report_node_status(n, 0), k, i);
 		buf_printf(b, "%d parents of ", p->members[i]);
 		html_esc(b, c->id);
 		buf_adds(b, ", all ");
 		html_esc(b, p->lics[i]);
-		buf_adds(b, " (click for the list)</title>");
+		buf_adds(b, " (listed below the picture)</title>");
 		buf_printf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"6\"/>", x, y, BOX_W, BOX_H);
 		buf_printf(b, "<rect class=\"stack\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" rx=\"6\"/>",
 			   x + 4, y + 4, BOX_W - 8, BOX_H - 8);
@@ -156,7 +155,7 @@ static void svg_node(struct buf *b, const struct pic *p, size_t i, size_t k)
 		buf_adds(b, " parents &#9656;</text>");
 		buf_printf(b, "<text x=\"%d\" y=\"%d\" class=\"lic\">all ", x + 10, y + 36);
 		html_esc_trunc(b, p->lics[i], LABEL_CHARS);
-		buf_adds(b, "</text></g></a>\n");
+		buf_adds(b, "</text></g>\n");
 		return;
 	}
 	buf_printf(b, "<g class=\"n %s%s%s\"><title>", report_node_status(n, root), root ? " root v-" : "",

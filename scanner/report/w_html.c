@@ -41,6 +41,7 @@ struct htmlw {
 	struct buf body;
 	struct buf say;     /* the first model's verdict in plain words (one-model pages) */
 	const char *say_css;
+	struct buf say_id;  /* and its id, escaped */
 	size_t nmodels;
 	struct summary *sum; /* the inventory's digest (summary.h) */
 	int full;
@@ -565,6 +566,7 @@ static int h_begin(struct report_writer *w, const struct report_ctx *ctx)
 	buf_init(&h->summary, REPORT_MAX_SECTION);
 	buf_init(&h->body, REPORT_MAX_BYTES);
 	buf_init(&h->say, REPORT_MAX_SECTION);
+	buf_init(&h->say_id, REPORT_MAX_SECTION);
 	return (h->sum = summary_new(ctx->db)) ? 0 : -1;
 }
 
@@ -608,6 +610,7 @@ static int h_model(struct report_writer *w, const struct model_report *m, const 
 	if (h->nmodels == 1) {
 		say_sentence(&h->say, m);
 		h->say_css = verdict_css(m);
+		html_esc(&h->say_id, m->node->id);
 	}
 	if (h->full) {
 		h->dropped++;
@@ -705,7 +708,7 @@ static const char css[] =
 	".pic .n rect{fill:#fff;stroke:#8c959f;stroke-width:1.2}"
 	".pic .n text.id{fill:#1f2328;font-weight:600}"
 	".pic .n.grp rect{fill:#f6f8fa}.pic .n.grp rect.stack{fill:none;stroke-dasharray:3 3}"
-	".pic a.grp:hover rect{stroke:#0969da}"
+	".pic .grp{cursor:pointer}.pic .grp:hover rect{stroke:#0969da}"
 	".pic .n.unresolved rect{fill:#ffebe9;stroke:#cf222e;stroke-dasharray:6 3}"
 	".pic .n.local-path rect{fill:#fff8c5;stroke:#bf8700;stroke-dasharray:6 3}"
 	".pic .n.not-expanded rect{fill:#f6f8fa;stroke:#8c959f;stroke-dasharray:2 3}"
@@ -848,9 +851,14 @@ static int h_end(struct report_writer *w, enum verdict overall)
 	} else {
 		buf_adds(&t, "<h1>No model was scanned</h1>\n");
 	}
-	buf_printf(&t, "<p>lictrace report &middot; overall verdict <span class=\"v v-%s\">%s</span> "
-		       "&middot; %zu model%s",
-		   v, v, h->nmodels, h->nmodels == 1 ? "" : "s");
+	buf_adds(&t, "<p>lictrace report");
+	if (h->nmodels == 1) {
+		buf_adds(&t, " on <span class=\"id\">");
+		buf_add(&t, buf_cstr(&h->say_id), h->say_id.len);
+		buf_adds(&t, "</span>");
+	}
+	buf_printf(&t, " &middot; overall verdict <span class=\"v v-%s\">%s</span> &middot; %zu model%s", v, v,
+		   h->nmodels, h->nmodels == 1 ? "" : "s");
 	if (w->ctx->jurisdiction) {
 		buf_adds(&t, " &middot; jurisdiction ");
 		html_esc(&t, w->ctx->jurisdiction);
@@ -888,6 +896,7 @@ static void h_free(struct report_writer *w)
 		buf_release(&h->summary);
 		buf_release(&h->body);
 		buf_release(&h->say);
+		buf_release(&h->say_id);
 		summary_free(h->sum);
 	}
 	free(h);
