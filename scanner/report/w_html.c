@@ -222,12 +222,6 @@ static void evidence(struct buf *b, const struct model_record *r, const char *fi
 
 /* --- the verdict in plain words ------------------------------------------ */
 
-/* Verdicts in the order a reviewer deals with them (the table sorts by it). */
-static int verdict_rank(enum verdict v)
-{
-	return v == VERDICT_FAIL ? 0 : v == VERDICT_INCOMPLETE ? 1 : v == VERDICT_REVIEW ? 2 : 3;
-}
-
 static const char *verdict_css(const struct model_report *m)
 {
 	static const char *const answer[] = { "pass", "review", "fail" };
@@ -570,28 +564,6 @@ static int h_begin(struct report_writer *w, const struct report_ctx *ctx)
 	return (h->sum = summary_new(ctx->db)) ? 0 : -1;
 }
 
-/* The model's row in the inventory table; data-s holds what a column sorts by. */
-static void inventory_row(struct htmlw *h, const struct model_report *m, const size_t cnt[3])
-{
-	struct buf b;
-	const char *v = verdict_name(m->verdict);
-
-	buf_init(&b, 64 * 1024);
-	buf_printf(&b, "<tr data-i=\"%zu\" data-v=\"%s\"><td class=\"id\"><a href=\"#m%zu\">", h->nmodels, v,
-		   h->nmodels);
-	html_esc(&b, m->node->id);
-	buf_printf(&b, "</a></td><td data-s=\"%d\"><span class=\"v v-%s\">%s</span></td><td>",
-		   verdict_rank(m->verdict), v, v);
-	for (size_t i = 0; i < m->neffective; i++) {
-		buf_adds(&b, i ? ", <span class=\"id\">" : "<span class=\"id\">");
-		html_esc(&b, m->effective[i]->id);
-		buf_adds(&b, "</span>");
-	}
-	buf_printf(&b, "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td></tr>\n", m->nanc,
-		   cnt[SEV_ERROR], cnt[SEV_WARNING], cnt[SEV_INFO]);
-	report_add_section(&h->summary, &b, "<tr><td colspan=\"7\">&hellip;</td></tr>\n");
-}
-
 static int h_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
 {
 	struct htmlw *h = w->impl;
@@ -606,7 +578,12 @@ static int h_model(struct report_writer *w, const struct model_report *m, const 
 	h->nmodels++;
 	summary_add_report(h->sum, m); /* out of memory: the summary says it is incomplete */
 	report_count(m, cnt);
-	inventory_row(h, m, cnt);
+	{
+		struct buf row;
+		buf_init(&row, 64 * 1024); /* a row is added whole or not at all */
+		html_dash_row(&row, m, h->nmodels, cnt);
+		report_add_section(&h->summary, &row, "<tr><td colspan=\"7\">&hellip;</td></tr>\n");
+	}
 	if (h->nmodels == 1) {
 		say_sentence(&h->say, m);
 		h->say_css = verdict_css(m);
@@ -739,88 +716,6 @@ static const char css[] =
 	".f,.say,th,code{background:none}.v{color:#000;border:1px solid #000;background:none}"
 	"a{color:inherit}}";
 
-/* The inventory's headline, in plain words. */
-static const char *const vwords[4] = { "cleared", "need review", "not cleared", "incomplete" };
-static const enum verdict vorder[] = { VERDICT_FAIL, VERDICT_INCOMPLETE, VERDICT_REVIEW, VERDICT_PASS };
-
-static void headline(struct buf *t, const struct htmlw *h)
-{
-	buf_printf(t, "<h1>Inventory of %zu models: ", summary_models(h->sum));
-	for (size_t i = 0, k = 0; i < 4; i++)
-		if (summary_verdict(h->sum, vorder[i]))
-			buf_printf(t, "%s%zu %s", k++ ? ", " : "", summary_verdict(h->sum, vorder[i]),
-				   vwords[vorder[i]]);
-	buf_adds(t, "</h1>\n");
-}
-
-/* One table of the digest: a name and its models by verdict. */
-static void digest_table(struct buf *t, struct summary *s, enum summary_table k)
-{
-	static const char *const titles[SUM__COUNT] = {
-		"Licenses", "License families", "License categories", "Obligations", "Most used bases",
-		"Riskiest lineages",
-	};
-	static const char *const what[SUM__COUNT] = {
-		"models bound by each license, own or inherited",
-		"models by license family",
-		"models by license category",
-		"models bound by each kind of obligation",
-		"models of this inventory inheriting from each base, at any depth",
-		"bases whose descendants fail most, then are incomplete, then need review",
-	};
-	const struct summary_row *r;
-	size_t n = summary_rows(s, k, &r);
-
-	if (!n)
-		return;
-	buf_printf(t, "<div class=\"dig\"><h3>%s</h3><p class=\"note\">%s", titles[k], what[k]);
-	if (k == SUM_BASE)
-		buf_printf(t, " (%zu distinct)", summary_bases(s));
-	buf_adds(t, "</p><table><thead><tr><th>Name</th><th>Models</th><th>Fail</th><th>Incomplete</th>"
-		    "<th>Review</th><th>Errors</th></tr></thead><tbody>\n");
-	for (size_t i = 0; i < n; i++) {
-		buf_adds(t, "<tr><td class=\"id\">");
-		html_esc(t, r[i].name);
-		buf_printf(t, "</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td><td>%zu</td></tr>\n", r[i].models,
-			   r[i].verdicts[VERDICT_FAIL], r[i].verdicts[VERDICT_INCOMPLETE],
-			   r[i].verdicts[VERDICT_REVIEW], r[i].errors);
-	}
-	buf_adds(t, "</tbody></table></div>\n");
-}
-
-/* The dashboard: counts by verdict, the digest's tables, then the table of
- * models (sorted and filtered by the page script). */
-static void dashboard(struct buf *t, const struct htmlw *h)
-{
-	size_t sev[3];
-
-	summary_findings(h->sum, sev);
-	buf_adds(t, "<section class=\"dash\"><h2>Summary</h2>\n<ul class=\"tiles\">\n");
-	for (size_t i = 0; i < 4; i++)
-		buf_printf(t, "<li class=\"v-%s\"><b>%zu</b>%s (%s)</li>\n", verdict_name(vorder[i]),
-			   summary_verdict(h->sum, vorder[i]), vwords[vorder[i]], verdict_name(vorder[i]));
-	buf_printf(t, "</ul>\n<p>Findings: %zu error%s, %zu warning%s, %zu info. Each table below counts "
-		      "models; <em>Errors</em> is the error findings of those models.</p>\n<div class=\"digest\">\n",
-		   sev[SEV_ERROR], sev[SEV_ERROR] == 1 ? "" : "s", sev[SEV_WARNING], sev[SEV_WARNING] == 1 ? "" : "s",
-		   sev[SEV_INFO]);
-	for (int k = 0; k < SUM__COUNT; k++)
-		digest_table(t, h->sum, (enum summary_table)k);
-	buf_adds(t, "</div>\n");
-	if (summary_failed(h->sum))
-		buf_adds(t, "<p class=\"note\">The summary is incomplete: out of memory or too many bases.</p>\n");
-	buf_adds(t, "<h2>Models</h2>\n"
-		    "<p class=\"ctl\" id=\"invctl\" hidden><label>Filter <input id=\"invq\" type=\"search\" "
-		    "placeholder=\"model, license\"></label> <label>Verdict <select id=\"invv\">"
-		    "<option value=\"\">any</option><option value=\"fail\">fail</option>"
-		    "<option value=\"incomplete\">incomplete</option><option value=\"review\">review</option>"
-		    "<option value=\"pass\">pass</option></select></label> <span id=\"invn\"></span></p>\n"
-		    "<table id=\"inv\" class=\"summary\"><thead><tr><th data-k=\"model\">Model</th>"
-		    "<th data-k=\"verdict\" data-num>Verdict</th><th data-k=\"licenses\">Licenses</th>"
-		    "<th data-k=\"ancestors\" data-num>Ancestors</th><th data-k=\"errors\" data-num>Errors</th>"
-		    "<th data-k=\"warnings\" data-num>Warnings</th><th data-k=\"info\" data-num>Info</th>"
-		    "</tr></thead><tbody>\n");
-}
-
 static int h_end(struct report_writer *w, enum verdict overall)
 {
 	struct htmlw *h = w->impl;
@@ -843,7 +738,7 @@ static int h_end(struct report_writer *w, enum verdict overall)
 	buf_adds(&t, css);
 	buf_adds(&t, "</style>\n</head>\n<body>\n<header>\n");
 	if (h->nmodels > 1) {
-		headline(&t, h);
+		html_dash_headline(&t, h->sum);
 	} else if (h->nmodels == 1) {
 		buf_printf(&t, "<h1 class=\"say s-%s\">", h->say_css);
 		buf_add(&t, buf_cstr(&h->say), h->say.len);
@@ -865,7 +760,7 @@ static int h_end(struct report_writer *w, enum verdict overall)
 	}
 	buf_adds(&t, "</p>\n</header>\n");
 	if (h->nmodels > 1)
-		dashboard(&t, h);
+		html_dash_summary(&t, h->sum);
 	fwrite(buf_cstr(&t), 1, t.len, o);
 	if (h->nmodels > 1) {
 		fwrite(buf_cstr(&h->summary), 1, h->summary.len, o);
