@@ -49,6 +49,8 @@ int cmd_licenses(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
+/* `audit diff` and `audit merge` (cmd_audit_tools.c): argv[0] is "diff" or "merge". */
+int cmd_audit_tools(int argc, char **argv);
 
 /* --- wiring (wire.c) --- */
 

@@ -21,11 +21,21 @@ static const struct cmd_spec commands[] = {
 	{ "rules", cmd_rules, "validate licenses/ and rules/ (rules check [DIR])" },
 };
 
+/* Commands under audit that read finished reports (cmd_audit_tools.c). */
+static const struct cmd_spec audit_tools[] = {
+	{ "audit diff", cmd_audit_tools, "compare two audits' JSON reports: models, verdicts, findings, upstream licenses" },
+	{ "audit merge", cmd_audit_tools, "combine the JSON reports of an audit's shards into one run's report" },
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(*commands))
+#define NTOOLS (sizeof(audit_tools) / sizeof(*audit_tools))
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: lictrace <command> [options] [args]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	for (size_t i = 0; i < NTOOLS; i++)
+		fprintf(f, "  %-12s %s\n", audit_tools[i].name, audit_tools[i].summary);
 	fprintf(f, "\n'lictrace <command> --help' shows a command's options.\n");
 	help_exit_codes(f);
 }
@@ -57,8 +67,12 @@ static int hidden(int argc, char **argv)
 	const size_t n = sizeof(commands) / sizeof(*commands);
 	struct lt_error err;
 
-	if (!strcmp(argv[1], "--help-man") && argc == 2)
-		return help_man(stdout, commands, n);
+	if (!strcmp(argv[1], "--help-man") && argc == 2) {
+		struct cmd_spec all[NCOMMANDS + NTOOLS];
+		memcpy(all, commands, sizeof(commands));
+		memcpy(all + NCOMMANDS, audit_tools, sizeof(audit_tools));
+		return help_man(stdout, all, NCOMMANDS + NTOOLS);
+	}
 	if (!strcmp(argv[1], "--help-words") && argc <= 3)
 		return help_words(stdout, commands, n, argc == 3 ? argv[2] : NULL);
 	/* --write-installed-data SRC_ROOT FINAL_ROOT OUT_DIR: the snapshot installed with the data */
@@ -85,7 +99,9 @@ int main(int argc, char **argv)
 		if (rc >= 0)
 			return rc;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+	if (!strcmp(argv[1], "audit") && argc > 2 && (!strcmp(argv[2], "diff") || !strcmp(argv[2], "merge")))
+		return cmd_audit_tools(argc - 2, argv + 2);
+	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "lictrace: unknown command '%s'\n\n", argv[1]);

@@ -20,6 +20,7 @@ struct report_writer *report_spdx_new(void);
 struct report_writer *report_markdown_new(void);
 struct report_writer *report_html_new(void);
 struct report_writer *report_dot_new(void);
+struct report_writer *report_csv_new(void);
 
 static const struct {
 	const char *name;
@@ -33,6 +34,7 @@ static const struct {
 	{ "markdown", report_markdown_new },
 	{ "html", report_html_new },
 	{ "dot", report_dot_new },
+	{ "csv", report_csv_new },
 };
 
 struct report_writer *report_writer_new(const char *format)
@@ -45,7 +47,7 @@ struct report_writer *report_writer_new(const char *format)
 
 const char *report_formats(void)
 {
-	return "text, json, sarif, cyclonedx, spdx, markdown, html, dot";
+	return "text, json, sarif, cyclonedx, spdx, markdown, html, dot, csv";
 }
 
 struct report_writer *report_writer_make(const char *name,

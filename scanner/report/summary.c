@@ -191,6 +191,8 @@ int summary_add_report(struct summary *s, const struct model_report *m)
 	struct model_in in;
 	int rc = 0;
 
+	if (!s)
+		return -1;
 	memset(&in, 0, sizeof(in));
 	in.verdict = (unsigned)m->verdict <= VERDICT_INCOMPLETE ? m->verdict : VERDICT_INCOMPLETE;
 	for (size_t i = 0; i < m->nf; i++)
@@ -232,6 +234,8 @@ int summary_add_json(struct summary *s, const json_t *model)
 
 	if (!json_is_object(model))
 		return -2;
+	if (!s)
+		return -1;
 	memset(&in, 0, sizeof(in));
 	in.verdict = verdict_parse(json_string_value(json_object_get(model, "verdict")));
 	json_array_foreach (json_object_get(model, "findings"), i, x) {
@@ -267,27 +271,29 @@ int summary_add_json(struct summary *s, const json_t *model)
 
 size_t summary_models(const struct summary *s)
 {
-	return s->models;
+	return s ? s->models : 0;
 }
 
 size_t summary_verdict(const struct summary *s, enum verdict v)
 {
-	return (unsigned)v <= VERDICT_INCOMPLETE ? s->verdicts[v] : 0;
+	return s && (unsigned)v <= VERDICT_INCOMPLETE ? s->verdicts[v] : 0;
 }
 
 void summary_findings(const struct summary *s, size_t out[3])
 {
-	memcpy(out, s->sev, sizeof(s->sev));
+	out[0] = s ? s->sev[0] : 0;
+	out[1] = s ? s->sev[1] : 0;
+	out[2] = s ? s->sev[2] : 0;
 }
 
 size_t summary_bases(const struct summary *s)
 {
-	return s->t[SUM_BASE].n + s->dropped;
+	return s ? s->t[SUM_BASE].n + s->dropped : 0;
 }
 
 int summary_failed(const struct summary *s)
 {
-	return s->failed || s->dropped;
+	return !s || s->failed || s->dropped;
 }
 
 static int cmp_rows(const void *a, const void *b)
@@ -320,7 +326,7 @@ size_t summary_rows(struct summary *s, enum summary_table t, const struct summar
 	size_t n = 0, max;
 
 	*out = NULL;
-	if ((unsigned)t >= SUM__COUNT)
+	if (!s || (unsigned)t >= SUM__COUNT)
 		return 0;
 	tb = &s->t[src];
 	free(s->view[t]);
@@ -354,11 +360,12 @@ static json_t *verdicts_json(const size_t v[4])
 
 json_t *summary_json(struct summary *s)
 {
-	json_t *o = json_object(), *a;
-	int rc = !o;
+	json_t *o, *a;
+	int rc;
 
-	if (rc)
+	if (!s || !(o = json_object()))
 		return NULL;
+	rc = 0;
 	rc |= json_object_set_new(o, "models", json_integer((json_int_t)s->models));
 	rc |= json_object_set_new(o, "verdicts", verdicts_json(s->verdicts));
 	rc |= json_object_set_new(o, "findings", json_pack("{s:I, s:I, s:I}", "error", (json_int_t)s->sev[SEV_ERROR],
@@ -427,6 +434,8 @@ int summary_write_text(struct summary *s, FILE *out)
 	};
 	size_t sev[3];
 
+	if (!s)
+		return -1;
 	summary_findings(s, sev);
 	fprintf(out, "Summary of %zu model%s: %zu pass, %zu review, %zu fail, %zu incomplete\n", s->models,
 		s->models == 1 ? "" : "s", s->verdicts[VERDICT_PASS], s->verdicts[VERDICT_REVIEW],

@@ -25,6 +25,10 @@
  *                   descendants carry; only bases with at least one descendant
  *                   that does not pass (top SUMMARY_TOP_RISKS)
  *
+ * Every function accepts a NULL summary (a failed summary_new): it counts
+ * nothing and summary_json gives NULL, so a writer fails its report rather
+ * than crash.
+ *
  * Ownership: rows and their names belong to the summary and stay valid until
  * summary_free; rows from summary_rows until the next call for the same table
  * or summary_free.

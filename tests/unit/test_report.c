@@ -12,7 +12,9 @@
 #include "lineage/graph.h"
 #include "lineage/resolver.h"
 #include "record/record.h"
+#include "report/csv.h"
 #include "report/report.h"
+#include "report/summary.h"
 
 #include <jansson.h>
 #include <strings.h>
@@ -299,12 +301,12 @@ static const char *prop(json_t *component, const char *name)
 }
 
 static const char *const all_formats[] = { "text", "json", "sarif", "cyclonedx", "spdx",
-					    "markdown", "html", "dot", NULL };
+					    "markdown", "html", "dot", "csv", NULL };
 
 static void test_formats_listed(void)
 {
 	static const char *const all[] = { "text", "json", "sarif", "cyclonedx", "spdx",
-					   "markdown", "html", "dot", NULL };
+					   "markdown", "html", "dot", "csv", NULL };
 
 	for (int i = 0; all[i]; i++) {
 		struct report_writer *w = report_writer_new(all[i]);
@@ -1030,6 +1032,166 @@ static void test_json_streamed(void)
 	scan_free(&s);
 }
 
+/* The digest of a model_report and of the same model read back from the JSON
+ * report are the same; the order models are added in does not matter. */
+static void test_summary(void)
+{
+	struct scan s;
+	struct summary *a, *b, *c;
+	const struct summary_row *r;
+	json_t *j, *m, *ja, *jb, *jc;
+	char *out;
+	size_t i, n, sev[3];
+
+	CHECK(scan_build(&s) == 0);
+	a = summary_new(db);
+	b = summary_new(db);
+	c = summary_new(db);
+	CHECK(a && b && c);
+	CHECK_EQ_INT(summary_add_report(a, &s.m[0]), 0);
+	CHECK_EQ_INT(summary_add_report(a, &s.m[1]), 0);
+	CHECK_EQ_INT(summary_add_report(c, &s.m[1]), 0);
+	CHECK_EQ_INT(summary_add_report(c, &s.m[0]), 0);
+	out = run("json", &s, 2);
+	j = parse(out);
+	json_array_foreach (json_object_get(j, "models"), i, m)
+		CHECK_EQ_INT(summary_add_json(b, m), 0);
+	CHECK_EQ_INT(summary_add_json(b, json_null()), -2);
+	ja = summary_json(a);
+	jb = summary_json(b);
+	jc = summary_json(c);
+	CHECK(ja && jb && json_equal(ja, jb));
+	CHECK(ja && jc && json_equal(ja, jc));
+	/* the JSON report carries the same object */
+	CHECK(ja && json_equal(ja, json_object_get(j, "summary")));
+
+	CHECK_EQ_INT(summary_models(a), 2);
+	CHECK_EQ_INT(summary_verdict(a, VERDICT_FAIL), 1);
+	CHECK_EQ_INT(summary_verdict(a, VERDICT_REVIEW), 1);
+	CHECK_EQ_INT(summary_verdict(a, VERDICT_PASS), 0);
+	summary_findings(a, sev);
+	CHECK_EQ_INT(sev[SEV_ERROR] + sev[SEV_WARNING] + sev[SEV_INFO], s.m[0].nf + s.m[1].nf);
+	/* org/child inherits from base/licensed and gone/missing; the hostile model from its parent */
+	CHECK_EQ_INT(summary_bases(a), 3);
+	n = summary_rows(a, SUM_BASE, &r);
+	CHECK_EQ_INT(n, 3);
+	for (i = 0; i < n; i++)
+		CHECK_EQ_INT(r[i].models, 1);
+	/* same counts: by name */
+	CHECK(n == 3 && strcmp(r[0].name, r[1].name) < 0 && strcmp(r[1].name, r[2].name) < 0);
+	/* riskiest: the failing child's bases before the reviewed model's */
+	n = summary_rows(a, SUM_RISK, &r);
+	CHECK_EQ_INT(n, 3);
+	CHECK(n == 3 && r[2].verdicts[VERDICT_REVIEW] == 1 && !strcmp(r[2].name, HOSTILE_PARENT));
+	CHECK(n == 3 && r[0].verdicts[VERDICT_FAIL] == 1);
+	n = summary_rows(a, SUM_LICENSE, &r);
+	CHECK(n >= 2);
+	n = summary_rows(a, SUM_CATEGORY, &r);
+	CHECK(n >= 1);
+	CHECK_STR(summary_table_name(SUM_RISK), "risky_lineages");
+	CHECK(!summary_failed(a));
+	json_decref(ja);
+	json_decref(jb);
+	json_decref(jc);
+	json_decref(j);
+	free(out);
+	summary_free(a);
+	summary_free(b);
+	summary_free(c);
+	scan_free(&s);
+}
+
+/* A summary of nothing, and a risk table without a failing lineage. */
+static void test_summary_empty(void)
+{
+	struct summary *s = summary_new(NULL);
+	const struct summary_row *r;
+	json_t *j, *m = json_pack("{s:s, s:s, s:[s], s:{s:[{s:s}, {s:s, s:s}]}}", "id", "a/b", "verdict", "pass",
+				  "effective", "mystery-1.0", "lineage", "nodes", "id", "a/b", "id", "c/d", "status", "ok");
+
+	CHECK(s && m);
+	j = summary_json(s);
+	CHECK(j && json_integer_value(json_object_get(j, "models")) == 0);
+	CHECK(j && json_array_size(json_object_get(j, "bases")) == 0);
+	json_decref(j);
+	CHECK_EQ_INT(summary_add_json(s, m), 0);
+	CHECK_EQ_INT(summary_rows(s, SUM_BASE, &r), 1);
+	CHECK_STR(r[0].name, "c/d");
+	CHECK_EQ_INT(summary_rows(s, SUM_RISK, &r), 0); /* every descendant passes */
+	CHECK_EQ_INT(summary_rows(s, SUM_CATEGORY, &r), 1);
+	CHECK_STR(r[0].name, "unknown"); /* no license data: never guessed */
+	json_decref(m);
+	summary_free(s);
+}
+
+static char *cell(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b, 4096);
+	report_csv_cell(&b, s);
+	return buf_detach(&b, NULL);
+}
+
+#define CHECK_CELL(in, want)                  \
+	do {                                  \
+		char *c_ = cell(in);          \
+		CHECK_STR(c_ ? c_ : "", want); \
+		free(c_);                     \
+	} while (0)
+
+/* RFC 4180 quoting and the spreadsheet formula guard. */
+static void test_csv_cell(void)
+{
+	CHECK_CELL("abc", "abc");
+	CHECK_CELL(NULL, "");
+	CHECK_CELL("", "");
+	CHECK_CELL("a,b", "\"a,b\"");
+	CHECK_CELL("say \"hi\"", "\"say \"\"hi\"\"\"");
+	CHECK_CELL("=1+1", "'=1+1");
+	CHECK_CELL("+1", "'+1");
+	CHECK_CELL("-1", "'-1");
+	CHECK_CELL("@SUM(A1)", "'@SUM(A1)");
+	CHECK_CELL("=HYPERLINK(\"x\",\"y\")", "\"'=HYPERLINK(\"\"x\"\",\"\"y\"\")\"");
+	CHECK_CELL("a-b=c", "a-b=c"); /* only the first character matters */
+	CHECK_CELL("line\r\nbreak", "line  break");
+	CHECK_CELL("tab\there", "tab here");
+	CHECK_CELL("bad \xff", "bad \xEF\xBF\xBD");
+}
+
+/* The CSV writer: header, a row per model, CRLF; a row from the JSON model is
+ * the same row. */
+static void test_csv(void)
+{
+	struct scan s;
+	char *out, *out2 = NULL, *js;
+	size_t len = 0, i;
+	json_t *j, *m;
+	FILE *f;
+
+	CHECK(scan_build(&s) == 0);
+	out = run("csv", &s, 2);
+	CHECK(out && !strncmp(out, "id,revision,verdict,declared,effective,categories,obligations,findings\r\n", 72));
+	CHECK(out && strstr(out, "\r\norg/child,abc123,fail,apache-2.0,") != NULL);
+	CHECK(out && strstr(out, "relicensed-restricted-base; parent-unresolved\r\n") != NULL);
+	js = run("json", &s, 2);
+	j = parse(js);
+	f = open_memstream(&out2, &len);
+	CHECK(f != NULL);
+	if (f) {
+		report_csv_header(f);
+		json_array_foreach (json_object_get(j, "models"), i, m)
+			CHECK_EQ_INT(report_csv_json_row(f, m, db), 0);
+		fclose(f);
+	}
+	CHECK(out && out2 && !strcmp(out, out2));
+	json_decref(j);
+	free(js);
+	free(out);
+	free(out2);
+	scan_free(&s);
+}
+
 TESTS(T(formats_listed), T(json_streamed), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date),
       T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
-      T(empty))
+      T(empty), T(summary), T(summary_empty), T(csv_cell), T(csv))
