@@ -52,6 +52,9 @@
 #define CI "_:creationinfo"
 #define NOASSERTION_LICENSE "expandedlicensing_NoAssertionLicense"
 #define NONE_LICENSE "expandedlicensing_NoneLicense"
+#define AGENT_ID "#agent/lictrace"
+#define TOOL_ID "#tool/lictrace"
+#define DOC_ID "#document"
 
 struct spdx3 {
 	json_t *graph;     /* every element but the document, in order */
@@ -375,7 +378,7 @@ static json_t *package(struct spdx3 *x, const struct lnode *n, size_t max_nodes)
 	const struct model_record *r = n->rec;
 	const char *rev = report_node_rev(n), *status = report_node_status(n, 0), *who;
 	char *name = report_redact(n->id), *url = download_location(n), *purl = report_purl(n);
-	json_t *p = element(x, "ai_AIPackage", "model", n->id);
+	json_t *p = element(x, "ai_AIPackage", "model", name ? name : "model");
 	const char *id, *decl, *conc;
 	struct buf c, missing;
 
@@ -468,6 +471,10 @@ static int x_begin(struct report_writer *w, const struct report_ctx *ctx)
 	x->roots = json_array();
 	x->pkgs = json_object();
 	x->done = json_object();
+	/* the ids x_end gives the agent, the tool and the document: never a model's */
+	json_object_set_new(x->used, AGENT_ID, json_true());
+	json_object_set_new(x->used, TOOL_ID, json_true());
+	json_object_set_new(x->used, DOC_ID, json_true());
 	return x->graph && x->ids && x->used && x->exprs && x->texts && x->agents && x->roots &&
 	       x->pkgs && x->done ? 0 : -1;
 }
@@ -524,7 +531,7 @@ static int x_model(struct report_writer *w, const struct model_report *m, const 
 		return -1;
 	json_array_append_new(x->roots, json_string(rid));
 	if (!x->first)
-		x->first = lt_strdup(m->node->id);
+		x->first = report_redact(m->node->id); /* names the namespace: no credentials */
 	x->nmodels++;
 
 	report_count(m, cnt);
@@ -638,21 +645,21 @@ static int x_end(struct report_writer *w, enum verdict overall)
 	json_object_set_new(ci, "@id", json_string(CI));
 	json_object_set_new(ci, "specVersion", json_string("3.0.1"));
 	json_object_set_new(ci, "created", json_string(ts));
-	json_object_set_new(ci, "createdBy", json_pack("[s]", "#agent/lictrace"));
-	json_object_set_new(ci, "createdUsing", json_pack("[s]", "#tool/lictrace"));
+	json_object_set_new(ci, "createdBy", json_pack("[s]", AGENT_ID));
+	json_object_set_new(ci, "createdUsing", json_pack("[s]", TOOL_ID));
 	json_object_set_new(ci, "comment", jstr(cm ? cm : "lictrace"));
 	json_array_append_new(graph, ci);
-	agent = json_pack("{s:s, s:s, s:s, s:s}", "type", "SoftwareAgent", "spdxId", "#agent/lictrace",
+	agent = json_pack("{s:s, s:s, s:s, s:s}", "type", "SoftwareAgent", "spdxId", AGENT_ID,
 			  "creationInfo", CI, "name", "lictrace");
-	tool = json_pack("{s:s, s:s, s:s, s:s}", "type", "Tool", "spdxId", "#tool/lictrace",
+	tool = json_pack("{s:s, s:s, s:s, s:s}", "type", "Tool", "spdxId", TOOL_ID,
 			 "creationInfo", CI, "name", tname ? tname : "lictrace");
-	doc = json_pack("{s:s, s:s, s:s, s:o}", "type", "SpdxDocument", "spdxId", "#document",
+	doc = json_pack("{s:s, s:s, s:s, s:o}", "type", "SpdxDocument", "spdxId", DOC_ID,
 			"creationInfo", CI, "name", jstr(name ? name : "lictrace scan"));
 	json_object_set_new(doc, "profileConformance",
 			    json_pack("[s,s,s,s,s]", "core", "software", "simpleLicensing",
 				      "expandedLicensing", "ai"));
 	json_object_set(doc, "rootElement", x->roots);
-	all = json_pack("[s,s]", "#agent/lictrace", "#tool/lictrace");
+	all = json_pack("[s,s]", AGENT_ID, TOOL_ID);
 	json_array_foreach(x->graph, i, e)
 		json_array_append(all, json_object_get(e, "spdxId"));
 	json_object_set_new(doc, "element", all);
