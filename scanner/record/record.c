@@ -807,6 +807,8 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 	r->target = lt_strdup(src->target);
 	r->source_kind = lt_strdup(kinds[src->kind]);
 	r->revision = src->revision ? lt_strdup(src->revision) : NULL;
+	r->release_time = src->release_time ? lt_strdup(src->release_time) : NULL;
+	r->supplier = src->supplier ? lt_strdup(src->supplier) : NULL;
 	for (size_t i = 0; i < src->nproblems; i++)
 		record_note(r, "source-problem", src->target, 0, "%s", src->problems[i]);
 
@@ -863,6 +865,7 @@ void record_free(struct model_record *r)
 	if (!r)
 		return;
 	free(r->id); free(r->name); free(r->owner); free(r->target); free(r->source_kind); free(r->revision);
+	free(r->release_time); free(r->supplier);
 	free(r->card_text);
 	free(r->license_link);
 	for (size_t i = 0; i < r->ndeclared; i++) {

@@ -101,6 +101,10 @@ struct model_record {
 	char *target;      /* what was scanned */
 	char *source_kind; /* dir, git, archive, hub, mirror, hf-cache */
 	char *revision;    /* commit sha or NULL */
+	char *release_time; /* "YYYY-MM-DDThh:mm:ssZ" of the revision as its source
+			       states it (hub lastModified, git commit time), or NULL */
+	char *supplier;    /* who publishes the model where it was read (the hub's
+			      "author"), or NULL when the source does not say */
 	struct declared *declared;
 	size_t ndeclared;
 	struct detected *detected;

@@ -17,6 +17,7 @@ struct report_writer *report_json_new(void);
 struct report_writer *report_sarif_new(void);
 struct report_writer *report_cyclonedx_new(void);
 struct report_writer *report_spdx_new(void);
+struct report_writer *report_spdx3_new(void);
 struct report_writer *report_markdown_new(void);
 struct report_writer *report_html_new(void);
 struct report_writer *report_dot_new(void);
@@ -30,7 +31,9 @@ static const struct {
 	{ "json", report_json_new },
 	{ "sarif", report_sarif_new },
 	{ "cyclonedx", report_cyclonedx_new },
-	{ "spdx", report_spdx_new },
+	{ "spdx", report_spdx3_new },   /* SPDX 3.0.1 */
+	{ "spdx3", report_spdx3_new },  /* the same, by its version */
+	{ "spdx2", report_spdx_new },   /* SPDX 2.3 */
 	{ "markdown", report_markdown_new },
 	{ "html", report_html_new },
 	{ "dot", report_dot_new },
@@ -40,14 +43,18 @@ static const struct {
 struct report_writer *report_writer_new(const char *format)
 {
 	for (size_t i = 0; i < sizeof(writers) / sizeof(*writers); i++)
-		if (!strcmp(writers[i].name, format))
-			return writers[i].make();
+		if (!strcmp(writers[i].name, format)) {
+			struct report_writer *w = writers[i].make();
+			if (w)
+				w->name = writers[i].name; /* an alias answers to the name it was asked by */
+			return w;
+		}
 	return NULL;
 }
 
 const char *report_formats(void)
 {
-	return "text, json, sarif, cyclonedx, spdx, markdown, html, dot, csv";
+	return "text, json, sarif, cyclonedx, spdx, spdx3, spdx2, markdown, html, dot, csv";
 }
 
 struct report_writer *report_writer_make(const char *name,

@@ -507,5 +507,5 @@ static void x_free(struct report_writer *w)
 
 struct report_writer *report_spdx_new(void)
 {
-	return report_writer_make("spdx", x_begin, x_model, x_end, x_free);
+	return report_writer_make("spdx2", x_begin, x_model, x_end, x_free);
 }

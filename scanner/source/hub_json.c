@@ -83,6 +83,35 @@ static int add_siblings(struct source *src, json_t *sib)
 	return rc;
 }
 
+/* The hub's "lastModified" ("2024-05-01T12:00:00.000Z") as "YYYY-MM-DDThh:mm:ssZ",
+ * or NULL when it is missing or not in that form (an untrusted answer's value is
+ * never passed on unchecked). */
+static char *hub_time(json_t *v)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+	size_t n = sizeof(shape) - 1;
+
+	if (!s || strlen(s) < n + 1)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
+			return NULL;
+#define F2(i) ((s[i] - '0') * 10 + (s[(i) + 1] - '0'))
+	if (F2(5) < 1 || F2(5) > 12 || F2(8) < 1 || F2(8) > 31 || F2(11) > 23 || F2(14) > 59 ||
+	    F2(17) > 60)
+		return NULL;
+#undef F2
+	if (s[n] == '.') {
+		size_t k = strspn(s + n + 1, "0123456789");
+		if (!k || k > 9 || strcmp(s + n + 1 + k, "Z") != 0)
+			return NULL;
+	} else if (strcmp(s + n, "Z") != 0) {
+		return NULL;
+	}
+	return lt_asprintf("%.*sZ", (int)n, s);
+}
+
 int hub_json_model_info(struct hub_model_info **out, struct source *src, const char *json,
 			size_t len, const char *asked_id, struct lt_error *err)
 {
@@ -122,6 +151,13 @@ int hub_json_model_info(struct hub_model_info **out, struct source *src, const c
 			id = asked_id;
 		info->id = lt_strdup(id);
 	}
+	/* facts for an SBOM: when this revision was published, and by whom */
+	free(src->release_time);
+	src->release_time = hub_time(json_object_get(root, "lastModified"));
+	v = json_object_get(root, "author");
+	free(src->supplier);
+	src->supplier = json_is_string(v) && hub_valid_name(json_string_value(v), json_string_length(v))
+				? lt_strdup(json_string_value(v)) : NULL;
 	v = json_object_get(root, "gated");
 	info->gated = (json_is_string(v) && json_string_length(v) > 0) || json_is_true(v);
 	v = json_object_get(root, "cardData");

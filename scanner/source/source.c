@@ -193,6 +193,8 @@ void source_free(struct source *src)
 	free(src->problems);
 	free(src->target);
 	free(src->revision);
+	free(src->release_time);
+	free(src->supplier);
 	free(src);
 }
 

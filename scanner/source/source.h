@@ -47,6 +47,12 @@ struct source {
 	enum source_kind kind;
 	char *target;                 /* what the user named (path, URL, hub id) */
 	char *revision;               /* commit sha, archive digest or NULL for a folder */
+	char *release_time;           /* "YYYY-MM-DDThh:mm:ssZ" of that revision when the
+	                               * backend knows it (hub: the model info's
+	                               * lastModified; git: the commit's committer time),
+	                               * else NULL */
+	char *supplier;               /* who publishes it there (hub: the model info's
+	                               * "author"), else NULL */
 	struct source_entry *entries; /* sorted by path */
 	size_t nentries;
 	size_t entries_alloc;         /* capacity of entries; kept by source_add_entry */

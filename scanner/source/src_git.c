@@ -23,6 +23,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 #if __has_include(<git2.h>)
@@ -320,6 +321,16 @@ static int list_commit(struct list_ctx *c, const char *target, const char *rev,
 	}
 	git_oid_tostr(sha, sizeof(sha), git_commit_id(commit));
 	c->src->revision = lt_strdup(sha);
+	{
+		/* the committer time, in UTC: when this revision was made (an SBOM's
+		 * release time, as stated by the repository itself) */
+		time_t t = (time_t)git_commit_time(commit);
+		struct tm tm;
+		char when[32];
+		if (t > 0 && t <= (time_t)253402300799 /* 9999-12-31 */ && gmtime_r(&t, &tm) &&
+		    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm))
+			c->src->release_time = lt_strdup(when);
+	}
 	if (!c->src->revision) {
 		rc = lt_error_set(err, LT_ENOMEM, target, 0, "out of memory");
 		goto done;

@@ -301,12 +301,12 @@ static const char *prop(json_t *component, const char *name)
 }
 
 static const char *const all_formats[] = { "text", "json", "sarif", "cyclonedx", "spdx",
-					    "markdown", "html", "dot", "csv", NULL };
+					    "spdx2", "markdown", "html", "dot", "csv", NULL };
 
 static void test_formats_listed(void)
 {
 	static const char *const all[] = { "text", "json", "sarif", "cyclonedx", "spdx",
-					   "markdown", "html", "dot", "csv", NULL };
+					   "spdx3", "spdx2", "markdown", "html", "dot", "csv", NULL };
 
 	for (int i = 0; all[i]; i++) {
 		struct report_writer *w = report_writer_new(all[i]);
@@ -711,7 +711,7 @@ static void test_spdx(void)
 	size_t i, k;
 
 	CHECK(scan_build(&s) == 0);
-	out = run("spdx", &s, 2);
+	out = run("spdx2", &s, 2);
 	j = parse(out);
 	CHECK_STR(sget(j, "spdxVersion"), "SPDX-2.3");
 	CHECK_STR(sget(j, "dataLicense"), "CC0-1.0");
@@ -767,6 +767,128 @@ static void test_spdx(void)
 	p = find_by(refs, "licenseId", "LicenseRef-llama3");
 	CHECK(p != NULL);
 	CHECK(sget(p, "extractedText") && *sget(p, "extractedText"));
+done:
+	json_decref(j);
+	free(out);
+	scan_free(&s);
+}
+
+/* The relationships of type from element id in an SPDX 3 graph. */
+static size_t rels3(json_t *graph, const char *from, const char *type, json_t **last)
+{
+	size_t i, n = 0;
+	json_t *e;
+
+	json_array_foreach(graph, i, e)
+		if (sget(e, "type") && !strcmp(sget(e, "type"), "Relationship") && sget(e, "from") &&
+		    !strcmp(sget(e, "from"), from) && !strcmp(sget(e, "relationshipType"), type)) {
+			n++;
+			if (last)
+				*last = e;
+		}
+	return n;
+}
+
+static json_t *by_id3(json_t *graph, const char *id)
+{
+	return id ? find_by(graph, "spdxId", id) : NULL;
+}
+
+/* SPDX 3.0.1: an ai_AIPackage per node with exactly one declared and one
+ * concluded license, lineage as descendantOf, supplier and release time only
+ * when the record states them, IRIs everywhere, no credentials. */
+static void test_spdx3(void)
+{
+	struct scan s;
+	char *out;
+	json_t *j, *g, *e, *child, *base, *gone, *r = NULL, *lic;
+	size_t i, npkg = 0;
+	const char *ci;
+
+	CHECK(scan_build(&s) == 0);
+	/* a git model with a stated commit time and a hub supplier */
+	free(s.m[0].node->rec->source_kind);
+	s.m[0].node->rec->source_kind = lt_strdup("git");
+	free(s.m[0].node->rec->target);
+	s.m[0].node->rec->target = lt_strdup("https://user:secret@example.com/org/child.git");
+	s.m[0].node->rec->release_time = lt_strdup("2024-05-01T10:00:00Z");
+	s.m[0].node->rec->supplier = lt_strdup("org");
+	/* a hub account named like the tool gets an id of its own */
+	for (i = 0; i < s.m[0].nanc; i++)
+		if (!strcmp(s.m[0].anc[i].node->id, "base/licensed") && s.m[0].anc[i].node->rec)
+			s.m[0].anc[i].node->rec->supplier = lt_strdup("lictrace");
+	out = run("spdx", &s, 2);
+	CHECK(out && !strstr(out, "secret"));
+	j = parse(out);
+	CHECK_STR(sget(j, "@context"), "https://spdx.org/rdf/3.0.1/spdx-context.jsonld");
+	g = json_object_get(j, "@graph");
+	CHECK_STR(sget(json_array_get(g, 0), "type"), "CreationInfo");
+	CHECK_STR(sget(json_array_get(g, 0), "specVersion"), "3.0.1");
+	CHECK_STR(sget(json_array_get(g, 0), "created"), "2023-11-14T22:13:20Z");
+	ci = sget(json_array_get(g, 0), "@id");
+	CHECK(ci && lt_starts_with(ci, "_:"));
+	e = by_id3(g, sget(json_array_get(g, 0), "createdUsing.0"));
+	CHECK(e && !strcmp(sget(e, "type"), "Tool") && !strcmp(sget(e, "name"), "lictrace-9.9.9"));
+	e = by_id3(g, sget(json_array_get(g, 0), "createdBy.0"));
+	CHECK(e && !strcmp(sget(e, "type"), "SoftwareAgent"));
+	json_array_foreach(g, i, e) {
+		const char *id = sget(e, "spdxId");
+		if (i == 0)
+			continue;
+		/* every element: an IRI under the document's namespace, the one CreationInfo */
+		CHECK(id && lt_starts_with(id, "https://lictrace.invalid/spdxdocs/org-child-"));
+		CHECK(ci && sget(e, "creationInfo") && !strcmp(sget(e, "creationInfo"), ci));
+		for (size_t k = 1; id && k < i; k++)
+			CHECK(strcmp(id, sget(json_array_get(g, k), "spdxId")) != 0);
+		if (id && sget(e, "type") && !strcmp(sget(e, "type"), "ai_AIPackage")) {
+			npkg++;
+			CHECK_STR(sget(e, "software_primaryPurpose"), "model");
+			CHECK_EQ_INT(rels3(g, id, "hasDeclaredLicense", NULL), 1);
+			CHECK_EQ_INT(rels3(g, id, "hasConcludedLicense", NULL), 1);
+		}
+	}
+	CHECK_EQ_INT(npkg, 5);
+	e = find_by(g, "type", "SpdxDocument");
+	CHECK(e && json_array_size(json_object_get(e, "rootElement")) == 2);
+	child = find_by(g, "name", "org/child");
+	base = find_by(g, "name", "base/licensed");
+	gone = find_by(g, "name", "gone/missing");
+	CHECK(child && base && gone);
+	if (!child || !base || !gone)
+		goto done;
+	CHECK_STR(sget(e, "rootElement.0"), sget(child, "spdxId"));
+	CHECK_STR(sget(child, "software_packageVersion"), "abc123");
+	CHECK_STR(sget(child, "software_downloadLocation"), "https://huggingface.co/org/child");
+	CHECK_STR(sget(child, "software_packageUrl"), "pkg:huggingface/org/child@abc123");
+	CHECK_STR(sget(child, "releaseTime"), "2024-05-01T10:00:00Z");
+	CHECK_STR(sget(by_id3(g, sget(child, "suppliedBy")), "name"), "org");
+	CHECK(sget(child, "comment") && strstr(sget(child, "comment"), "committer time"));
+	/* nothing stated about the base's supplier or release: left out, and said so */
+	CHECK_STR(sget(by_id3(g, sget(base, "suppliedBy")), "name"), "lictrace");
+	CHECK_STR(sget(by_id3(g, sget(base, "suppliedBy")), "type"), "Agent");
+	CHECK(!json_object_get(base, "releaseTime"));
+	CHECK(sget(base, "comment") && strstr(sget(base, "comment"), "left out (the AI profile asks for them): releaseTime"));
+	CHECK(!json_object_get(gone, "suppliedBy") && !json_object_get(gone, "releaseTime"));
+	CHECK(sget(gone, "comment") && strstr(sget(gone, "comment"), "suppliedBy, releaseTime"));
+	rels3(g, sget(child, "spdxId"), "hasDeclaredLicense", &r);
+	lic = by_id3(g, sget(r, "to.0"));
+	CHECK_STR(sget(lic, "simplelicensing_licenseExpression"), "Apache-2.0");
+	/* an ancestor is unresolved: nothing can be concluded, never a guess */
+	rels3(g, sget(child, "spdxId"), "hasConcludedLicense", &r);
+	CHECK_STR(sget(r, "to.0"), "expandedlicensing_NoAssertionLicense");
+	rels3(g, sget(gone, "spdxId"), "hasDeclaredLicense", &r);
+	CHECK_STR(sget(r, "to.0"), "expandedlicensing_NoAssertionLicense");
+	rels3(g, sget(base, "spdxId"), "hasConcludedLicense", &r);
+	lic = by_id3(g, sget(r, "to.0"));
+	CHECK_STR(sget(lic, "simplelicensing_licenseExpression"), "LicenseRef-llama3");
+	CHECK_STR(sget(lic, "simplelicensing_customIdToUri.0.key"), "LicenseRef-llama3");
+	e = by_id3(g, sget(lic, "simplelicensing_customIdToUri.0.value"));
+	CHECK(e && !strcmp(sget(e, "type"), "simplelicensing_SimpleLicensingText") &&
+	      sget(e, "simplelicensing_licenseText") && *sget(e, "simplelicensing_licenseText"));
+	/* lineage */
+	CHECK_EQ_INT(rels3(g, sget(child, "spdxId"), "descendantOf", &r), 2);
+	CHECK(find_by(g, "subject", sget(child, "spdxId")) != NULL);
+	CHECK_STR(sget(find_by(g, "subject", sget(child, "spdxId")), "annotationType"), "review");
 done:
 	json_decref(j);
 	free(out);
@@ -954,7 +1076,7 @@ static void test_cycle(void)
 	out = run("markdown", &s, 1);
 	CHECK(out && strstr(out, "    - finetune: **cyc/a** \xE2\x80\x94 apache-2.0 \xE2\x80\x94 **cycle**"));
 	free(out);
-	out = run("spdx", &s, 1);
+	out = run("spdx2", &s, 1);
 	j = parse(out);
 	pkgs = json_object_get(j, "packages");
 	CHECK_EQ_INT(json_array_size(pkgs), 2);
@@ -980,7 +1102,7 @@ static void test_cycle(void)
 /* No models: still one valid document in every format. */
 static void test_empty(void)
 {
-	static const char *const json_formats[] = { "sarif", "cyclonedx", "spdx", "json", NULL };
+	static const char *const json_formats[] = { "sarif", "cyclonedx", "spdx", "spdx2", "json", NULL };
 	struct scan s;
 
 	memset(&s, 0, sizeof(s));
@@ -1193,5 +1315,5 @@ static void test_csv(void)
 }
 
 TESTS(T(formats_listed), T(json_streamed), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date),
-      T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
+      T(cyclonedx), T(cyclonedx_other), T(spdx), T(spdx3), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
       T(empty), T(summary), T(summary_empty), T(csv_cell), T(csv))

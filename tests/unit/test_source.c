@@ -14,6 +14,8 @@
 #include "core/log.h"
 #include "core/str.h"
 #include "source/source.h"
+#include "source/hub.h"
+#include "source/hub_json.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -520,6 +522,10 @@ static void test_git_head(void)
 		goto done;
 	CHECK_EQ_INT(s->kind, SOURCE_GIT);
 	CHECK_STR(s->revision, f.sha2);
+	/* the commit's time, in UTC, for an SBOM's release time */
+	CHECK(s->release_time && strlen(s->release_time) == 20 && s->release_time[10] == 'T' &&
+	      s->release_time[19] == 'Z');
+	CHECK(s->supplier == NULL);
 	check_text(s, "LICENSE", "license v2\n");
 	check_text(s, "docs/usage.md", "use it\n");
 	e = source_find(s, "model.safetensors");
@@ -1685,10 +1691,55 @@ static int tree_contains(const char *dir, const char *needle)
 	return found;
 }
 
+/* What the hub's model info says about a release (issue 12, SPDX 3): lastModified
+ * as "YYYY-MM-DDThh:mm:ssZ" and the author, each only when well-formed. */
+static const char *hub_fact(const char *json, int want_supplier)
+{
+	static char got[256];
+	struct hub_model_info *info = NULL;
+	struct source *src = source_new(SOURCE_HUB, "o/n", NULL);
+	struct lt_error err;
+	const char *v;
+
+	got[0] = '\0';
+	lt_error_clear(&err);
+	CHECK(src != NULL);
+	if (src && hub_json_model_info(&info, src, json, strlen(json), "o/n", &err) == 0) {
+		v = want_supplier ? src->supplier : src->release_time;
+		if (v)
+			snprintf(got, sizeof(got), "%s", v);
+	}
+	hub_model_info_free(info);
+	source_free(src);
+	return got;
+}
+
+#define HUB_INFO(field) "{\"sha\": \"0123456789012345678901234567890123456789\", " field "}"
+
+static void test_hub_release_facts(void)
+{
+	CHECK_STR(hub_fact(HUB_INFO("\"lastModified\": \"2024-05-01T12:34:56.000Z\""), 0),
+		  "2024-05-01T12:34:56Z");
+	CHECK_STR(hub_fact(HUB_INFO("\"lastModified\": \"2024-05-01T12:34:56Z\""), 0),
+		  "2024-05-01T12:34:56Z");
+	/* anything else is not passed on */
+	CHECK_STR(hub_fact(HUB_INFO("\"lastModified\": \"2024-13-01T12:34:56Z\""), 0), "");
+	CHECK_STR(hub_fact(HUB_INFO("\"lastModified\": \"2024-05-01T12:34:56+02:00\""), 0), "");
+	CHECK_STR(hub_fact(HUB_INFO("\"lastModified\": \"2024-05-01T12:34:56.Z\""), 0), "");
+	CHECK_STR(hub_fact(HUB_INFO("\"lastModified\": \"2024-05-01T12:34:56Z; x\""), 0), "");
+	CHECK_STR(hub_fact(HUB_INFO("\"lastModified\": \"yesterday\""), 0), "");
+	CHECK_STR(hub_fact(HUB_INFO("\"lastModified\": 1714566896"), 0), "");
+	CHECK_STR(hub_fact(HUB_INFO("\"createdAt\": \"2024-05-01T12:34:56Z\""), 0), "");
+	CHECK_STR(hub_fact(HUB_INFO("\"author\": \"meta-llama\""), 1), "meta-llama");
+	CHECK_STR(hub_fact(HUB_INFO("\"author\": \"../etc\""), 1), "");
+	CHECK_STR(hub_fact(HUB_INFO("\"author\": \"a b\""), 1), "");
+	CHECK_STR(hub_fact(HUB_INFO("\"author\": [\"x\"]"), 1), "");
+}
+
 TESTS(T(dir_listing), T(dir_read_caps), T(dir_swapped_to_links), T(dir_depth_and_names),
       T(dir_missing), T(git_head), T(git_revisions), T(git_index), T(git_read_caps),
       T(git_hostile_tree), T(git_clone_cache), T(git_stale_tmp), T(git_failed_clone_leaves_nothing),
       T(git_token), T(archive_tgz), T(archive_no_common_top), T(archive_hostile_names),
       T(archive_caps), T(archive_retention), T(archive_zip_bomb), T(archive_truncated),
       T(archive_not_archive), T(archive_nemo_keras), T(archive_filters),
-      T(lfs_pointer_parse), T(path_problem))
+      T(lfs_pointer_parse), T(path_problem), T(hub_release_facts))
