@@ -49,6 +49,7 @@ int cmd_licenses(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
+int cmd_fix(int argc, char **argv);
 
 /* --- wiring (wire.c) --- */
 
