@@ -574,6 +574,16 @@ static void decide_license(struct ctx *c)
 	c->state = state;
 }
 
+/* The licensor's own release (its owner is one of the license's hub orgs) owes
+ * itself no display line. */
+static int licensors_release(const struct model_record *r, const struct licdef *l)
+{
+	for (size_t i = 0; r->owner && i < l->hub_orgs.n; i++)
+		if (lt_strieq(r->owner, l->hub_orgs.v[i]))
+			return 1;
+	return 0;
+}
+
 /* The card: front matter that states the license and lineage, display lines. */
 static int plan_card(struct ctx *c)
 {
@@ -659,7 +669,8 @@ static int plan_card(struct ctx *c)
 			size_t j;
 			if (ob->kind != OB_ATTRIBUTION || !ob->text || !strstr(f->message, ob->text))
 				continue;
-			if (card && card->body && duties_has_sentence(card->body, ob->text))
+			if ((card && card->body && duties_has_sentence(card->body, ob->text)) ||
+			    licensors_release(r, l))
 				continue;
 			for (j = 0; j < ndisplay && strcmp(display[j], ob->text); j++)
 				;
@@ -713,7 +724,6 @@ static int plan_card(struct ctx *c)
 			goto done;
 		}
 	}
-	snprintf(why + strlen(why), sizeof(why) - strlen(why), " (README.md)");
 	rc = add_change(c->p, "README.md", old, old_len, cur_text, cur_len, why);
 	if (rc)
 		lt_error_set(c->err, rc, NULL, 0, "out of memory");
