@@ -21,6 +21,7 @@
 #include "fix/diff.h"
 #include "fix/plan.h"
 #include "lineage/graph.h"
+#include "policy/policy.h"
 #include "record/record.h"
 #include "run.h"
 
@@ -56,8 +57,10 @@ static int fix_scan(struct scan_run *run, const char *target, struct model_repor
 	if (lgraph_add_root(&run->g, rec, &root) || lgraph_expand(&run->g, root, &err) ||
 	    findings_check(m, run->w.db, &run->g, root, &co, &err)) {
 		fprintf(stderr, "lictrace: %s\n", err.message);
+		model_report_release(m); /* whatever findings_check had allocated */
 		return EXIT_INCOMPLETE;
 	}
+	policy_apply(run->pol, run->w.db, m, run->date); /* the verdict, as scan gives it */
 	return 0;
 }
 
