@@ -21,6 +21,7 @@ allowed() {
 	findings) echo "core yamlx evidence source classify licensedb record lineage obligations profile" ;;
 	policy) echo "core yamlx evidence source classify licensedb record lineage obligations profile findings" ;;
 	report) echo "core yamlx evidence source classify licensedb record lineage obligations profile findings policy" ;;
+	fix) echo "core yamlx evidence source classify licensedb record lineage obligations profile findings" ;;
 	remote) echo "core yamlx evidence source classify licensedb record lineage http" ;;
 	cli) echo "*" ;;
 	esac

@@ -51,6 +51,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 /* `audit diff` and `audit merge` (cmd_audit_tools.c): argv[0] is "diff" or "merge". */
 int cmd_audit_tools(int argc, char **argv);
+int cmd_fix(int argc, char **argv);
 
 /* --- wiring (wire.c) --- */
 

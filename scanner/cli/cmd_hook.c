@@ -159,6 +159,13 @@ int cmd_hook(int argc, char **argv)
 			args[n++] = argv[i];
 	args[n++] = (char *)".";
 	rc = cmd_scan(n, args);
+	/* the text report ends with the `lictrace fix` line itself when fix helps */
+	for (int i = 1; rc == EXIT_FINDINGS && i < argc; i++)
+		if ((!strcmp(argv[i], "--format") && i + 1 < argc && strcmp(argv[i + 1], "text")) ||
+		    (!strncmp(argv[i], "--format=", 9) && strcmp(argv[i] + 9, "text"))) {
+			fprintf(stderr, "lictrace: 'lictrace fix .' prints the changes that meet what the model inherits\n");
+			break;
+		}
 	free(args);
 	return rc;
 }

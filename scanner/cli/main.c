@@ -16,6 +16,7 @@
 static const struct cmd_spec commands[] = {
 	{ "scan", cmd_scan, "scan model folders, repositories, archives or hub ids" },
 	{ "audit", cmd_audit, "scan an inventory of models (file or --org): parallel, resumable, shardable" },
+	{ "fix", cmd_fix, "print (or --write) the changes that meet what a model folder inherits" },
 	{ "classify", cmd_classify, "classify license texts (FILE... or - for stdin)" },
 	{ "hook", cmd_hook, "pre-commit: scan the staged content of this repository, quiet when fine" },
 	{ "licenses", cmd_licenses, "list license definitions, or explain one" },

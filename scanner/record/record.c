@@ -286,6 +286,14 @@ static void add_detections(struct model_record *r, const struct classify_result 
 	}
 }
 
+/* Set once by `lictrace fix` before any record is built (record.h). */
+static int keep_license_texts;
+
+void record_keep_license_texts(int on)
+{
+	keep_license_texts = on;
+}
+
 /* Read and classify one license / notice / policy file. */
 static void scan_license_file(struct model_record *r, struct source *src,
 			      const struct source_entry *e, const char *role,
@@ -339,7 +347,7 @@ static void scan_license_file(struct model_record *r, struct source *src,
 				f.modified_from = lt_strdup(cr.modified_from);
 		}
 		classify_result_release(&cr);
-		if (f.text && strcmp(role, "notice") != 0) {
+		if (f.text && strcmp(role, "notice") != 0 && !keep_license_texts) {
 			free(f.text); /* only a notice's text is read again (findings) */
 			f.text = NULL;
 		}

@@ -65,7 +65,8 @@ struct lic_file {
 	char *path;
 	char *role;           /* license, notice, policy */
 	char *text;           /* a notice's contents (NULL when unreadable, and for
-				 license and policy files once classified) */
+				 license and policy files once classified unless
+				 record_keep_license_texts() is on) */
 	size_t len;
 	int unreadable;       /* symlink, binary, LFS pointer, too big ... */
 	char *why_unreadable;
@@ -152,6 +153,11 @@ void record_free(struct model_record *r);
 /* A record for a model known only by a name that means one license (a prose
  * "fine-tuned from LLAMA-2"): no files, that license declared by the name. */
 struct model_record *record_named(const char *id, const struct licdef *lic, const struct where *at);
+
+/* Keep every license and policy file's text in lic_file.text (normally only a
+ * notice's text is kept): `lictrace fix` copies ancestors' license texts. A
+ * run-wide setting, made once before the first record is built. */
+void record_keep_license_texts(int on);
 
 /* Helpers shared with other layers. */
 void record_note(struct model_record *r, const char *finding, const char *file, int line,

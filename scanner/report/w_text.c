@@ -124,6 +124,24 @@ static void tree(FILE *o, const struct report_ctx *c, const struct lnode *n, con
 	free(np);
 }
 
+/* `lictrace fix TARGET` resolves these for a local folder (fix/plan.h,
+ * fix_resolves(); the report layer sits below fix, so the list is repeated). */
+static int fix_helps(const struct model_report *m)
+{
+	static const char *const ids[] = { "missing-notice", "missing-license-copy",
+					   "relicensed-restricted-base", "other-without-name", NULL };
+	const struct model_record *r = m->node->rec;
+
+	if (!r || !r->target || strstr(r->target, "://") ||
+	    (strcmp(r->source_kind, "dir") && strcmp(r->source_kind, "git")))
+		return 0;
+	for (size_t i = 0; i < m->nf; i++)
+		for (int k = 0; ids[k]; k++)
+			if (!strcmp(m->f[i].def->id, ids[k]))
+				return 1;
+	return 0;
+}
+
 static const char *sev_label(enum severity s)
 {
 	switch (s) {
@@ -311,6 +329,10 @@ static int t_model(struct report_writer *w, const struct model_report *m, const 
 				fprintf(o, "          note:  %s\n", f->exception);
 		}
 	}
+	if (fix_helps(m))
+		fprintf(o, "\n  To fix: lictrace fix %s%s%s  (prints the changes; --write applies them)\n",
+			strpbrk(r->target, " \t\"$`\\;&|<>()*?") ? "'" : "", r->target,
+			strpbrk(r->target, " \t\"$`\\;&|<>()*?") ? "'" : "");
 	return 0;
 }
 
