@@ -21,7 +21,8 @@ Hub:
   POST /_ctl  {"path": "/api/models/o/n", "faults": ["500", ...]}  queue faults for a path
        {"reset": true}                                               clear faults and log
   GET  /_log  every request seen: server, method, path, auth (bool), inm, range, status,
-              bytes (body bytes sent), t (when answered, monotonic seconds)
+              bytes (body bytes sent), t (when answered, monotonic seconds),
+              inflight (requests being served at that moment, this one included)
 CDN:
   GET|HEAD /cdn/{org}/{name}/{sha}/{path}?sig=...                 file (Range), with
        the CDN's own ETag (an MD5 of the content, as S3 sends), not the hub's
@@ -91,6 +92,7 @@ class State:
         self.latency = max(0.0, args.latency_ms / 1000.0)
         self.lock = threading.Lock()
         self.faults = {}
+        self.inflight = 0
         self.log = []
         self.hub_port = 0
         self.cdn_port = 0
@@ -217,6 +219,7 @@ class Handler(BaseHTTPRequestHandler):
                 "status": status,
                 "bytes": nbytes,
                 "t": round(time.monotonic(), 4),
+                "inflight": self.state.inflight,
             })
 
     def reply(self, code, body=b"", headers=None):
@@ -311,6 +314,17 @@ class Handler(BaseHTTPRequestHandler):
         return True
 
     def dispatch(self):
+        if self.path.startswith("/_"):
+            return self.serve()
+        with self.state.lock:
+            self.state.inflight += 1
+        try:
+            return self.serve()
+        finally:
+            with self.state.lock:
+                self.state.inflight -= 1
+
+    def serve(self):
         try:
             if self.path == "/_log" and self.command == "GET":
                 with self.state.lock:
