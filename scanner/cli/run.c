@@ -77,7 +77,8 @@ int scan_run_begin(struct scan_run *r, const struct common_opts *c)
 	return 0;
 }
 
-void scan_run_prefetch(struct scan_run *r, const char *const *ids, const char *const *revs, size_t n)
+void scan_run_prefetch(struct scan_run *r, const char *const *ids, const char *const *revs,
+		       size_t n)
 {
 	if (!r->graph_err.code)
 		lgraph_prefetch(&r->g, ids, revs, n, &r->graph_err);

@@ -66,7 +66,8 @@ struct scan_run {
 int scan_run_begin(struct scan_run *r, const struct common_opts *c);
 /* Before scanning them: resolve the lineages of these hub ids (at revs, entries
  * may be NULL) together, level by level (lgraph_prefetch). */
-void scan_run_prefetch(struct scan_run *r, const char *const *ids, const char *const *revs, size_t n);
+void scan_run_prefetch(struct scan_run *r, const char *const *ids, const char *const *revs,
+		       size_t n);
 /* Scan one target into the report; returns its verdict. */
 enum verdict scan_run_target(struct scan_run *r, const char *target);
 /* Finish the report; returns the exit code for the overall verdict. */

@@ -268,7 +268,8 @@ static void collapse_chain(struct lgraph *g, struct lnode *n)
 
 /* Breadth-first from the nodes of level (taken), one resolver round per level for
  * all of them together. */
-static int expand_levels(struct lgraph *g, struct lnode **level, size_t nlevel, struct lt_error *err)
+static int expand_levels(struct lgraph *g, struct lnode **level, size_t nlevel,
+			 struct lt_error *err)
 {
 	struct lnode **next = NULL;
 	size_t nnext = 0;
@@ -416,14 +417,15 @@ int lgraph_prefetch(struct lgraph *g, const char *const *ids, const char *const 
 		const char *rev = revs ? revs[i] : NULL;
 
 		free(key);
-		if (!t && (t = node_new(g, ids[i], NULL, 0)) && rev && *rev && !(t->rev = lt_strdup(rev))) {
+		if (!t && (t = node_new(g, ids[i], NULL, 0)) && rev && *rev &&
+		    !(t->rev = lt_strdup(rev))) {
 			t->status = LNODE_UNRESOLVED;
 			t->error = lt_strdup("out of memory");
 		}
 		if (!t) {
 			free(level);
-			return lt_error_set(err, LT_ETOOBIG, NULL, 0, "lineage graph is over %d models",
-					    LT_MAX_MODELS);
+			return lt_error_set(err, LT_ETOOBIG, NULL, 0,
+					    "lineage graph is over %d models", LT_MAX_MODELS);
 		}
 		if (t->status != LNODE_OK || t->expanded)
 			continue;
