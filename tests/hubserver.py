@@ -2,6 +2,7 @@
 """hubserver.py - a loopback Hugging Face-compatible hub for lictrace's tests.
 
     hubserver.py ROOT [ROOT...] [--token T] [--lfs-threshold BYTES] [--time-limit S]
+                 [--latency-ms MS]
 
 Serves the model repos found at ROOT/<org>/<name>/ (the first ROOT that has one
 wins) with the Hub's URL shapes, on two ports of 127.0.0.1: the "hub" and a
@@ -19,7 +20,9 @@ Hub:
        that is no content hash)
   POST /_ctl  {"path": "/api/models/o/n", "faults": ["500", ...]}  queue faults for a path
        {"reset": true}                                               clear faults and log
-  GET  /_log  every request seen: server, method, path, auth (bool), inm, range, status
+  GET  /_log  every request seen: server, method, path, auth (bool), inm, range, status,
+              bytes (body bytes sent), t (when answered, monotonic seconds),
+              inflight (requests being served at that moment, this one included)
 CDN:
   GET|HEAD /cdn/{org}/{name}/{sha}/{path}?sig=...                 file (Range), with
        the CDN's own ETag (an MD5 of the content, as S3 sends), not the hub's
@@ -56,6 +59,10 @@ and may be a glob with "*", e.g. "/org/name/resolve/*/LICENSE" for any revision)
   "slow:N"               wait N seconds (may be fractional), then answer normally
   "redirect-loop"        302 to the same URL
 
+--latency-ms MS delays every answer (not /_log or /_ctl) by MS milliseconds, as a
+distant hub would; requests are served concurrently (a thread each), so a client
+that keeps many in flight waits about MS per round, not per request.
+
 It stops by itself when its stdin closes, or after --time-limit seconds.
 Standard library only.
 """
@@ -82,8 +89,10 @@ class State:
         self.roots = [os.path.abspath(r) for r in args.roots]
         self.token = args.token
         self.lfs_threshold = args.lfs_threshold
+        self.latency = max(0.0, args.latency_ms / 1000.0)
         self.lock = threading.Lock()
         self.faults = {}
+        self.inflight = 0
         self.log = []
         self.hub_port = 0
         self.cdn_port = 0
@@ -180,6 +189,7 @@ def card_data(d):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "hubserver/1"
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms stall between
 
     def log_message(self, fmt, *args):  # quiet
         pass
@@ -195,7 +205,7 @@ class Handler(BaseHTTPRequestHandler):
             return None
         return "valid" if self.state.token and h == "Bearer " + self.state.token else "invalid"
 
-    def record(self, status):
+    def record(self, status, nbytes=0):
         if self.path.startswith("/_"):
             return
         with self.state.lock:
@@ -207,6 +217,9 @@ class Handler(BaseHTTPRequestHandler):
                 "inm": self.headers.get("If-None-Match"),
                 "range": self.headers.get("Range"),
                 "status": status,
+                "bytes": nbytes,
+                "t": round(time.monotonic(), 4),
+                "inflight": self.state.inflight,
             })
 
     def reply(self, code, body=b"", headers=None):
@@ -228,7 +241,10 @@ class Handler(BaseHTTPRequestHandler):
         cl = len(body)
         if mode == "bad-length":
             cl += 100
-        self.record(code)
+        sent = 0
+        if self.command != "HEAD":
+            sent = len(body) // 2 if mode == "truncate" else len(body)
+        self.record(code, sent)
         self.send_response(code)
         for k, v in headers.items():
             self.send_header(k, v)
@@ -298,6 +314,17 @@ class Handler(BaseHTTPRequestHandler):
         return True
 
     def dispatch(self):
+        if self.path.startswith("/_"):
+            return self.serve()
+        with self.state.lock:
+            self.state.inflight += 1
+        try:
+            return self.serve()
+        finally:
+            with self.state.lock:
+                self.state.inflight -= 1
+
+    def serve(self):
         try:
             if self.path == "/_log" and self.command == "GET":
                 with self.state.lock:
@@ -305,6 +332,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.reply(200, body, {"Content-Type": "application/json"})
             if self.path == "/_ctl" and self.command == "POST":
                 return self.ctl()
+            if self.state.latency:
+                time.sleep(self.state.latency)
             if self.apply_fault():
                 return
             if self.server.kind == "cdn":
@@ -506,6 +535,7 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # many clients connecting at once are not refused
 
     def __init__(self, kind, state):
         super().__init__(("127.0.0.1", 0), Handler)
@@ -522,6 +552,7 @@ def main():
     ap.add_argument("--token", default="")
     ap.add_argument("--lfs-threshold", type=int, default=1024 * 1024)
     ap.add_argument("--time-limit", type=float, default=300.0)
+    ap.add_argument("--latency-ms", type=float, default=0.0)
     args = ap.parse_args()
     state = State(args)
     hub = Server("hub", state)

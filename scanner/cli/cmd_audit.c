@@ -4,8 +4,9 @@
  *
  * - One memoised lineage graph for the whole run: a base shared by a thousand
  *   fine-tunes is resolved once.
- * - Hub ids are prefetched in batches (API calls and files concurrently, --jobs in
- *   flight) before they are scanned.
+ * - Hub ids are prefetched in batches before they are scanned: a batch's lineages
+ *   are expanded level by level for all its targets together (API calls and files
+ *   concurrently, --jobs in flight), so depth, not targets x depth, sets the rounds.
  * - --shard I/N keeps the targets whose name hashes to I (stable when the inventory
  *   grows), so N machines split one inventory without talking to each other.
  * - --state FILE records each finished target as a JSON line as soon as it is done;
@@ -41,7 +42,7 @@
 /* An inventory file of a million lines is a mistake; 64 MiB holds ~1M targets. */
 #define AUDIT_MAX_INVENTORY (64u * 1024u * 1024u)
 /* Hub ids fetched concurrently ahead of scanning them. */
-#define AUDIT_PREFETCH_BATCH 64
+#define AUDIT_PREFETCH_BATCH 256
 /* More shards than this would leave most of them empty. */
 #define AUDIT_MAX_SHARDS 100000
 
@@ -238,7 +239,8 @@ int cmd_audit(int argc, char **argv)
 		enum verdict v;
 		size_t nids = 0, end = i + AUDIT_PREFETCH_BATCH < ntargets ? i + AUDIT_PREFETCH_BATCH : ntargets;
 
-		/* fetch this batch's hub models concurrently before scanning them */
+		/* resolve this batch's hub models and their lineages together, one
+		 * concurrent round per level of depth, before scanning them */
 		for (size_t k = i; k < end; k++) {
 			if (fnv1a(targets[k]) % sn != si || strmap_get(&done, targets[k]) ||
 			    audit_state_get(&st, targets[k], &v))
@@ -248,8 +250,8 @@ int cmd_audit(int argc, char **argv)
 				revs[nids++] = o.c.rev;
 			}
 		}
-		if (nids && run.w.res && run.w.res->prefetch)
-			run.w.res->prefetch(run.w.res, ids, revs, nids);
+		if (nids)
+			scan_run_prefetch(&run, ids, revs, nids);
 		for (size_t k = i; k < end; k++) {
 			void *prev;
 

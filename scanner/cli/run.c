@@ -2,6 +2,7 @@
 #include "run.h"
 #include "findings/datasets.h"
 #include "core/err.h"
+#include "core/fileio.h"
 #include "core/str.h"
 #include "findings/aiact.h"
 #include "findings/assess.h"
@@ -77,6 +78,13 @@ int scan_run_begin(struct scan_run *r, const struct common_opts *c)
 	return 0;
 }
 
+void scan_run_prefetch(struct scan_run *r, const char *const *ids, const char *const *revs,
+		       size_t n)
+{
+	if (!r->graph_err.code)
+		lgraph_prefetch(&r->g, ids, revs, n, &r->graph_err);
+}
+
 enum verdict scan_run_target(struct scan_run *r, const char *target)
 {
 	struct model_record *rec = NULL;
@@ -87,7 +95,21 @@ enum verdict scan_run_target(struct scan_run *r, const char *target)
 	enum verdict v;
 
 	lt_error_clear(&err);
-	if (wire_record(&r->w, r->c, target, &rec, &err)) {
+	if (r->graph_err.code) {
+		/* a prefetch stopped half way: no lineage can be trusted whole */
+		fprintf(stderr, "lictrace: %s: %s\n", target, r->graph_err.message);
+		r->overall = verdict_worst(r->overall, VERDICT_INCOMPLETE);
+		return VERDICT_INCOMPLETE;
+	}
+	/* a hub id whose record a prefetch already resolved (the node lgraph_add_root
+	 * would keep anyway): not built twice */
+	if (record_is_hub_id(target) && !strchr(target, '@') && !lt_is_dir(target))
+		root = lgraph_find(&r->g, target);
+	if (root && !root->rec)
+		root = NULL;
+	if (root) {
+		root->depth = 0;
+	} else if (wire_record(&r->w, r->c, target, &rec, &err)) {
 		/* still one model in the report: what was asked, and why it is unknown */
 		fprintf(stderr, "lictrace: %s\n", err.message[0] ? err.message : "cannot scan target");
 		rec = calloc(1, sizeof(*rec));
@@ -106,7 +128,7 @@ enum verdict scan_run_target(struct scan_run *r, const char *target)
 			free(why);
 		}
 	}
-	if (lgraph_add_root(&r->g, rec, &root) || lgraph_expand(&r->g, root, &err) ||
+	if ((!root && lgraph_add_root(&r->g, rec, &root)) || lgraph_expand(&r->g, root, &err) ||
 	    findings_check(&m, r->w.db, &r->g, root, &co, &err)) {
 		fprintf(stderr, "lictrace: %s\n", err.message);
 		r->overall = verdict_worst(r->overall, VERDICT_INCOMPLETE);

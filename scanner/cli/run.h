@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "cmd.h"
+#include "core/err.h"
 #include "findings/findings.h"
 #include "lineage/graph.h"
 #include "policy/policy.h"
@@ -31,6 +32,7 @@ struct scan_run {
 	int has_prof;         /* a question is asked: every model gets an assessment */
 	char juris_text[PROFILE_MAX_JURIS * 4 + 1];
 	size_t answers[3];    /* models answered yes, review, no (enum assess_answer) */
+	struct lt_error graph_err; /* a lineage prefetch failed: later targets are incomplete */
 };
 
 /* The options of `scan`, shared by `audit` (T has a `struct common_opts c`). */
@@ -62,6 +64,10 @@ struct scan_run {
 
 /* 0, or an exit code after printing why. */
 int scan_run_begin(struct scan_run *r, const struct common_opts *c);
+/* Before scanning them: resolve the lineages of these hub ids (at revs, entries
+ * may be NULL) together, level by level (lgraph_prefetch). */
+void scan_run_prefetch(struct scan_run *r, const char *const *ids, const char *const *revs,
+		       size_t n);
 /* Scan one target into the report; returns its verdict. */
 enum verdict scan_run_target(struct scan_run *r, const char *target);
 /* Finish the report; returns the exit code for the overall verdict. */

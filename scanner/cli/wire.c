@@ -435,7 +435,9 @@ void wire_release(struct wire *w)
 
 /* The --output being written: a temporary file beside it, renamed into place
  * by wire_output_close once the whole report is written, so a report cut short
- * (full disk, an error) never sits at that path looking complete. One per run. */
+ * (full disk, an error) never sits at that path looking complete. One per run.
+ * An existing path that is not a regular file (/dev/null, a pipe) is written in
+ * place (tmp NULL): a file renamed over it would replace the device. */
 static struct {
 	FILE *f;
 	char *tmp;
@@ -450,6 +452,17 @@ void *wire_output(const struct common_opts *c)
 
 	if (!c->output || !strcmp(c->output, "-"))
 		return stdout;
+	{
+		struct stat sb;
+		if (stat(c->output, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
+			if (!(pending.path = lt_strdup(c->output)) || !(pending.f = fopen(c->output, "w"))) {
+				fprintf(stderr, "lictrace: cannot write '%s': %s\n", c->output, strerror(errno));
+				free(pending.path);
+				memset(&pending, 0, sizeof(pending));
+			}
+			return pending.f;
+		}
+	}
 	slash = strrchr(c->output, '/');
 	pending.path = lt_strdup(c->output);
 	pending.tmp = slash ? lt_asprintf("%.*s/.%s.tmp-XXXXXX", (int)(slash - c->output), c->output, slash + 1)
@@ -488,16 +501,16 @@ int wire_output_close(void *out, int keep)
 		}
 		return 0;
 	}
-	failed = fflush(f) || ferror(f) || (keep && fsync(fileno(f)));
+	failed = fflush(f) || ferror(f) || (keep && pending.tmp && fsync(fileno(f)));
 	saved = errno;
 	failed |= fclose(f) != 0;
 	if (!saved)
 		saved = errno;
-	if (!failed && keep && rename(pending.tmp, pending.path)) {
+	if (!failed && keep && pending.tmp && rename(pending.tmp, pending.path)) {
 		failed = 1;
 		saved = errno;
 	}
-	if (failed || !keep)
+	if ((failed || !keep) && pending.tmp)
 		unlink(pending.tmp);
 	if (failed)
 		fprintf(stderr, "lictrace: cannot write '%s': %s\n", pending.path, strerror(saved ? saved : EIO));

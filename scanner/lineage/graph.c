@@ -266,16 +266,15 @@ static void collapse_chain(struct lgraph *g, struct lnode *n)
 		}
 }
 
-int lgraph_expand(struct lgraph *g, struct lnode *root, struct lt_error *err)
+/* Breadth-first from the nodes of level (taken), one resolver round per level for
+ * all of them together. */
+static int expand_levels(struct lgraph *g, struct lnode **level, size_t nlevel,
+			 struct lt_error *err)
 {
-	struct lnode **level = NULL, **next = NULL;
-	size_t nlevel = 0, nnext = 0;
+	struct lnode **next = NULL;
+	size_t nnext = 0;
 	int rc = 0;
 
-	level = malloc(sizeof(*level));
-	if (!level)
-		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
-	level[nlevel++] = root;
 	for (int depth = 0; nlevel && !rc; depth++) {
 		const char **ids = calloc(nlevel + 1, sizeof(*ids));
 		const char **revs = calloc(nlevel + 1, sizeof(*revs));
@@ -365,6 +364,18 @@ int lgraph_expand(struct lgraph *g, struct lnode *root, struct lt_error *err)
 	}
 	free(level);
 	free(next);
+	return rc;
+}
+
+int lgraph_expand(struct lgraph *g, struct lnode *root, struct lt_error *err)
+{
+	struct lnode **level = malloc(sizeof(*level));
+	int rc;
+
+	if (!level)
+		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+	level[0] = root;
+	rc = expand_levels(g, level, 1, err);
 	/* Colours are 0 between expansions: mark_cycles leaves them at 2 on what it
 	 * visited (collapse_chain's searches reset theirs), and only those are reset. */
 	{
@@ -380,6 +391,53 @@ int lgraph_expand(struct lgraph *g, struct lnode *root, struct lt_error *err)
 		free(vs.v);
 	}
 	return rc;
+}
+
+struct lnode *lgraph_find(const struct lgraph *g, const char *id)
+{
+	char *key = make_key(id, NULL);
+	struct lnode *n = key ? strmap_get(g->index_, key) : NULL;
+
+	free(key);
+	return n;
+}
+
+int lgraph_prefetch(struct lgraph *g, const char *const *ids, const char *const *revs, size_t n,
+		    struct lt_error *err)
+{
+	struct lnode **level = malloc((n ? n : 1) * sizeof(*level));
+	size_t nlevel = 0;
+
+	if (!level)
+		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		/* keyed as lgraph_add_root keys a root: by id alone */
+		char *key = make_key(ids[i], NULL);
+		struct lnode *t = key ? strmap_get(g->index_, key) : NULL;
+		const char *rev = revs ? revs[i] : NULL;
+
+		free(key);
+		if (!t && (t = node_new(g, ids[i], NULL, 0)) && rev && *rev &&
+		    !(t->rev = lt_strdup(rev))) {
+			t->status = LNODE_UNRESOLVED;
+			t->error = lt_strdup("out of memory");
+		}
+		if (!t) {
+			free(level);
+			return lt_error_set(err, LT_ETOOBIG, NULL, 0,
+					    "lineage graph is over %d models", LT_MAX_MODELS);
+		}
+		if (t->status != LNODE_OK || t->expanded)
+			continue;
+		t->depth = 0;
+		level[nlevel++] = t;
+		for (size_t k = 0; k + 1 < nlevel; k++)
+			if (level[k] == t) {
+				nlevel--; /* named twice */
+				break;
+			}
+	}
+	return expand_levels(g, level, nlevel, err);
 }
 
 int lgraph_ancestors(const struct lgraph *g, struct lnode *root, struct lancestor **out,

@@ -65,6 +65,16 @@ void lgraph_release(struct lgraph *g);
 int lgraph_add_root(struct lgraph *g, struct model_record *rec, struct lnode **out);
 /* Resolve ancestors of root breadth-first up to max_depth, then mark cycles. */
 int lgraph_expand(struct lgraph *g, struct lnode *root, struct lt_error *err);
+/* Resolve the lineages of many models to come (ids at revs; revs or an entry may be
+ * NULL) breadth-first together: one resolver prefetch per level for all of them, so
+ * depth, not models x depth, decides the rounds of a remote resolver. Their nodes
+ * are keyed like roots; lgraph_add_root and lgraph_expand then find them resolved.
+ * 0, or an error after which the graph may be partly expanded (callers must not
+ * trust later expansions: fail closed). */
+int lgraph_prefetch(struct lgraph *g, const char *const *ids, const char *const *revs, size_t n,
+		    struct lt_error *err);
+/* The node lgraph_add_root would use for a root named id, or NULL. */
+struct lnode *lgraph_find(const struct lgraph *g, const char *id);
 
 /* Ancestors of root in breadth-first order (each once, root excluded), with for
  * each the chain text "root -> a -> b" along the first path found. Caller frees

@@ -235,5 +235,61 @@ static void test_cycles_across_many_roots(void)
 	lgraph_release(&g);
 }
 
-TESTS(T(ids_fold_case), T(cycles_across_many_roots), T(diamond_resolved_once), T(cycle_terminates), T(unresolved_and_local), T(depth_limit),
+/* A resolver that can prefetch: counts its rounds (one per level) and the ids. */
+static int rounds;
+static size_t rounded;
+
+static void mem_prefetch(struct resolver *r, const char *const *ids, const char *const *revs,
+			 size_t n)
+{
+	(void)r;
+	(void)ids;
+	(void)revs;
+	rounds++;
+	rounded += n;
+}
+
+static struct resolver memp = { "memory", mem_resolve, mem_prefetch, NULL, NULL };
+
+/* Many targets' lineages expanded together: one prefetch round per level for all
+ * of them (not per target), each model resolved once, and scanning each target
+ * afterwards (found like a root, then expanded) asks for nothing more. */
+static void test_prefetch_by_level(void)
+{
+	static const char *const ids[] = { "top/t", "mid/y", "cyc/1", "miss/m", "Top/T" };
+	struct lgraph g;
+	struct lnode *root;
+	struct lt_error err;
+
+	calls = rounds = 0;
+	rounded = 0;
+	lgraph_init(&g, &memp, 10);
+	CHECK_EQ_INT(lgraph_prefetch(&g, ids, NULL, 5, &err), 0);
+	/* level 0: the 4 targets (Top/T is top/t); 1: mid/x, base/a, base/b, cyc/2,
+	 * nobody/none; 2: cyc/3 (base/a is resolved already); 3: nothing new */
+	CHECK_EQ_INT(rounds, 3);
+	CHECK_EQ_INT(rounded, 10);
+	CHECK_EQ_INT(calls, 10); /* each model resolved once */
+	CHECK_EQ_INT(find(&g, "mid/y")->depth, 0);
+	CHECK_EQ_INT(find(&g, "nobody/none")->status, LNODE_UNRESOLVED);
+	for (size_t i = 0; i < 4; i++) {
+		root = lgraph_find(&g, ids[i]);
+		CHECK(root && root->rec);
+		if (!root)
+			continue;
+		CHECK_EQ_INT(lgraph_expand(&g, root, &err), 0);
+	}
+	CHECK(lgraph_find(&g, "TOP/t") == lgraph_find(&g, "top/t"));
+	CHECK_EQ_INT(calls, 10);
+	CHECK_EQ_INT(rounds, 3);
+	CHECK_EQ_INT(find(&g, "top/t")->nparents, 2);
+	CHECK_EQ_INT(count_cycle_edges(&g), 1);
+	CHECK(all_uncoloured(&g));
+	/* a target named again later is expanded already: no round at all */
+	CHECK_EQ_INT(lgraph_prefetch(&g, ids, NULL, 2, &err), 0);
+	CHECK_EQ_INT(rounds, 3);
+	lgraph_release(&g);
+}
+
+TESTS(T(prefetch_by_level), T(ids_fold_case), T(cycles_across_many_roots), T(diamond_resolved_once), T(cycle_terminates), T(unresolved_and_local), T(depth_limit),
       T(ids_and_paths))
