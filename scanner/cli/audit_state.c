@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "core/banned.h"
 
@@ -15,21 +17,47 @@
 
 static const char *const verdict_names[] = { "pass", "review", "fail", "incomplete" };
 
-static uint64_t check_of(const char *target, const char *verdict)
+/* Where a verified record is: its line in the file as read, and in `keep`. */
+struct audit_done {
+	enum verdict v;
+	long long off_file, off_keep;
+	size_t len;
+};
+
+/* What ends every record: the check, always the last member. */
+static const char check_key[] = ",\"check\":\"fnv1a64:";
+#define CHECK_HEX 16
+#define CHECK_TAIL (sizeof(check_key) - 1 + CHECK_HEX + 2) /* key, hex, "} */
+
+static uint64_t check_of(const char *prefix, size_t len)
 {
-	static const char tag[] = "lictrace-state-1";
-	const char *parts[3] = { tag, target, verdict };
+	static const char tag[] = "lictrace-state-2";
 	uint64_t h = 1469598103934665603ULL;
 
-	for (int i = 0; i < 3; i++) {
-		for (const char *p = parts[i];; p++) {
-			h ^= (unsigned char)*p;
-			h *= 1099511628211ULL;
-			if (!*p)
-				break; /* the NUL separates the parts */
-		}
+	for (size_t i = 0; i < sizeof(tag); i++) { /* the tag's NUL separates it */
+		h ^= (unsigned char)tag[i];
+		h *= 1099511628211ULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)prefix[i];
+		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+/* 1 when line ends with a check that matches the bytes before it. */
+static int check_ok(const char *line, size_t len)
+{
+	char want[CHECK_HEX + 1];
+	size_t p;
+
+	if (len < CHECK_TAIL || memcmp(line + len - 2, "\"}", 2))
+		return 0;
+	p = len - CHECK_TAIL;
+	if (memcmp(line + p, check_key, sizeof(check_key) - 1))
+		return 0;
+	snprintf(want, sizeof(want), "%016llx", (unsigned long long)check_of(line, p));
+	return !memcmp(line + p + sizeof(check_key) - 1, want, CHECK_HEX);
 }
 
 static int verdict_parse(const char *s, enum verdict *v)
@@ -42,7 +70,7 @@ static int verdict_parse(const char *s, enum verdict *v)
 	return -1;
 }
 
-void audit_state_init(struct audit_state *s, const char *name, FILE *log)
+void audit_state_init(struct audit_state *s, const char *name, FILE *log, const char *config)
 {
 	memset(s, 0, sizeof(*s));
 	strmap_init(&s->done);
@@ -50,6 +78,7 @@ void audit_state_init(struct audit_state *s, const char *name, FILE *log)
 	buf_init(&s->keep, AUDIT_STATE_MAX_KEEP);
 	s->name = name;
 	s->log = log;
+	s->config = config ? config : "{}";
 }
 
 /* A target as it may be shown on a terminal: control bytes become '?'. */
@@ -77,45 +106,83 @@ static void problem(struct audit_state *s, size_t lineno, const char *target, co
 	fprintf(s->log, "%s; ignored%s\n", why, target ? ", the target is scanned again" : "");
 }
 
-/* One complete line (without its '\n'). */
-static int take_line(struct audit_state *s, const char *line, size_t len, size_t lineno)
+/* Parse one line: *j (caller decrefs) and its target; NULL why when it is a
+ * verified record of this format, else why it is not (*target may still be set
+ * when the line names one). */
+static const char *parse_line(const char *line, size_t len, json_t **j, const char **target,
+			      enum verdict *v)
 {
 	json_error_t jerr;
-	json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	const char *t = json_string_value(json_object_get(j, "target"));
-	const char *vs = json_string_value(json_object_get(j, "verdict"));
-	const char *ck = json_string_value(json_object_get(j, "check"));
-	char want[40];
+	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	const char *t = json_string_value(json_object_get(o, "target"));
+	const char *vs = json_string_value(json_object_get(o, "verdict"));
+
+	*j = o;
+	*target = NULL;
+	if (!t || !vs || !json_is_object(o) || strlen(t) != json_string_length(json_object_get(o, "target")) || !*t)
+		return "not a state record";
+	*target = t;
+	if (!json_object_get(o, "check"))
+		return "no check (written by hand or by an older lictrace)";
+	if (!check_ok(line, len))
+		return "the check does not match (edited or corrupt)";
+	if (verdict_parse(vs, v))
+		return "unknown verdict";
+	if (!json_is_object(json_object_get(o, "model")) || !json_is_object(json_object_get(o, "config")) ||
+	    json_object_size(o) != 5)
+		return "no report section (written by an older lictrace)";
+	return NULL;
+}
+
+/* One complete line (without its '\n'), starting at offset off of the file. */
+static int take_line(struct audit_state *s, const char *line, size_t len, size_t lineno, long long off)
+{
+	json_t *j;
+	const char *t, *why;
+	struct audit_done *d, *old;
+	char *cfg = NULL;
 	enum verdict v;
 	int rc = 0;
 
-	if (!t || !vs || !json_is_object(j) || json_object_size(j) != (ck ? 3u : 2u) ||
-	    strlen(t) != json_string_length(json_object_get(j, "target")) || !*t) {
-		problem(s, lineno, NULL, "not a state record");
+	if ((why = parse_line(line, len, &j, &t, &v))) {
+		problem(s, lineno, t, why);
+		if (t && strmap_put(&s->distrusted, t, (void *)1))
+			rc = LT_ENOMEM;
 		goto done;
 	}
-	if (!ck) {
-		problem(s, lineno, t, "no check (written by hand or by an older lictrace)");
-		goto distrust;
-	}
-	snprintf(want, sizeof(want), "fnv1a64:%016llx", (unsigned long long)check_of(t, vs));
-	if (strcmp(ck, want)) {
-		problem(s, lineno, t, "the check does not match (edited or corrupt)");
-		goto distrust;
-	}
-	if (verdict_parse(vs, &v)) {
-		problem(s, lineno, t, "unknown verdict");
-		goto distrust;
-	}
-	if (strmap_put(&s->done, t, (void *)(uintptr_t)(v + 1)))
+	cfg = json_dumps(json_object_get(j, "config"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!cfg) {
 		rc = LT_ENOMEM;
+		goto done;
+	}
+	if (strcmp(cfg, s->config)) {
+		/* verified, but decided under another configuration: never reused */
+		if (!s->other_config) {
+			s->other_config = cfg;
+			s->other_line = lineno;
+			cfg = NULL;
+		}
+		goto done;
+	}
+	if (!(d = malloc(sizeof(*d)))) {
+		rc = LT_ENOMEM;
+		goto done;
+	}
+	d->v = v;
+	d->off_file = off;
+	d->off_keep = (long long)s->keep.len;
+	d->len = len;
+	old = strmap_get(&s->done, t);
+	if (strmap_put(&s->done, t, d)) {
+		free(d);
+		rc = LT_ENOMEM;
+		goto done;
+	}
+	free(old);
 	buf_add(&s->keep, line, len);
 	buf_addc(&s->keep, '\n');
-	goto done;
-distrust:
-	if (strmap_put(&s->distrusted, t, (void *)1))
-		rc = LT_ENOMEM;
 done:
+	free(cfg);
 	json_decref(j);
 	return rc;
 }
@@ -124,6 +191,7 @@ int audit_state_read(struct audit_state *s, FILE *f)
 {
 	char *line = malloc(AUDIT_STATE_MAX_LINE + 1);
 	size_t len = 0;
+	long long pos = 0, start = 0;
 	int c, over = 0, rc = 0;
 
 	if (!line)
@@ -139,6 +207,7 @@ int audit_state_read(struct audit_state *s, FILE *f)
 			}
 			break;
 		}
+		pos++;
 		if (c != '\n') {
 			if (len < AUDIT_STATE_MAX_LINE)
 				line[len++] = (char)c;
@@ -152,10 +221,11 @@ int audit_state_read(struct audit_state *s, FILE *f)
 			snprintf(why, sizeof(why), "longer than %u bytes", AUDIT_STATE_MAX_LINE);
 			problem(s, s->lines, NULL, why);
 		} else if (len) {
-			rc = take_line(s, line, len, s->lines);
+			rc = take_line(s, line, len, s->lines, start);
 		}
 		len = 0;
 		over = 0;
+		start = pos;
 	}
 	free(line);
 	if (s->log && s->bad > AUDIT_STATE_MAX_REPORTED)
@@ -166,38 +236,93 @@ int audit_state_read(struct audit_state *s, FILE *f)
 
 int audit_state_get(const struct audit_state *s, const char *target, enum verdict *v)
 {
-	void *p = strmap_get(&s->done, target);
+	const struct audit_done *d = strmap_get(&s->done, target);
 
-	if (!p || strmap_get(&s->distrusted, target))
+	if (!d || strmap_get(&s->distrusted, target))
 		return 0;
-	*v = (enum verdict)((uintptr_t)p - 1);
+	*v = d->v;
 	return 1;
 }
 
-char *audit_state_format(const char *target, enum verdict v)
+json_t *audit_state_model(const struct audit_state *s, FILE *f, const char *target)
 {
-	const char *vs = verdict_names[v];
-	char ck[40], *s, *line;
-	json_t *j;
+	const struct audit_done *d = strmap_get(&s->done, target);
+	json_t *j = NULL, *m = NULL;
+	const char *t;
+	enum verdict v;
+	char *line;
+	ssize_t got;
 
-	snprintf(ck, sizeof(ck), "fnv1a64:%016llx", (unsigned long long)check_of(target, vs));
-	j = json_pack("{s:s, s:s, s:s}", "target", target, "verdict", vs, "check", ck);
-	s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(j);
-	if (!s || strlen(s) > AUDIT_STATE_MAX_LINE) {
-		free(s);
+	if (!d || strmap_get(&s->distrusted, target) || !(line = malloc(d->len + 1)))
 		return NULL;
-	}
-	line = lt_asprintf("%s\n", s);
-	free(s);
+	got = pread(fileno(f), line, d->len, (off_t)(s->rewritten ? d->off_keep : d->off_file));
+	if (got == (ssize_t)d->len && !parse_line(line, d->len, &j, &t, &v) && !strcmp(t, target) && v == d->v)
+		m = json_incref(json_object_get(j, "model"));
+	json_decref(j);
+	free(line);
+	return m;
+}
+
+char *audit_state_format(const struct audit_state *s, const char *target, enum verdict v,
+			 const json_t *model)
+{
+	json_error_t jerr;
+	json_t *j = json_object(), *cfg = json_loads(s->config, 0, &jerr);
+	char *d = NULL, *line = NULL;
+	size_t n;
+
+	if (j && cfg && !json_object_set_new(j, "target", json_string(target)) &&
+	    !json_object_set_new(j, "verdict", json_string(verdict_names[v])) &&
+	    !json_object_set(j, "config", cfg) && !json_object_set(j, "model", (json_t *)model))
+		d = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	json_decref(cfg);
+	/* d ends with the object's '}': the check goes before it, over what precedes */
+	if (d && (n = strlen(d)) > 1 && n - 1 + CHECK_TAIL < AUDIT_STATE_MAX_LINE)
+		line = lt_asprintf("%.*s%s%016llx\"}\n", (int)(n - 1), d, check_key,
+				   (unsigned long long)check_of(d, n - 1));
+	free(d);
 	return line;
+}
+
+void audit_state_config_diff(const char *was, const char *now, char *out, size_t size)
+{
+	json_error_t jerr;
+	json_t *a = json_loads(was, 0, &jerr), *b = json_loads(now, 0, &jerr), *sides[2] = { a, b };
+	struct buf o;
+	const char *k;
+	json_t *x;
+
+	buf_init(&o, 64u * 1024u);
+	for (int side = 0; side < 2; side++)
+		json_object_foreach(sides[side], k, x) {
+			json_t *va = json_object_get(a, k), *vb = json_object_get(b, k);
+			char *sa, *sb;
+
+			if ((side && va) || json_equal(va, vb))
+				continue; /* a key of both is listed once, from the first side */
+			sa = va ? json_dumps(va, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+			sb = vb ? json_dumps(vb, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+			buf_printf(&o, "%s%s (was %s, now %s)", o.len ? "; " : "", k, sa ? sa : "nothing",
+				 sb ? sb : "nothing");
+			free(sa);
+			free(sb);
+		}
+	snprintf(out, size, "%s", o.len && !buf_error(&o) ? o.data : "the configuration");
+	buf_release(&o);
+	json_decref(a);
+	json_decref(b);
 }
 
 void audit_state_release(struct audit_state *s)
 {
+	for (size_t i = 0; i < s->done.cap; i++)
+		if (s->done.slots && s->done.slots[i].key)
+			free(s->done.slots[i].val);
 	strmap_release(&s->done);
 	strmap_release(&s->distrusted);
 	buf_release(&s->keep);
+	free(s->other_config);
 }
 
 static int add_target(char ***v, size_t *n, const char *t, size_t len)
