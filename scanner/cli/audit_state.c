@@ -7,17 +7,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include "core/banned.h"
 
-/* The verified lines kept for the rewrite: past this the file is only appended to. */
-#define AUDIT_STATE_MAX_KEEP (512u * 1024u * 1024u)
 
 static const char *const verdict_names[] = { "pass", "review", "fail", "incomplete" };
 
-/* Where a verified record is: its line in the file as read, and in `keep`. */
+/* Where a verified record is: its line in the file as read, and once compacted. */
 struct audit_done {
 	enum verdict v;
 	long long off_file, off_keep;
@@ -75,7 +74,6 @@ void audit_state_init(struct audit_state *s, const char *name, FILE *log, const 
 	memset(s, 0, sizeof(*s));
 	strmap_init(&s->done);
 	strmap_init(&s->distrusted);
-	buf_init(&s->keep, AUDIT_STATE_MAX_KEEP);
 	s->name = name;
 	s->log = log;
 	s->config = config ? config : "{}";
@@ -106,31 +104,62 @@ static void problem(struct audit_state *s, size_t lineno, const char *target, co
 	fprintf(s->log, "%s; ignored%s\n", why, target ? ", the target is scanned again" : "");
 }
 
-/* Parse one line: *j (caller decrefs) and its target; NULL why when it is a
- * verified record of this format, else why it is not (*target may still be set
- * when the line names one). */
+/* The member that follows the head (target, verdict, config) of a record. JSON
+ * escapes every '"' inside a string, so this byte sequence, with its unescaped
+ * quotes, cannot occur inside the head's strings: its first occurrence ends the head. */
+static const char model_key[] = ",\"model\":";
+
+/* Parse one line: *j is the record's head {target, verdict, config} (caller
+ * decrefs) and where its report section's text is (offset, length); NULL
+ * when it is a verified record of this format, else why it is not (*target may
+ * still be set when the line names one). The check covers the whole line, so a
+ * verified line is one lictrace wrote: only its head is parsed here, the report
+ * section when it is reported (audit_state_model). */
 static const char *parse_line(const char *line, size_t len, json_t **j, const char **target,
-			      enum verdict *v)
+			      enum verdict *v, size_t *model_at, size_t *model_len)
 {
 	json_error_t jerr;
-	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	const char *t = json_string_value(json_object_get(o, "target"));
-	const char *vs = json_string_value(json_object_get(o, "verdict"));
+	json_t *o;
+	const char *t, *vs, *m;
+	char *head;
 
-	*j = o;
+	*j = NULL;
 	*target = NULL;
+	m = check_ok(line, len) ? memmem(line, len, model_key, sizeof(model_key) - 1) : NULL;
+	if (!m || line + len - CHECK_TAIL < m + sizeof(model_key) || m[sizeof(model_key) - 1] != '{') {
+		/* not verified: read it whole to say which target it names, and why */
+		o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+		*j = o;
+		t = json_string_value(json_object_get(o, "target"));
+		if (!t || !json_string_value(json_object_get(o, "verdict")) || !json_is_object(o) ||
+		    strlen(t) != json_string_length(json_object_get(o, "target")) || !*t)
+			return "not a state record";
+		*target = t;
+		if (!json_object_get(o, "check"))
+			return "no check (written by hand or by an older lictrace)";
+		if (!m && check_ok(line, len))
+			return "no report section (written by an older lictrace)";
+		return "the check does not match (edited or corrupt)";
+	}
+	if (!(head = malloc((size_t)(m - line) + 2)))
+		return "out of memory";
+	memcpy(head, line, (size_t)(m - line));
+	head[m - line] = '}';
+	head[m - line + 1] = '\0';
+	o = json_loads(head, JSON_REJECT_DUPLICATES, &jerr);
+	free(head);
+	*j = o;
+	t = json_string_value(json_object_get(o, "target"));
+	vs = json_string_value(json_object_get(o, "verdict"));
 	if (!t || !vs || !json_is_object(o) || strlen(t) != json_string_length(json_object_get(o, "target")) || !*t)
 		return "not a state record";
 	*target = t;
-	if (!json_object_get(o, "check"))
-		return "no check (written by hand or by an older lictrace)";
-	if (!check_ok(line, len))
-		return "the check does not match (edited or corrupt)";
 	if (verdict_parse(vs, v))
 		return "unknown verdict";
-	if (!json_is_object(json_object_get(o, "model")) || !json_is_object(json_object_get(o, "config")) ||
-	    json_object_size(o) != 5)
-		return "no report section (written by an older lictrace)";
+	if (!json_is_object(json_object_get(o, "config")) || json_object_size(o) != 3)
+		return "not a state record of this lictrace";
+	*model_at = (size_t)(m - line) + sizeof(model_key) - 1;
+	*model_len = len - CHECK_TAIL - *model_at;
 	return NULL;
 }
 
@@ -142,9 +171,10 @@ static int take_line(struct audit_state *s, const char *line, size_t len, size_t
 	struct audit_done *d, *old;
 	char *cfg = NULL;
 	enum verdict v;
+	size_t mat, mlen;
 	int rc = 0;
 
-	if ((why = parse_line(line, len, &j, &t, &v))) {
+	if ((why = parse_line(line, len, &j, &t, &v, &mat, &mlen))) {
 		problem(s, lineno, t, why);
 		if (t && strmap_put(&s->distrusted, t, (void *)1))
 			rc = LT_ENOMEM;
@@ -170,7 +200,7 @@ static int take_line(struct audit_state *s, const char *line, size_t len, size_t
 	}
 	d->v = v;
 	d->off_file = off;
-	d->off_keep = (long long)s->keep.len;
+	d->off_keep = s->kept_bytes;
 	d->len = len;
 	old = strmap_get(&s->done, t);
 	if (strmap_put(&s->done, t, d)) {
@@ -179,8 +209,19 @@ static int take_line(struct audit_state *s, const char *line, size_t len, size_t
 		goto done;
 	}
 	free(old);
-	buf_add(&s->keep, line, len);
-	buf_addc(&s->keep, '\n');
+	if (s->nkept == s->kept_cap) {
+		size_t cap = s->kept_cap ? 2 * s->kept_cap : 256;
+		struct audit_span *k = realloc(s->kept, cap * sizeof(*k));
+		if (!k) {
+			rc = LT_ENOMEM;
+			goto done;
+		}
+		s->kept = k;
+		s->kept_cap = cap;
+	}
+	s->kept[s->nkept].off = off;
+	s->kept[s->nkept++].len = len;
+	s->kept_bytes += (long long)len + 1;
 done:
 	free(cfg);
 	json_decref(j);
@@ -196,8 +237,9 @@ int audit_state_read(struct audit_state *s, FILE *f)
 
 	if (!line)
 		return LT_ENOMEM;
+	flockfile(f); /* one lock for the whole read: getc_unlocked below */
 	while (!rc) {
-		c = getc(f);
+		c = getc_unlocked(f);
 		if (c == EOF) {
 			if (len || over) {
 				s->lines++;
@@ -227,10 +269,41 @@ int audit_state_read(struct audit_state *s, FILE *f)
 		over = 0;
 		start = pos;
 	}
+	funlockfile(f);
 	free(line);
 	if (s->log && s->bad > AUDIT_STATE_MAX_REPORTED)
 		fprintf(s->log, "lictrace: state file '%s': %zu more problem lines not shown\n", s->name,
 			s->bad - AUDIT_STATE_MAX_REPORTED);
+	return rc;
+}
+
+int audit_state_compact(struct audit_state *s, int fd)
+{
+	char *line = malloc(AUDIT_STATE_MAX_LINE + 1);
+	long long to = 0;
+	int flags = fcntl(fd, F_GETFL), rc = -1;
+
+	/* pwrite on a file opened O_APPEND would append (Linux): drop it for the rewrite */
+	if (!line || flags < 0 || fcntl(fd, F_SETFL, flags & ~O_APPEND) != 0)
+		goto done;
+	for (size_t i = 0; i < s->nkept; i++) {
+		const struct audit_span *k = &s->kept[i];
+
+		if (k->off != to) { /* lines before this one were dropped: move it */
+			if (pread(fd, line, k->len + 1, (off_t)k->off) != (ssize_t)(k->len + 1) ||
+			    pwrite(fd, line, k->len + 1, (off_t)to) != (ssize_t)(k->len + 1))
+				goto done;
+		}
+		to += (long long)k->len + 1;
+	}
+	if (ftruncate(fd, (off_t)to) != 0 || fsync(fd) != 0)
+		goto done;
+	s->rewritten = 1;
+	rc = 0;
+done:
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags);
+	free(line);
 	return rc;
 }
 
@@ -247,17 +320,22 @@ int audit_state_get(const struct audit_state *s, const char *target, enum verdic
 json_t *audit_state_model(const struct audit_state *s, FILE *f, const char *target)
 {
 	const struct audit_done *d = strmap_get(&s->done, target);
+	json_error_t jerr;
 	json_t *j = NULL, *m = NULL;
 	const char *t;
 	enum verdict v;
+	size_t mat, mlen;
 	char *line;
 	ssize_t got;
 
 	if (!d || strmap_get(&s->distrusted, target) || !(line = malloc(d->len + 1)))
 		return NULL;
 	got = pread(fileno(f), line, d->len, (off_t)(s->rewritten ? d->off_keep : d->off_file));
-	if (got == (ssize_t)d->len && !parse_line(line, d->len, &j, &t, &v) && !strcmp(t, target) && v == d->v)
-		m = json_incref(json_object_get(j, "model"));
+	if (got == (ssize_t)d->len && !parse_line(line, d->len, &j, &t, &v, &mat, &mlen) && !strcmp(t, target) &&
+	    v == d->v && (m = json_loadb(line + mat, mlen, JSON_REJECT_DUPLICATES, &jerr)) && !json_is_object(m)) {
+		json_decref(m);
+		m = NULL;
+	}
 	json_decref(j);
 	free(line);
 	return m;
@@ -321,7 +399,7 @@ void audit_state_release(struct audit_state *s)
 			free(s->done.slots[i].val);
 	strmap_release(&s->done);
 	strmap_release(&s->distrusted);
-	buf_release(&s->keep);
+	free(s->kept);
 	free(s->other_config);
 }
 

@@ -39,6 +39,10 @@
 #include "findings/findings.h"
 
 struct json_t;
+struct audit_span {
+	long long off;
+	size_t len;
+};
 
 /* A line holds one model's report section: generous, but bounded (the report
  * caps a section at 16 MiB; a model this large is simply scanned again). */
@@ -49,14 +53,16 @@ struct json_t;
 struct audit_state {
 	struct strmap done;       /* target -> struct audit_done * (owned) */
 	struct strmap distrusted; /* targets named by a line that did not verify */
-	struct buf keep;          /* the verified lines, to rewrite the file without the bad ones */
+	struct audit_span *kept;  /* the verified lines in file order (for audit_state_compact) */
+	size_t nkept, kept_cap;
+	long long kept_bytes;     /* their bytes, line ends included */
 	size_t lines, bad;        /* lines read; lines ignored */
 	const char *name;         /* the file, in messages (borrowed) */
 	FILE *log;                /* problems go here; NULL: silent */
 	const char *config;       /* this run's configuration, compact JSON (borrowed) */
 	char *other_config;       /* the first verified line's configuration when it is not config */
 	size_t other_line;        /* ... and that line's number */
-	int rewritten;            /* the file now holds exactly `keep` (audit_state_model reads there) */
+	int rewritten;            /* the file now holds only the verified lines (audit_state_compact) */
 };
 
 /* config: this run's configuration as a compact JSON object (borrowed; must
@@ -64,10 +70,17 @@ struct audit_state {
 void audit_state_init(struct audit_state *s, const char *name, FILE *log, const char *config);
 /* Read the records of f (from its start to EOF). 0, or LT_ENOMEM. */
 int audit_state_read(struct audit_state *s, FILE *f);
+/* Rewrite the file fd (the one read, opened for writing) in place to hold only its
+ * verified lines, in their order, and truncate it: each line moves towards the
+ * start, read before anything is written over it, so nothing but the lines being
+ * dropped is held in memory. A crash midway leaves the moved lines, then a line cut
+ * where the old content resumes (reported and ignored next time), then old lines:
+ * records can be lost, never altered. 0, or -1 with errno set. */
+int audit_state_compact(struct audit_state *s, int fd);
 /* 1 and *v when target has a verified verdict and no unverified line. */
 int audit_state_get(const struct audit_state *s, const char *target, enum verdict *v);
 /* The report section (JSON model object) recorded for target, read again from f
- * (the file audit_state_read read, rewritten to `keep` when s->rewritten); the
+ * (the file audit_state_read read, or as audit_state_compact left it); the
  * caller releases it with json_decref. NULL when target has no usable record or
  * the line no longer verifies. */
 struct json_t *audit_state_model(const struct audit_state *s, FILE *f, const char *target);

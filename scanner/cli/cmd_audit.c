@@ -156,7 +156,7 @@ done:
 }
 
 /* Open --state FILE (created when missing) and lock it for this run, load it
- * (reporting the lines it ignores), and rewrite it in place without them, so a
+ * (reporting the lines it ignores), and compact it in place without them, so a
  * torn line is never glued to the next record and a distrusted target is
  * trusted again once rescanned. *out is left open for appending (the lock lasts
  * until it is closed). A crash during the rewrite can only lose records, which
@@ -203,21 +203,11 @@ static int open_state(const char *path, struct audit_state *st, FILE **out)
 			path, st->other_line, diff);
 		goto fail;
 	}
-	fseek(f, 0, SEEK_END);
-	if (st->bad && !buf_error(&st->keep)) {
-		if (ftruncate(fileno(f), 0) != 0 ||
-		    (st->keep.len && fwrite(st->keep.data, 1, st->keep.len, f) != st->keep.len) ||
-		    fflush(f) != 0 || fsync(fileno(f)) != 0) {
-			fprintf(stderr, "lictrace: cannot rewrite the state file '%s': %s\n", path, strerror(errno));
-			goto fail;
-		}
-		st->rewritten = 1;
-	} else if (st->bad) {
-		/* too big to rewrite: at least end a torn line (an empty line is skipped) */
-		fputc('\n', f);
-		fflush(f);
+	if (st->bad && (fflush(f) != 0 || audit_state_compact(st, fileno(f)) != 0)) {
+		fprintf(stderr, "lictrace: cannot rewrite the state file '%s': %s\n", path, strerror(errno));
+		goto fail;
 	}
-	buf_release(&st->keep); /* records are read again from the file when reported */
+	fseek(f, 0, SEEK_END);
 	*out = f;
 	return 0;
 fail:
