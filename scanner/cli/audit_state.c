@@ -7,29 +7,56 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "core/banned.h"
 
-/* The verified lines kept for the rewrite: past this the file is only appended to. */
-#define AUDIT_STATE_MAX_KEEP (512u * 1024u * 1024u)
 
 static const char *const verdict_names[] = { "pass", "review", "fail", "incomplete" };
 
-static uint64_t check_of(const char *target, const char *verdict)
+/* Where a verified record is: its line in the file as read, and once compacted. */
+struct audit_done {
+	enum verdict v;
+	long long off_file, off_keep;
+	size_t len;
+};
+
+/* What ends every record: the check, always the last member. */
+static const char check_key[] = ",\"check\":\"fnv1a64:";
+#define CHECK_HEX 16
+#define CHECK_TAIL (sizeof(check_key) - 1 + CHECK_HEX + 2) /* key, hex, "} */
+
+static uint64_t check_of(const char *prefix, size_t len)
 {
-	static const char tag[] = "lictrace-state-1";
-	const char *parts[3] = { tag, target, verdict };
+	static const char tag[] = "lictrace-state-2";
 	uint64_t h = 1469598103934665603ULL;
 
-	for (int i = 0; i < 3; i++) {
-		for (const char *p = parts[i];; p++) {
-			h ^= (unsigned char)*p;
-			h *= 1099511628211ULL;
-			if (!*p)
-				break; /* the NUL separates the parts */
-		}
+	for (size_t i = 0; i < sizeof(tag); i++) { /* the tag's NUL separates it */
+		h ^= (unsigned char)tag[i];
+		h *= 1099511628211ULL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)prefix[i];
+		h *= 1099511628211ULL;
 	}
 	return h;
+}
+
+/* 1 when line ends with a check that matches the bytes before it. */
+static int check_ok(const char *line, size_t len)
+{
+	char want[CHECK_HEX + 1];
+	size_t p;
+
+	if (len < CHECK_TAIL || memcmp(line + len - 2, "\"}", 2))
+		return 0;
+	p = len - CHECK_TAIL;
+	if (memcmp(line + p, check_key, sizeof(check_key) - 1))
+		return 0;
+	snprintf(want, sizeof(want), "%016llx", (unsigned long long)check_of(line, p));
+	return !memcmp(line + p + sizeof(check_key) - 1, want, CHECK_HEX);
 }
 
 static int verdict_parse(const char *s, enum verdict *v)
@@ -42,14 +69,14 @@ static int verdict_parse(const char *s, enum verdict *v)
 	return -1;
 }
 
-void audit_state_init(struct audit_state *s, const char *name, FILE *log)
+void audit_state_init(struct audit_state *s, const char *name, FILE *log, const char *config)
 {
 	memset(s, 0, sizeof(*s));
 	strmap_init(&s->done);
 	strmap_init(&s->distrusted);
-	buf_init(&s->keep, AUDIT_STATE_MAX_KEEP);
 	s->name = name;
 	s->log = log;
+	s->config = config ? config : "{}";
 }
 
 /* A target as it may be shown on a terminal: control bytes become '?'. */
@@ -77,45 +104,126 @@ static void problem(struct audit_state *s, size_t lineno, const char *target, co
 	fprintf(s->log, "%s; ignored%s\n", why, target ? ", the target is scanned again" : "");
 }
 
-/* One complete line (without its '\n'). */
-static int take_line(struct audit_state *s, const char *line, size_t len, size_t lineno)
+/* The member that follows the head (target, verdict, config) of a record. JSON
+ * escapes every '"' inside a string, so this byte sequence, with its unescaped
+ * quotes, cannot occur inside the head's strings: its first occurrence ends the head. */
+static const char model_key[] = ",\"model\":";
+
+/* Parse one line: *j is the record's head {target, verdict, config} (caller
+ * decrefs) and where its report section's text is (offset, length); NULL
+ * when it is a verified record of this format, else why it is not (*target may
+ * still be set when the line names one). The check covers the whole line, so a
+ * verified line is one lictrace wrote: only its head is parsed here, the report
+ * section when it is reported (audit_state_model). */
+static const char *parse_line(const char *line, size_t len, json_t **j, const char **target,
+			      enum verdict *v, size_t *model_at, size_t *model_len)
 {
 	json_error_t jerr;
-	json_t *j = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	const char *t = json_string_value(json_object_get(j, "target"));
-	const char *vs = json_string_value(json_object_get(j, "verdict"));
-	const char *ck = json_string_value(json_object_get(j, "check"));
-	char want[40];
+	json_t *o;
+	const char *t, *vs, *m;
+	char *head;
+
+	*j = NULL;
+	*target = NULL;
+	m = check_ok(line, len) ? memmem(line, len, model_key, sizeof(model_key) - 1) : NULL;
+	if (!m || line + len - CHECK_TAIL < m + sizeof(model_key) || m[sizeof(model_key) - 1] != '{') {
+		/* not verified: read it whole to say which target it names, and why */
+		o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+		*j = o;
+		t = json_string_value(json_object_get(o, "target"));
+		if (!t || !json_string_value(json_object_get(o, "verdict")) || !json_is_object(o) ||
+		    strlen(t) != json_string_length(json_object_get(o, "target")) || !*t)
+			return "not a state record";
+		*target = t;
+		if (!json_object_get(o, "check"))
+			return "no check (written by hand or by an older lictrace)";
+		if (!m && check_ok(line, len))
+			return "no report section (written by an older lictrace)";
+		return "the check does not match (edited or corrupt)";
+	}
+	if (!(head = malloc((size_t)(m - line) + 2)))
+		return "out of memory";
+	memcpy(head, line, (size_t)(m - line));
+	head[m - line] = '}';
+	head[m - line + 1] = '\0';
+	o = json_loads(head, JSON_REJECT_DUPLICATES, &jerr);
+	free(head);
+	*j = o;
+	t = json_string_value(json_object_get(o, "target"));
+	vs = json_string_value(json_object_get(o, "verdict"));
+	if (!t || !vs || !json_is_object(o) || strlen(t) != json_string_length(json_object_get(o, "target")) || !*t)
+		return "not a state record";
+	*target = t;
+	if (verdict_parse(vs, v))
+		return "unknown verdict";
+	if (!json_is_object(json_object_get(o, "config")) || json_object_size(o) != 3)
+		return "not a state record of this lictrace";
+	*model_at = (size_t)(m - line) + sizeof(model_key) - 1;
+	*model_len = len - CHECK_TAIL - *model_at;
+	return NULL;
+}
+
+/* One complete line (without its '\n'), starting at offset off of the file. */
+static int take_line(struct audit_state *s, const char *line, size_t len, size_t lineno, long long off)
+{
+	json_t *j;
+	const char *t, *why;
+	struct audit_done *d, *old;
+	char *cfg = NULL;
 	enum verdict v;
+	size_t mat, mlen;
 	int rc = 0;
 
-	if (!t || !vs || !json_is_object(j) || json_object_size(j) != (ck ? 3u : 2u) ||
-	    strlen(t) != json_string_length(json_object_get(j, "target")) || !*t) {
-		problem(s, lineno, NULL, "not a state record");
+	if ((why = parse_line(line, len, &j, &t, &v, &mat, &mlen))) {
+		problem(s, lineno, t, why);
+		if (t && strmap_put(&s->distrusted, t, (void *)1))
+			rc = LT_ENOMEM;
 		goto done;
 	}
-	if (!ck) {
-		problem(s, lineno, t, "no check (written by hand or by an older lictrace)");
-		goto distrust;
-	}
-	snprintf(want, sizeof(want), "fnv1a64:%016llx", (unsigned long long)check_of(t, vs));
-	if (strcmp(ck, want)) {
-		problem(s, lineno, t, "the check does not match (edited or corrupt)");
-		goto distrust;
-	}
-	if (verdict_parse(vs, &v)) {
-		problem(s, lineno, t, "unknown verdict");
-		goto distrust;
-	}
-	if (strmap_put(&s->done, t, (void *)(uintptr_t)(v + 1)))
+	cfg = json_dumps(json_object_get(j, "config"), JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!cfg) {
 		rc = LT_ENOMEM;
-	buf_add(&s->keep, line, len);
-	buf_addc(&s->keep, '\n');
-	goto done;
-distrust:
-	if (strmap_put(&s->distrusted, t, (void *)1))
+		goto done;
+	}
+	if (strcmp(cfg, s->config)) {
+		/* verified, but decided under another configuration: never reused */
+		if (!s->other_config) {
+			s->other_config = cfg;
+			s->other_line = lineno;
+			cfg = NULL;
+		}
+		goto done;
+	}
+	if (!(d = malloc(sizeof(*d)))) {
 		rc = LT_ENOMEM;
+		goto done;
+	}
+	d->v = v;
+	d->off_file = off;
+	d->off_keep = s->kept_bytes;
+	d->len = len;
+	old = strmap_get(&s->done, t);
+	if (strmap_put(&s->done, t, d)) {
+		free(d);
+		rc = LT_ENOMEM;
+		goto done;
+	}
+	free(old);
+	if (s->nkept == s->kept_cap) {
+		size_t cap = s->kept_cap ? 2 * s->kept_cap : 256;
+		struct audit_span *k = realloc(s->kept, cap * sizeof(*k));
+		if (!k) {
+			rc = LT_ENOMEM;
+			goto done;
+		}
+		s->kept = k;
+		s->kept_cap = cap;
+	}
+	s->kept[s->nkept].off = off;
+	s->kept[s->nkept++].len = len;
+	s->kept_bytes += (long long)len + 1;
 done:
+	free(cfg);
 	json_decref(j);
 	return rc;
 }
@@ -124,12 +232,14 @@ int audit_state_read(struct audit_state *s, FILE *f)
 {
 	char *line = malloc(AUDIT_STATE_MAX_LINE + 1);
 	size_t len = 0;
+	long long pos = 0, start = 0;
 	int c, over = 0, rc = 0;
 
 	if (!line)
 		return LT_ENOMEM;
+	flockfile(f); /* one lock for the whole read: getc_unlocked below */
 	while (!rc) {
-		c = getc(f);
+		c = getc_unlocked(f);
 		if (c == EOF) {
 			if (len || over) {
 				s->lines++;
@@ -139,6 +249,7 @@ int audit_state_read(struct audit_state *s, FILE *f)
 			}
 			break;
 		}
+		pos++;
 		if (c != '\n') {
 			if (len < AUDIT_STATE_MAX_LINE)
 				line[len++] = (char)c;
@@ -152,11 +263,13 @@ int audit_state_read(struct audit_state *s, FILE *f)
 			snprintf(why, sizeof(why), "longer than %u bytes", AUDIT_STATE_MAX_LINE);
 			problem(s, s->lines, NULL, why);
 		} else if (len) {
-			rc = take_line(s, line, len, s->lines);
+			rc = take_line(s, line, len, s->lines, start);
 		}
 		len = 0;
 		over = 0;
+		start = pos;
 	}
+	funlockfile(f);
 	free(line);
 	if (s->log && s->bad > AUDIT_STATE_MAX_REPORTED)
 		fprintf(s->log, "lictrace: state file '%s': %zu more problem lines not shown\n", s->name,
@@ -164,40 +277,130 @@ int audit_state_read(struct audit_state *s, FILE *f)
 	return rc;
 }
 
+int audit_state_compact(struct audit_state *s, int fd)
+{
+	char *line = malloc(AUDIT_STATE_MAX_LINE + 1);
+	long long to = 0;
+	int flags = fcntl(fd, F_GETFL), rc = -1;
+
+	/* pwrite on a file opened O_APPEND would append (Linux): drop it for the rewrite */
+	if (!line || flags < 0 || fcntl(fd, F_SETFL, flags & ~O_APPEND) != 0)
+		goto done;
+	for (size_t i = 0; i < s->nkept; i++) {
+		const struct audit_span *k = &s->kept[i];
+
+		if (k->off != to) { /* lines before this one were dropped: move it */
+			if (pread(fd, line, k->len + 1, (off_t)k->off) != (ssize_t)(k->len + 1) ||
+			    pwrite(fd, line, k->len + 1, (off_t)to) != (ssize_t)(k->len + 1))
+				goto done;
+		}
+		to += (long long)k->len + 1;
+	}
+	if (ftruncate(fd, (off_t)to) != 0 || fsync(fd) != 0)
+		goto done;
+	s->rewritten = 1;
+	rc = 0;
+done:
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags);
+	free(line);
+	return rc;
+}
+
 int audit_state_get(const struct audit_state *s, const char *target, enum verdict *v)
 {
-	void *p = strmap_get(&s->done, target);
+	const struct audit_done *d = strmap_get(&s->done, target);
 
-	if (!p || strmap_get(&s->distrusted, target))
+	if (!d || strmap_get(&s->distrusted, target))
 		return 0;
-	*v = (enum verdict)((uintptr_t)p - 1);
+	*v = d->v;
 	return 1;
 }
 
-char *audit_state_format(const char *target, enum verdict v)
+json_t *audit_state_model(const struct audit_state *s, FILE *f, const char *target)
 {
-	const char *vs = verdict_names[v];
-	char ck[40], *s, *line;
-	json_t *j;
+	const struct audit_done *d = strmap_get(&s->done, target);
+	json_error_t jerr;
+	json_t *j = NULL, *m = NULL;
+	const char *t;
+	enum verdict v;
+	size_t mat, mlen;
+	char *line;
+	ssize_t got;
 
-	snprintf(ck, sizeof(ck), "fnv1a64:%016llx", (unsigned long long)check_of(target, vs));
-	j = json_pack("{s:s, s:s, s:s}", "target", target, "verdict", vs, "check", ck);
-	s = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(j);
-	if (!s || strlen(s) > AUDIT_STATE_MAX_LINE) {
-		free(s);
+	if (!d || strmap_get(&s->distrusted, target) || !(line = malloc(d->len + 1)))
 		return NULL;
+	got = pread(fileno(f), line, d->len, (off_t)(s->rewritten ? d->off_keep : d->off_file));
+	if (got == (ssize_t)d->len && !parse_line(line, d->len, &j, &t, &v, &mat, &mlen) && !strcmp(t, target) &&
+	    v == d->v && (m = json_loadb(line + mat, mlen, JSON_REJECT_DUPLICATES, &jerr)) && !json_is_object(m)) {
+		json_decref(m);
+		m = NULL;
 	}
-	line = lt_asprintf("%s\n", s);
-	free(s);
+	json_decref(j);
+	free(line);
+	return m;
+}
+
+char *audit_state_format(const struct audit_state *s, const char *target, enum verdict v,
+			 const json_t *model)
+{
+	json_error_t jerr;
+	json_t *j = json_object(), *cfg = json_loads(s->config, 0, &jerr);
+	char *d = NULL, *line = NULL;
+	size_t n;
+
+	if (j && cfg && !json_object_set_new(j, "target", json_string(target)) &&
+	    !json_object_set_new(j, "verdict", json_string(verdict_names[v])) &&
+	    !json_object_set(j, "config", cfg) && !json_object_set(j, "model", (json_t *)model))
+		d = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(j);
+	json_decref(cfg);
+	/* d ends with the object's '}': the check goes before it, over what precedes */
+	if (d && (n = strlen(d)) > 1 && n - 1 + CHECK_TAIL < AUDIT_STATE_MAX_LINE)
+		line = lt_asprintf("%.*s%s%016llx\"}\n", (int)(n - 1), d, check_key,
+				   (unsigned long long)check_of(d, n - 1));
+	free(d);
 	return line;
+}
+
+void audit_state_config_diff(const char *was, const char *now, char *out, size_t size)
+{
+	json_error_t jerr;
+	json_t *a = json_loads(was, 0, &jerr), *b = json_loads(now, 0, &jerr), *sides[2] = { a, b };
+	struct buf o;
+	const char *k;
+	json_t *x;
+
+	buf_init(&o, 64u * 1024u);
+	for (int side = 0; side < 2; side++)
+		json_object_foreach(sides[side], k, x) {
+			json_t *va = json_object_get(a, k), *vb = json_object_get(b, k);
+			char *sa, *sb;
+
+			if ((side && va) || json_equal(va, vb))
+				continue; /* a key of both is listed once, from the first side */
+			sa = va ? json_dumps(va, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+			sb = vb ? json_dumps(vb, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+			buf_printf(&o, "%s%s (was %s, now %s)", o.len ? "; " : "", k, sa ? sa : "nothing",
+				 sb ? sb : "nothing");
+			free(sa);
+			free(sb);
+		}
+	snprintf(out, size, "%s", o.len && !buf_error(&o) ? o.data : "the configuration");
+	buf_release(&o);
+	json_decref(a);
+	json_decref(b);
 }
 
 void audit_state_release(struct audit_state *s)
 {
+	for (size_t i = 0; i < s->done.cap; i++)
+		if (s->done.slots && s->done.slots[i].key)
+			free(s->done.slots[i].val);
 	strmap_release(&s->done);
 	strmap_release(&s->distrusted);
-	buf_release(&s->keep);
+	free(s->kept);
+	free(s->other_config);
 }
 
 static int add_target(char ***v, size_t *n, const char *t, size_t len)

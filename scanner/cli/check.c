@@ -81,6 +81,143 @@ int common_opts_profile(const struct common_opts *c, struct profile *out)
 	return 0;
 }
 
+/* A whole number of at most 9 digits (no sign, no spaces); *s moves past it. */
+static int parse_digits(const char **s, unsigned long *out)
+{
+	const char *p = *s;
+	unsigned long v = 0;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (p - *s >= 9)
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+/* The whole of s as a number of at most 9 digits. */
+static int parse_number(const char *s, unsigned long *out)
+{
+	return !s || parse_digits(&s, out) || *s ? -1 : 0;
+}
+
+/* An environment variable that must hold a number: 0, 1 when unset (and not
+ * required), or -1 after printing why. */
+static int env_number(const char *name, int required, unsigned long *out)
+{
+	const char *v = getenv(name);
+
+	if (!v && !required)
+		return 1;
+	if (!v) {
+		fprintf(stderr, "lictrace: --shard auto: %s is not set\n", name);
+		return -1;
+	}
+	if (parse_number(v, out)) {
+		fprintf(stderr, "lictrace: --shard auto: %s is '%.40s', not a whole number\n", name, v);
+		return -1;
+	}
+	return 0;
+}
+
+/* Slurm job array: task ids run from SLURM_ARRAY_TASK_MIN to _MAX by _STEP
+ * (Slurm sets all of them for an array task; MIN 0 and STEP 1 are assumed when
+ * unset); shard I is the task's place in that range. An array given as a list
+ * with gaps (--array=0,3,9) has no place for every task: refused. */
+static int shard_slurm(const char *count, unsigned long *i, unsigned long *n)
+{
+	unsigned long id, cnt, min = 0, max = 0, step = 1, want;
+	int has_max;
+
+	if (env_number("SLURM_ARRAY_TASK_ID", 1, &id) || env_number("SLURM_ARRAY_TASK_COUNT", 1, &cnt) ||
+	    env_number("SLURM_ARRAY_TASK_MIN", 0, &min) < 0 || env_number("SLURM_ARRAY_TASK_STEP", 0, &step) < 0 ||
+	    (has_max = env_number("SLURM_ARRAY_TASK_MAX", 0, &max)) < 0)
+		return EXIT_USAGE;
+	if (!getenv("SLURM_ARRAY_TASK_MIN"))
+		min = 0;
+	if (!getenv("SLURM_ARRAY_TASK_STEP"))
+		step = 1;
+	if (cnt == 0 || step == 0 || id < min || (id - min) % step || (id - min) / step >= cnt ||
+	    (has_max == 0 && (max < min || (max - min) / step + 1 != cnt))) {
+		fprintf(stderr,
+			"lictrace: --shard auto: the Slurm array (task %lu of %lu, ids %lu to %s by %lu) is not a range; use --array=0-N or --array=A-B:S, or give --shard I/N\n",
+			id, cnt, min, has_max == 0 ? getenv("SLURM_ARRAY_TASK_MAX") : "?", step);
+		return EXIT_USAGE;
+	}
+	*i = (id - min) / step;
+	*n = cnt;
+	if (count && (parse_number(count, &want) || want != cnt)) {
+		fprintf(stderr, "lictrace: --shard-count %s disagrees with SLURM_ARRAY_TASK_COUNT=%lu\n", count, cnt);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int check_shard(const char *spec, const char *count, unsigned long *i, unsigned long *n)
+{
+	unsigned long idx;
+	const char *s = spec;
+
+	*i = 0;
+	*n = 1;
+	if (!spec) {
+		if (!count)
+			return 0;
+		fprintf(stderr, "lictrace: --shard-count goes with --shard auto\n");
+		return EXIT_USAGE;
+	}
+	if (strcmp(spec, "auto")) {
+		if (count) {
+			fprintf(stderr, "lictrace: --shard-count goes with --shard auto, not --shard I/N\n");
+			return EXIT_USAGE;
+		}
+		if (parse_digits(&s, i) || *s++ != '/' || parse_digits(&s, n) || *s || *n == 0 ||
+		    *n > CHECK_MAX_SHARDS || *i >= *n) {
+			fprintf(stderr,
+				"lictrace: --shard takes I/N (digits only, 0 <= I < N, 1 <= N <= %d) or auto, not '%s'\n",
+				CHECK_MAX_SHARDS, spec);
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	if (getenv("SLURM_ARRAY_TASK_ID")) {
+		if (shard_slurm(count, i, n))
+			return EXIT_USAGE;
+	} else if (getenv("JOB_COMPLETION_INDEX")) {
+		if (env_number("JOB_COMPLETION_INDEX", 1, &idx))
+			return EXIT_USAGE;
+		if (!count) {
+			fprintf(stderr,
+				"lictrace: --shard auto with JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) needs --shard-count N (the Job's completions)\n");
+			return EXIT_USAGE;
+		}
+		if (parse_number(count, n) || *n == 0 || *n > CHECK_MAX_SHARDS) {
+			fprintf(stderr, "lictrace: --shard-count takes a whole number from 1 to %d, not '%s'\n",
+				CHECK_MAX_SHARDS, count);
+			return EXIT_USAGE;
+		}
+		if (idx >= *n) {
+			fprintf(stderr, "lictrace: --shard auto: JOB_COMPLETION_INDEX=%lu is not below --shard-count %lu\n",
+				idx, *n);
+			return EXIT_USAGE;
+		}
+		*i = idx;
+	} else {
+		fprintf(stderr,
+			"lictrace: --shard auto found no scheduler: set SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT (a Slurm job array) or JOB_COMPLETION_INDEX with --shard-count N (a Kubernetes Indexed Job)\n");
+		return EXIT_USAGE;
+	}
+	if (*n > CHECK_MAX_SHARDS) {
+		fprintf(stderr, "lictrace: --shard auto: %lu shards, more than %d\n", *n, CHECK_MAX_SHARDS);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
 static const char *file_kind(mode_t m)
 {
 	if (S_ISFIFO(m))

@@ -105,5 +105,11 @@ int common_opts_profile(const struct common_opts *c, struct profile *out);
  * model or git URL; a FIFO or device, a missing path, or a folder that is not a
  * git repository with --rev/--staged is a usage error. */
 int check_target(const struct common_opts *c, const char *target);
+/* More shards than this would leave most of them empty. */
+#define CHECK_MAX_SHARDS 100000
+/* audit's --shard SPEC (I/N, or auto: from a Slurm job array's SLURM_ARRAY_TASK_*
+ * or a Kubernetes Indexed Job's JOB_COMPLETION_INDEX with count, --shard-count)
+ * into 0 <= *i < *n; no spec: 0/1. */
+int check_shard(const char *spec, const char *count, unsigned long *i, unsigned long *n);
 
 #endif

@@ -8,12 +8,17 @@
  *   are expanded level by level for all its targets together (API calls and files
  *   concurrently, --jobs in flight), so depth, not targets x depth, sets the rounds.
  * - --shard I/N keeps the targets whose name hashes to I (stable when the inventory
- *   grows), so N machines split one inventory without talking to each other.
- * - --state FILE records each finished target as a JSON line as soon as it is done;
- *   a rerun with the same file skips them (a killed audit resumes where it stopped)
- *   and still counts their verdicts in the overall verdict. Each line carries a
- *   check; lines that do not verify are reported and their targets scanned again
- *   (audit_state.h).
+ *   grows), so N machines split one inventory without talking to each other;
+ *   --shard auto takes I and N from a Slurm job array or a Kubernetes Indexed Job
+ *   (check_shard in check.c).
+ * - --state FILE records each finished target as a JSON line as soon as it is done,
+ *   with its section of the JSON report and the configuration that decided it; a
+ *   rerun with the same file skips them (a killed audit resumes where it stopped),
+ *   and its report still holds every model, those of earlier runs taken from the
+ *   file, in inventory order. A file written under another configuration stops
+ *   the run (exit 2, saying what differs): its verdicts are never reused. Each
+ *   line carries a check; lines that do not verify are reported and their
+ *   targets scanned again (audit_state.h). --state needs --format json.
  * - Progress goes to stderr (on a terminal, or with --progress).
  */
 #include "audit_state.h"
@@ -24,8 +29,13 @@
 #include "core/str.h"
 #include "core/strmap.h"
 #include "lineage/resolver.h"
+#include "core/digest.h"
+#include "licensedb/installed.h"
 #include "record/record.h"
+#include "report/report.h"
 #include "run.h"
+
+#include <jansson.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,20 +53,19 @@
 #define AUDIT_MAX_INVENTORY (64u * 1024u * 1024u)
 /* Hub ids fetched concurrently ahead of scanning them. */
 #define AUDIT_PREFETCH_BATCH 256
-/* More shards than this would leave most of them empty. */
-#define AUDIT_MAX_SHARDS 100000
 
 struct audit_opts {
 	struct common_opts c;
-	const char *org, *shard, *state;
+	const char *org, *shard, *shard_count, *state;
 	int progress;
 };
 
 static const struct opt_spec audit_specs[] = {
 	SCAN_OPT_SPECS(struct audit_opts)
 	{ "org", OPT_STR, offsetof(struct audit_opts, org), "NAME", "audit every model of a hub org or user" },
-	{ "shard", OPT_STR, offsetof(struct audit_opts, shard), "I/N", "only the targets of shard I of N (0 <= I < N)" },
-	{ "state", OPT_STR, offsetof(struct audit_opts, state), "FILE", "resume: record finished targets, skip them next time" },
+	{ "shard", OPT_STR, offsetof(struct audit_opts, shard), "I/N", "only the targets of shard I of N (0 <= I < N); auto: from a Slurm job array or a Kubernetes Indexed Job" },
+	{ "shard-count", OPT_STR, offsetof(struct audit_opts, shard_count), "N", "with --shard auto and JOB_COMPLETION_INDEX: the number of shards" },
+	{ "state", OPT_STR, offsetof(struct audit_opts, state), "FILE", "resume: record finished models (with --format json), report them again next time without scanning" },
 	{ "progress", OPT_FLAG, offsetof(struct audit_opts, progress), NULL, "show progress on stderr even when not a terminal" },
 	{ NULL, 0, 0, NULL, NULL },
 };
@@ -71,32 +80,6 @@ static uint64_t fnv1a(const char *s)
 	return h;
 }
 
-/* A whole number of at most 9 digits (no sign, no spaces); *s moves past it. */
-static int parse_digits(const char **s, unsigned long *out)
-{
-	const char *p = *s;
-	unsigned long v = 0;
-
-	if (*p < '0' || *p > '9')
-		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (p - *s >= 9)
-			return -1;
-		v = v * 10 + (unsigned long)(*p - '0');
-	}
-	*s = p;
-	*out = v;
-	return 0;
-}
-
-/* I/N, digits only, 0 <= I < N <= AUDIT_MAX_SHARDS. */
-static int parse_shard(const char *s, unsigned long *i, unsigned long *n)
-{
-	if (parse_digits(&s, i) || *s++ != '/' || parse_digits(&s, n) || *s)
-		return -1;
-	return *n == 0 || *n > AUDIT_MAX_SHARDS || *i >= *n ? -1 : 0;
-}
-
 static int read_inventory(const char *path, char ***v, size_t *n, struct lt_error *err)
 {
 	struct buf b;
@@ -109,12 +92,77 @@ static int read_inventory(const char *path, char ***v, size_t *n, struct lt_erro
 	return rc;
 }
 
+/* The policy file read to hash it: more than the policy module accepts is refused there. */
+#define AUDIT_MAX_POLICY_HASHED (8u * 1024u * 1024u)
+
+/* What decides a verdict, as a compact JSON object (the state file binds every
+ * record to it): lictrace and license data versions (the built-in data and each
+ * --data root), the policy's content, jurisdictions, fail level, profile, depth
+ * limit and revision. Caller frees; NULL after printing why (exit 2). */
+static char *state_config(const struct common_opts *c)
+{
+	char v[LICDB_DATA_VERSION_LEN + 1], hex[2 * LT_SHA256_LEN + 1];
+	struct lt_error err;
+	json_t *o = json_object(), *data = json_array(), *juris = json_array(), *prof;
+	char *out = NULL;
+
+	if (!o || !data || !juris)
+		goto done;
+	json_object_set_new(o, "lictrace", json_string(LT_VERSION));
+	for (int i = -1; i < c->data.n; i++) {
+		const char *root = i < 0 ? wire_data_root() : c->data.v[i];
+		if (licensedb_data_version(v, root, &err)) {
+			fprintf(stderr, "lictrace: --state: cannot read the license data in '%s': %s\n", root,
+				err.message);
+			goto done;
+		}
+		json_array_append_new(data, json_string(v));
+	}
+	json_object_set(o, "data", data);
+	if (c->policy) {
+		struct buf b;
+		int rc;
+
+		buf_init(&b, AUDIT_MAX_POLICY_HASHED);
+		if (!(rc = lt_read_file(&b, c->policy, AUDIT_MAX_POLICY_HASHED, &err)))
+			lt_sha256_hex(b.data ? b.data : "", b.len, hex);
+		buf_release(&b);
+		if (rc) {
+			fprintf(stderr, "lictrace: %s\n", err.message);
+			goto done;
+		}
+		json_object_set_new(o, "policy", json_pack("s+", "sha256:", hex));
+	} else {
+		json_object_set_new(o, "policy", json_null());
+	}
+	if (c->jurisdiction)
+		json_array_append_new(juris, json_string(c->jurisdiction));
+	for (int i = 0; i < c->juris.n; i++)
+		json_array_append_new(juris, json_string(c->juris.v[i]));
+	json_object_set(o, "jurisdiction", juris);
+	json_object_set_new(o, "fail_on", json_string(c->fail_on ? c->fail_on : "review"));
+	prof = json_pack("{s:s?, s:s?, s:s?, s:s?, s:b}", "users", c->users, "revenue", c->revenue, "use",
+			 c->use, "distribution", c->distribution, "train_on_outputs", c->train_on_outputs);
+	json_object_set_new(o, "profile", prof);
+	json_object_set_new(o, "max_depth", c->max_depth > 0 ? json_integer(c->max_depth) : json_string("default"));
+	json_object_set_new(o, "rev", c->rev ? json_string(c->rev) : json_null());
+	out = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (!out)
+		fprintf(stderr, "lictrace: out of memory\n");
+done:
+	json_decref(o);
+	json_decref(data);
+	json_decref(juris);
+	return out;
+}
+
 /* Open --state FILE (created when missing) and lock it for this run, load it
- * (reporting the lines it ignores), and rewrite it in place without them, so a
+ * (reporting the lines it ignores), and compact it in place without them, so a
  * torn line is never glued to the next record and a distrusted target is
  * trusted again once rescanned. *out is left open for appending (the lock lasts
  * until it is closed). A crash during the rewrite can only lose records, which
- * are then scanned again. 0, or EXIT_USAGE after printing why. */
+ * are then scanned again. A file written under another configuration is left as
+ * it is. 0, or EXIT_USAGE after printing why. */
 static int open_state(const char *path, struct audit_state *st, FILE **out)
 {
 	struct stat sb;
@@ -147,19 +195,20 @@ static int open_state(const char *path, struct audit_state *st, FILE **out)
 			rc ? "out of memory" : strerror(errno));
 		goto fail;
 	}
-	fseek(f, 0, SEEK_END);
-	if (st->bad && !buf_error(&st->keep)) {
-		if (ftruncate(fileno(f), 0) != 0 ||
-		    (st->keep.len && fwrite(st->keep.data, 1, st->keep.len, f) != st->keep.len) ||
-		    fflush(f) != 0 || fsync(fileno(f)) != 0) {
-			fprintf(stderr, "lictrace: cannot rewrite the state file '%s': %s\n", path, strerror(errno));
-			goto fail;
-		}
-	} else if (st->bad) {
-		/* too big to rewrite: at least end a torn line (an empty line is skipped) */
-		fputc('\n', f);
-		fflush(f);
+	if (st->other_config) {
+		char diff[1024];
+
+		audit_state_config_diff(st->other_config, st->config, diff, sizeof(diff));
+		fprintf(stderr,
+			"lictrace: the state file '%s' (line %zu) was written by an audit with another configuration: %s; its verdicts are not reused: give a new state file (or delete this one) to audit again\n",
+			path, st->other_line, diff);
+		goto fail;
 	}
+	if (st->bad && (fflush(f) != 0 || audit_state_compact(st, fileno(f)) != 0)) {
+		fprintf(stderr, "lictrace: cannot rewrite the state file '%s': %s\n", path, strerror(errno));
+		goto fail;
+	}
+	fseek(f, 0, SEEK_END);
 	*out = f;
 	return 0;
 fail:
@@ -170,16 +219,112 @@ fail:
 	return EXIT_USAGE;
 }
 
-static void append_state(FILE *f, const char *target, enum verdict v)
-{
-	char *line = audit_state_format(target, v);
+/* The report writer of a run with --state: the run's own (JSON) writer, plus
+ * each model's JSON object kept for its state line. */
+struct tee {
+	struct report_writer *inner;
+	json_t *last; /* the last model's section, or NULL */
+};
 
-	if (line) { /* too long a target is simply scanned again next time */
+/* m's section of the JSON report, as the JSON writer makes it: a one-model
+ * report written to memory and read back. NULL when out of memory. */
+static json_t *model_section(const struct report_ctx *ctx, const struct model_report *m, const struct lgraph *g)
+{
+	struct report_writer *jw = report_writer_new("json");
+	struct report_ctx c = *ctx;
+	json_error_t jerr;
+	json_t *doc = NULL, *sec = NULL;
+	char *mem = NULL;
+	size_t len = 0;
+	int ok;
+
+	c.color = 0;
+	if (!jw || !(c.out = open_memstream(&mem, &len))) {
+		report_writer_free(jw);
+		return NULL;
+	}
+	ok = !jw->begin(jw, &c) && !jw->model(jw, m, g) && !jw->end(jw, m->verdict);
+	ok = !fclose(c.out) && ok;
+	report_writer_free(jw);
+	if (ok && mem && (doc = json_loadb(mem, len, 0, &jerr)))
+		sec = json_incref(json_array_get(json_object_get(doc, "models"), 0));
+	json_decref(doc);
+	free(mem);
+	return sec;
+}
+
+static int tee_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
+{
+	struct tee *t = w->impl;
+	int rc = t->inner->model(t->inner, m, g);
+
+	json_decref(t->last);
+	t->last = model_section(t->inner->ctx, m, g);
+	return rc;
+}
+
+static int tee_model_json(struct report_writer *w, const json_t *model)
+{
+	struct tee *t = w->impl;
+
+	return t->inner->model_json(t->inner, model);
+}
+
+static int tee_end(struct report_writer *w, enum verdict overall)
+{
+	struct tee *t = w->impl;
+
+	return t->inner->end(t->inner, overall);
+}
+
+static void tee_free(struct report_writer *w)
+{
+	struct tee *t = w->impl;
+
+	if (t) {
+		report_writer_free(t->inner);
+		json_decref(t->last);
+		free(t);
+	}
+}
+
+/* Wrap the run's writer (begun already) in a tee; 0, or -1 when out of memory. */
+static int tee_wrap(struct scan_run *run)
+{
+	struct report_writer *w = report_writer_make(run->wr->name, NULL, tee_model, tee_end, tee_free);
+	struct tee *t = calloc(1, sizeof(*t));
+
+	if (!w || !t) {
+		free(w);
+		free(t);
+		return -1;
+	}
+	t->inner = run->wr;
+	w->impl = t;
+	w->ctx = run->wr->ctx;
+	w->model_json = tee_model_json;
+	run->wr = w;
+	return 0;
+}
+
+/* Record a finished target with its report section (the tee's last model). */
+static void append_state(FILE *f, const struct audit_state *st, struct report_writer *w, const char *target,
+			 enum verdict v)
+{
+	struct tee *t = w->impl;
+	char *line = t->last ? audit_state_format(st, target, v, t->last) : NULL;
+
+	if (line) {
 		fputs(line, f);
 		fflush(f);
 		fsync(fileno(f));
+	} else {
+		fprintf(stderr, "lictrace: '%s': its report section is too large for the state file (%u bytes a line) or could not be made: it is scanned again on resume\n",
+			target, AUDIT_STATE_MAX_LINE);
 	}
 	free(line);
+	json_decref(t->last);
+	t->last = NULL;
 }
 
 int cmd_audit(int argc, char **argv)
@@ -190,7 +335,7 @@ int cmd_audit(int argc, char **argv)
 	struct audit_state st;
 	struct lt_error err;
 	const char **pos = NULL;
-	char **targets = NULL;
+	char **targets = NULL, *config = NULL;
 	size_t ntargets = 0, skipped = 0, scanned = 0, counts[4] = { 0 };
 	unsigned long si = 0, sn = 1;
 	int npos = 0, help = 0, rc = EXIT_USAGE, progress;
@@ -201,7 +346,7 @@ int cmd_audit(int argc, char **argv)
 	o.c.timeout = -1; /* not given: the default; an explicit 0 is refused */
 	memset(&run, 0, sizeof(run));
 	strmap_init(&done);
-	audit_state_init(&st, NULL, stderr);
+	audit_state_init(&st, NULL, stderr, NULL);
 	common_opts_defaults(&o.c);
 	if (opt_parse(audit_specs, &o, argc, argv, &pos, &npos, &help))
 		return EXIT_USAGE;
@@ -214,9 +359,11 @@ int cmd_audit(int argc, char **argv)
 		fprintf(stderr, "lictrace: audit takes one INVENTORY file (a target per line) or --org NAME\n");
 		goto done;
 	}
-	if (o.shard && parse_shard(o.shard, &si, &sn)) {
-		fprintf(stderr, "lictrace: --shard takes I/N (digits only, 0 <= I < N, 1 <= N <= %d), not '%s'\n",
-			AUDIT_MAX_SHARDS, o.shard);
+	if (check_shard(o.shard, o.shard_count, &si, &sn))
+		goto done;
+	if (o.state && (!o.c.format || strcmp(o.c.format, "json"))) {
+		/* a resumed report holds the models of earlier runs as JSON report sections */
+		fprintf(stderr, "lictrace: --state needs --format json (the other formats can be made from it with 'lictrace audit merge REPORT.json --format FMT')\n");
 		goto done;
 	}
 	if (npos && read_inventory(pos[0], &targets, &ntargets, &err)) {
@@ -224,11 +371,21 @@ int cmd_audit(int argc, char **argv)
 		goto done;
 	}
 	/* before the report starts: a state file in use stops the run with no output */
-	if (o.state && open_state(o.state, &st, &state))
-		goto done;
+	if (o.state) {
+		if (!(config = state_config(&o.c)))
+			goto done;
+		audit_state_release(&st);
+		audit_state_init(&st, o.state, stderr, config);
+		if (open_state(o.state, &st, &state))
+			goto done;
+	}
 	if ((rc = scan_run_begin(&run, &o.c)))
 		goto done;
 	rc = EXIT_USAGE;
+	if (state && tee_wrap(&run)) {
+		fprintf(stderr, "lictrace: out of memory\n");
+		goto done;
+	}
 	if (o.org && wire_list_org(&run.w, &o.c, o.org, &targets, &ntargets, &err)) {
 		fprintf(stderr, "lictrace: cannot list the models of '%s': %s\n", o.org, err.message);
 		goto done;
@@ -257,19 +414,35 @@ int cmd_audit(int argc, char **argv)
 
 			if (fnv1a(targets[k]) % sn != si)
 				continue;
-			if ((prev = strmap_get(&done, targets[k])) || audit_state_get(&st, targets[k], &v)) {
-				if (prev)
-					v = (enum verdict)((uintptr_t)prev - 1);
+			if ((prev = strmap_get(&done, targets[k]))) {
+				/* listed twice: counted again, reported once */
+				v = (enum verdict)((uintptr_t)prev - 1);
 				run.overall = verdict_worst(run.overall, v);
 				counts[v]++;
 				skipped++;
 				continue;
 			}
+			if (audit_state_get(&st, targets[k], &v)) {
+				/* finished by an earlier run: its section comes from the state file */
+				json_t *sec = audit_state_model(&st, state, targets[k]);
+
+				if (sec) {
+					run.wr->model_json(run.wr, sec);
+					json_decref(sec);
+					run.overall = verdict_worst(run.overall, v);
+					counts[v]++;
+					skipped++;
+					strmap_put(&done, targets[k], (void *)(uintptr_t)(v + 1));
+					continue;
+				}
+				fprintf(stderr, "lictrace: state file '%s': the record of '%s' cannot be read again; it is scanned again\n",
+					o.state, targets[k]);
+			}
 			v = scan_run_target(&run, targets[k]);
 			counts[v]++;
 			scanned++;
 			if (state)
-				append_state(state, targets[k], v);
+				append_state(state, &st, run.wr, targets[k], v);
 			strmap_put(&done, targets[k], (void *)(uintptr_t)(v + 1));
 			if (progress)
 				fprintf(stderr, "lictrace: [%zu/%zu] %s: %s (%lds)\n", k + 1, ntargets, targets[k],
@@ -287,6 +460,7 @@ done:
 	scan_run_release(&run);
 	strmap_release(&done);
 	audit_state_release(&st);
+	free(config);
 	for (size_t i = 0; i < ntargets; i++)
 		free(targets[i]);
 	free(targets);

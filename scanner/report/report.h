@@ -50,6 +50,10 @@ struct report_writer {
 	int (*begin)(struct report_writer *w, const struct report_ctx *ctx);
 	int (*model)(struct report_writer *w, const struct model_report *m, const struct lgraph *g);
 	int (*end)(struct report_writer *w, enum verdict overall);
+	/* Optional (NULL: the format cannot): write a model given as its JSON report
+	 * object (what the json writer writes for it), e.g. a model a resumed audit
+	 * finished in an earlier run (cli/audit_state.h). */
+	int (*model_json)(struct report_writer *w, const struct json_t *model);
 	void (*free_impl)(struct report_writer *w);
 	const struct report_ctx *ctx;
 	void *impl;

@@ -308,6 +308,17 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	return j->failed ? -1 : 0;
 }
 
+/* A model already in its JSON form (a resumed audit's earlier runs). */
+static int j_model_json(struct report_writer *w, const json_t *o)
+{
+	struct jw *j = w->impl;
+
+	fputs(j->nmodels++ ? ",\n    " : "\n    ", w->ctx->out);
+	if (put_json(w->ctx->out, (json_t *)o, 4))
+		j->failed = 1;
+	return j->failed ? -1 : 0;
+}
+
 static int j_end(struct report_writer *w, enum verdict overall)
 {
 	struct jw *j = w->impl;
@@ -337,5 +348,9 @@ static void j_free(struct report_writer *w)
 
 struct report_writer *report_json_new(void)
 {
-	return report_writer_make("json", j_begin, j_model, j_end, j_free);
+	struct report_writer *w = report_writer_make("json", j_begin, j_model, j_end, j_free);
+
+	if (w)
+		w->model_json = j_model_json;
+	return w;
 }
