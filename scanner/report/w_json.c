@@ -313,6 +313,9 @@ static int j_model_json(struct report_writer *w, const json_t *o)
 {
 	struct jw *j = w->impl;
 
+	/* counted in the summary like a model scanned now */
+	if (summary_add_json(j->sum, o))
+		j->failed = 1;
 	fputs(j->nmodels++ ? ",\n    " : "\n    ", w->ctx->out);
 	if (put_json(w->ctx->out, (json_t *)o, 4))
 		j->failed = 1;

@@ -37,11 +37,13 @@
  * Tool). Built with jansson and written once, at end.
  */
 #include "report.h"
+#include "summary.h"
 #include "core/buf.h"
 #include "core/str.h"
 #include "record/record.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +71,7 @@ struct spdx3 {
 	size_t nrel, nann;
 	char *first;       /* first scanned model id, for the document name */
 	size_t nmodels;
+	struct summary *sum; /* with several models, an annotation on the document */
 };
 
 static json_t *jstr(const char *s)
@@ -471,6 +474,7 @@ static int x_begin(struct report_writer *w, const struct report_ctx *ctx)
 	x->roots = json_array();
 	x->pkgs = json_object();
 	x->done = json_object();
+	x->sum = summary_new(ctx->db);
 	/* the ids x_end gives the agent, the tool and the document: never a model's */
 	json_object_set_new(x->used, AGENT_ID, json_true());
 	json_object_set_new(x->used, TOOL_ID, json_true());
@@ -496,6 +500,7 @@ static int x_model(struct report_writer *w, const struct model_report *m, const 
 	(void)g;
 	if (!x || !(nodes = report_lineage_nodes(m, &n)))
 		return -1;
+	summary_add_report(x->sum, m); /* out of memory: the summary says it is incomplete */
 	/* packages first, so every edge below has both ends */
 	for (size_t i = 0; i < n; i++)
 		if (!node_id(x, nodes[i]))
@@ -619,6 +624,22 @@ static int x_end(struct report_writer *w, enum verdict overall)
 	if (!x)
 		return -1;
 	report_timestamp(w->ctx, ts, sizeof(ts));
+	if (x->nmodels > 1) { /* the inventory's summary, as its text report gives it */
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		json_t *a;
+		if (f) {
+			summary_write_text(x->sum, f);
+			fclose(f);
+		}
+		if (text && (a = element(x, "Annotation", "annotation", "summary"))) {
+			json_object_set_new(a, "annotationType", json_string("other"));
+			json_object_set_new(a, "subject", json_string(DOC_ID));
+			json_object_set_new(a, "statement", jstr(text));
+		}
+		free(text);
+	}
 	seed = json_dumps(x->graph, JSON_COMPACT);
 	report_doc_uuid(seed, uuid, sizeof(uuid));
 	free(seed);
@@ -700,6 +721,7 @@ static void x_free(struct report_writer *w)
 		json_decref(x->pkgs);
 		json_decref(x->done);
 		free(x->first);
+		summary_free(x->sum);
 	}
 	free(x);
 }
