@@ -2,7 +2,10 @@
  * w_json.c - the JSON report (schema in docs/REPORT.md), built with jansson:
  * {"tool", "verdict", "models": [{"id", "source", "revision", "declared",
  * "detected", "effective", "parents", "lineage", "obligations", "findings",
- * "verdict"}], "verdict"}. Streamed: begin writes the head, each model is written
+ * "verdict"}], "finding_kinds", "verdict"}. A finding carries what is its own
+ * (id, severity, message, subject, evidence, chain, ...); the text constant for
+ * its kind (title, why, fix, help) is written once, in "finding_kinds" after the
+ * models (only the kinds used), not once per model. Streamed: begin writes the head, each model is written
  * as it comes (built as one small tree, then freed), end closes the list and adds
  * the overall verdict, so nothing holds the whole report (an audit of 100,000
  * models writes gigabytes). The overall verdict therefore follows the models. A
@@ -22,7 +25,29 @@
 struct jw {
 	size_t nmodels;
 	int failed; /* a write or an allocation failed: end() reports it */
+	/* the finding kinds used so far, in order of first use: their constant text
+	 * (title, why, fix) is written once, in "finding_kinds" at the end */
+	const struct finding_def **kinds;
+	size_t nkinds, kcap;
 };
+
+/* Remember def as used; -1 when out of memory. */
+static int kind_use(struct jw *j, const struct finding_def *def)
+{
+	for (size_t i = j->nkinds; i-- > 0;)
+		if (j->kinds[i] == def)
+			return 0;
+	if (j->nkinds == j->kcap) {
+		size_t cap = j->kcap ? 2 * j->kcap : 32;
+		const struct finding_def **v = realloc(j->kinds, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		j->kinds = v;
+		j->kcap = cap;
+	}
+	j->kinds[j->nkinds++] = def;
+	return 0;
+}
 
 struct indent_out {
 	FILE *out;
@@ -260,16 +285,15 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 		json_t *x = json_object();
 		json_object_set_new(x, "id", jstr(f->def->id));
 		json_object_set_new(x, "severity", jstr(severity_name(f->severity)));
-		json_object_set_new(x, "title", jstr(f->def->title));
 		json_object_set_new(x, "message", jstr(f->message));
 		json_object_set_new(x, "subject", jstr(f->subject));
 		json_object_set_new(x, "evidence", jwhere(f->file, f->line, NULL));
 		json_object_set_new(x, "chain", jstr(f->chain));
 		json_object_set_new(x, "incomplete", json_boolean(f->incomplete));
-		json_object_set_new(x, "why", jstr(f->def->why));
-		json_object_set_new(x, "fix", jstr(f->def->fix));
 		json_object_set_new(x, "exception", jstr(f->exception));
 		json_array_append_new(a, x);
+		if (kind_use(j, f->def))
+			j->failed = 1;
 	}
 	json_object_set_new(o, "findings", a);
 	json_object_set_new(o, "verdict", jstr(verdict_name(m->verdict)));
@@ -284,19 +308,53 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	return j->failed ? -1 : 0;
 }
 
+/* {"<id>": {"title", "severity" (the default), "why", "fix", "help"}} for every
+ * finding kind the models used, in order of first use. */
+static json_t *finding_kinds(const struct jw *j)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; o && i < j->nkinds; i++) {
+		const struct finding_def *d = j->kinds[i];
+		char *help = lt_asprintf("%s#%s", REPORT_FINDINGS_URI, d->id);
+		json_t *k = json_object();
+		json_object_set_new(k, "title", jstr(d->title));
+		json_object_set_new(k, "severity", jstr(severity_name(d->severity)));
+		json_object_set_new(k, "why", jstr(d->why));
+		json_object_set_new(k, "fix", jstr(d->fix));
+		json_object_set_new(k, "help", jstr(help));
+		free(help);
+		if (json_object_set_new(o, d->id, k)) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
+	return o;
+}
+
 static int j_end(struct report_writer *w, enum verdict overall)
 {
 	struct jw *j = w->impl;
 	FILE *out = w->ctx->out;
+	json_t *kinds = finding_kinds(j);
 
 	fputs(j->nmodels ? "\n  ],\n" : "],\n", out);
+	fputs("  \"finding_kinds\": ", out);
+	if (put_json(out, kinds, 2))
+		j->failed = 1;
+	json_decref(kinds);
+	fputs(",\n", out);
 	fprintf(out, "  \"verdict\": \"%s\"\n}\n", verdict_name(overall));
 	return j->failed || ferror(out) ? -1 : 0;
 }
 
 static void j_free(struct report_writer *w)
 {
-	free(w->impl);
+	struct jw *j = w->impl;
+
+	if (j)
+		free(j->kinds);
+	free(j);
 }
 
 struct report_writer *report_json_new(void)
