@@ -49,39 +49,73 @@ static int kind_use(struct jw *j, const struct finding_def *def)
 	return 0;
 }
 
+/* jansson hands its output over in many tiny pieces (a key, a quote, a comma):
+ * they are gathered here and written a block at a time, not one fwrite each. */
 struct indent_out {
 	FILE *out;
 	int indent;
+	int failed;
+	size_t len;
+	char block[32768];
 };
+
+static void flush_block(struct indent_out *io)
+{
+	if (io->len && fwrite(io->block, 1, io->len, io->out) != io->len)
+		io->failed = 1;
+	io->len = 0;
+}
+
+static void put_bytes(struct indent_out *io, const char *p, size_t n)
+{
+	if (n > sizeof(io->block) - io->len)
+		flush_block(io);
+	if (n > sizeof(io->block)) {
+		if (fwrite(p, 1, n, io->out) != n)
+			io->failed = 1;
+		return;
+	}
+	memcpy(io->block + io->len, p, n);
+	io->len += n;
+}
 
 /* jansson's output, each newline followed by the indent (JSON strings hold no raw
  * newline, so each '\n' starts a line). */
 static int put_chunk(const char *buf, size_t size, void *data)
 {
 	static const char spaces[] = "                ";
-	const struct indent_out *io = data;
+	struct indent_out *io = data;
 
 	while (size) {
 		const char *nl = memchr(buf, '\n', size);
 		size_t n = nl ? (size_t)(nl - buf) + 1 : size;
-		if (fwrite(buf, 1, n, io->out) != n ||
-		    (nl && fwrite(spaces, 1, (size_t)io->indent, io->out) != (size_t)io->indent))
-			return -1;
+		put_bytes(io, buf, n);
+		if (nl)
+			put_bytes(io, spaces, (size_t)io->indent);
 		buf += n;
 		size -= n;
 	}
-	return 0;
+	return io->failed ? -1 : 0;
 }
 
 /* Write j as JSON indented by 2, every line after the first shifted right by
  * indent (at most 16) spaces, straight to out. */
 static int put_json(FILE *out, json_t *j, int indent)
 {
-	struct indent_out io = { out, indent };
+	struct indent_out *io;
+	int rc;
 
-	if (!j)
+	if (!j || !(io = malloc(sizeof(*io))))
 		return -1;
-	return json_dump_callback(j, put_chunk, &io, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	io->out = out;
+	io->indent = indent;
+	io->failed = 0;
+	io->len = 0;
+	rc = json_dump_callback(j, put_chunk, io, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	flush_block(io);
+	rc = rc || io->failed ? -1 : 0;
+	free(io);
+	return rc;
 }
 
 /* Strings from model repos may not be UTF-8: never a silently missing field. */
