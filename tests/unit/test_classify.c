@@ -1200,7 +1200,7 @@ static void test_classcache_disk(void)
 			if (de->d_name[0] == '.')
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", sub, de->d_name);
-			buf_reset(&data);
+			buf_release(&data); /* read_path starts it anew */
 			if (read_path(&data, path) == 0 && strstr(data.data, "\nmit ")) {
 				lt_strlcpy(victim, path, sizeof(victim));
 				checked = 1;
@@ -1210,7 +1210,7 @@ static void test_classcache_disk(void)
 			closedir(d);
 		CHECK(checked);
 	}
-	buf_reset(&data);
+	buf_release(&data); /* read_path starts it anew */
 	CHECK_EQ_INT(read_path(&data, victim), 0);
 	for (size_t i = 0; i < data.len; i += 7) {
 		data.data[i] ^= 0x20;
@@ -1223,7 +1223,7 @@ static void test_classcache_disk(void)
 		CHECK_EQ_INT(st.disk_rejected - s0.disk_rejected, 1);
 		/* classified again and rewritten whole */
 		CHECK_EQ_INT(st.disk_writes - s0.disk_writes, 1);
-		buf_reset(&data);
+		buf_release(&data); /* read_path starts it anew */
 		CHECK_EQ_INT(read_path(&data, victim), 0);
 	}
 	/* a forged entry with a good checksum naming a license this data lacks */
@@ -1247,7 +1247,7 @@ static void test_classcache_disk(void)
 	}
 	/* a symbolic link in place of an entry is not followed */
 	snprintf(path, sizeof(path), "%s/good.cls", dir);
-	buf_reset(&data);
+	buf_release(&data); /* read_path starts it anew */
 	CHECK_EQ_INT(read_path(&data, victim), 0);
 	CHECK_EQ_INT(lt_write_atomic(path, data.data, data.len, &err), 0);
 	CHECK(unlink(victim) == 0 && symlink(path, victim) == 0);
