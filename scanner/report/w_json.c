@@ -5,12 +5,13 @@
  * "verdict"}], "finding_kinds", "verdict"}. A finding carries what is its own
  * (id, severity, message, subject, evidence, chain, ...); the text constant for
  * its kind (title, why, fix, help) is written once, in "finding_kinds" after the
- * models (only the kinds used), not once per model. Streamed: begin writes the head, each model is written
- * as it comes (built as one small tree, then freed), end closes the list and adds
- * the overall verdict, so nothing holds the whole report (an audit of 100,000
- * models writes gigabytes). The overall verdict therefore follows the models. A
- * run that dies midway leaves a document without its end: no verdict, not valid
- * JSON, never a partial report that parses as complete.
+ * models (only the kinds used), not once per model. Streamed: begin writes the
+ * head, each model is written as it comes (built as one small tree, then
+ * freed), end closes the list and adds the kinds and the overall verdict, so
+ * nothing holds the whole report (an audit of 100,000 models writes gigabytes).
+ * The overall verdict therefore follows the models. A run that dies midway
+ * leaves a document without its end: no verdict, not valid JSON, never a
+ * partial report that parses as complete.
  */
 #include "report.h"
 #include "aiact_view.h"
