@@ -146,6 +146,13 @@ int wire_data(struct wire *w, const struct common_opts *c, int keep_problems)
 		fprintf(stderr, "lictrace: cannot build the classifier: %s\n", err.message);
 		return EXIT_USAGE;
 	}
+	/* classification results kept across runs, next to the snapshot (classcache.h) */
+	if ((snap = wire_snapshot_dir(c)) != NULL) {
+		char *cls = lt_asprintf("%.*sclassify", (int)(strlen(snap) - strlen("licensedb")), snap);
+		classcache_set_dir(cls);
+		free(cls);
+		free(snap);
+	}
 	return 0;
 }
 

@@ -84,9 +84,9 @@ static int is_dir(const char *p)
 	return lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Hub ids are case-insensitive: the mirror's own spelling of "org/name" (exact
- * when it exists), as a new string, or NULL when the mirror has no such model. */
-static char *mirror_spelling(const char *root, const char *id)
+/* The mirror's spelling of "org/name" found by listing, each component compared
+ * without case; NULL when there is none. */
+static char *mirror_spelling_nocase(const char *root, const char *id)
 {
 	const char *slash = strchr(id, '/');
 	char *org_want = slash ? lt_strndup(id, (size_t)(slash - id)) : NULL;
@@ -102,20 +102,35 @@ static char *mirror_spelling(const char *root, const char *id)
 	return out;
 }
 
+/* Hub ids are case-insensitive: the mirror's own spelling of "org/name" (exact
+ * when it exists), as a new string, or NULL when the mirror has no such model.
+ * *dir_known is set when the spelling was found to be a folder (lstat: not a
+ * link) on the way. */
+static char *mirror_spelling(const char *root, const char *id, int *dir_known)
+{
+	char *exact = path_join(root, id);
+	struct stat st;
+
+	/* the exact spelling first: one lstat, no listing */
+	*dir_known = exact && lstat(exact, &st) == 0 && S_ISDIR(st.st_mode);
+	free(exact);
+	return *dir_known ? lt_strdup(id) : mirror_spelling_nocase(root, id);
+}
+
 static int mirror_resolve(struct resolver *r, const char *id, const char *rev,
 			  struct model_record **out, struct lt_error *err)
 {
 	struct mirror *m = r->impl;
 	struct source *src = NULL;
 	char *dir = NULL, *real;
-	int rc;
+	int rc, dir_known;
 
 	if (!record_is_hub_id(id))
 		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not a model id", id);
-	real = mirror_spelling(m->root, id);
+	real = mirror_spelling(m->root, id, &dir_known);
 	if (real)
 		dir = path_join(m->root, real);
-	if (!real || !dir || !is_dir(dir)) {
+	if (!real || !dir || (!dir_known && !is_dir(dir))) {
 		free(dir);
 		free(real);
 		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not in the mirror", id);

@@ -71,11 +71,14 @@ static int starts_with_ci(const char *s, size_t n, const char *p)
 	return n >= pl && strncasecmp(s, p, pl) == 0;
 }
 
+/* The first character is compared before the call: most positions fail there. */
 static int contains_ci(const char *s, size_t n, const char *p)
 {
 	size_t pl = strlen(p);
+	int c0 = tolower((unsigned char)p[0]);
+
 	for (size_t i = 0; i + pl <= n; i++)
-		if (strncasecmp(s + i, p, pl) == 0)
+		if (tolower((unsigned char)s[i]) == c0 && strncasecmp(s + i, p, pl) == 0)
 			return 1;
 	return 0;
 }

@@ -268,12 +268,14 @@ json_t *report_json_str(const char *s)
 {
 	struct buf b;
 	json_t *j;
+	size_t len;
 
 	if (!s)
 		return json_null();
-	if (lt_utf8_valid(s, strlen(s)))
-		return json_string(s);
-	buf_init(&b, 3 * strlen(s) + 1);
+	len = strlen(s);
+	if (lt_utf8_valid(s, len)) /* checked here: jansson need not check again */
+		return json_stringn_nocheck(s, len);
+	buf_init(&b, 3 * len + 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		size_t n = utf8_seq(p);
 		if (n) {

@@ -2,13 +2,17 @@
  * w_json.c - the JSON report (schema in docs/REPORT.md), built with jansson:
  * {"tool", "verdict", "models": [{"id", "source", "revision", "declared",
  * "detected", "effective", "parents", "lineage", "obligations", "findings",
- * "verdict"}], "summary", "verdict"}. Streamed: begin writes the head, each model is written
- * as it comes (built as one small tree, then freed), end closes the list and adds
- * the summary (summary.h, a digest filled model by model) and the overall
- * verdict, so nothing holds the whole report (an audit of 100,000
- * models writes gigabytes). The overall verdict therefore follows the models. A
- * run that dies midway leaves a document without its end: no verdict, not valid
- * JSON, never a partial report that parses as complete.
+ * "verdict"}], "summary", "finding_kinds", "verdict"}. A finding carries what is
+ * its own (id, severity, message, subject, evidence, chain, ...); the text
+ * constant for its kind (title, why, fix, help) is written once, in
+ * "finding_kinds" after the models (only the kinds used), not once per model.
+ * Streamed: begin writes the head, each model is written as it comes (built as
+ * one small tree, then freed), end closes the list and adds the summary
+ * (summary.h, a digest filled model by model), the kinds and the overall
+ * verdict, so nothing holds the whole report (an audit of 100,000 models writes
+ * gigabytes). The overall verdict therefore follows the models. A run that dies
+ * midway leaves a document without its end: no verdict, not valid JSON, never a
+ * partial report that parses as complete.
  */
 #include "report.h"
 #include "aiact_view.h"
@@ -27,41 +31,97 @@ struct jw {
 	size_t nmodels;
 	struct summary *sum; /* the digest written at the end */
 	int failed; /* a write or an allocation failed: end() reports it */
+	/* the finding kinds used so far, in order of first use: their constant text
+	 * (title, why, fix) is written once, in "finding_kinds" at the end */
+	const struct finding_def **kinds;
+	size_t nkinds, kcap;
 };
 
+/* Remember def as used; -1 when out of memory. */
+static int kind_use(struct jw *j, const struct finding_def *def)
+{
+	for (size_t i = j->nkinds; i-- > 0;)
+		if (j->kinds[i] == def)
+			return 0;
+	if (j->nkinds == j->kcap) {
+		size_t cap = j->kcap ? 2 * j->kcap : 32;
+		const struct finding_def **v = realloc(j->kinds, cap * sizeof(*v));
+		if (!v)
+			return -1;
+		j->kinds = v;
+		j->kcap = cap;
+	}
+	j->kinds[j->nkinds++] = def;
+	return 0;
+}
+
+/* jansson hands its output over in many tiny pieces (a key, a quote, a comma):
+ * they are gathered here and written a block at a time, not one fwrite each. */
 struct indent_out {
 	FILE *out;
 	int indent;
+	int failed;
+	size_t len;
+	char block[32768];
 };
+
+static void flush_block(struct indent_out *io)
+{
+	if (io->len && fwrite(io->block, 1, io->len, io->out) != io->len)
+		io->failed = 1;
+	io->len = 0;
+}
+
+static void put_bytes(struct indent_out *io, const char *p, size_t n)
+{
+	if (n > sizeof(io->block) - io->len)
+		flush_block(io);
+	if (n > sizeof(io->block)) {
+		if (fwrite(p, 1, n, io->out) != n)
+			io->failed = 1;
+		return;
+	}
+	memcpy(io->block + io->len, p, n);
+	io->len += n;
+}
 
 /* jansson's output, each newline followed by the indent (JSON strings hold no raw
  * newline, so each '\n' starts a line). */
 static int put_chunk(const char *buf, size_t size, void *data)
 {
 	static const char spaces[] = "                ";
-	const struct indent_out *io = data;
+	struct indent_out *io = data;
 
 	while (size) {
 		const char *nl = memchr(buf, '\n', size);
 		size_t n = nl ? (size_t)(nl - buf) + 1 : size;
-		if (fwrite(buf, 1, n, io->out) != n ||
-		    (nl && fwrite(spaces, 1, (size_t)io->indent, io->out) != (size_t)io->indent))
-			return -1;
+		put_bytes(io, buf, n);
+		if (nl)
+			put_bytes(io, spaces, (size_t)io->indent);
 		buf += n;
 		size -= n;
 	}
-	return 0;
+	return io->failed ? -1 : 0;
 }
 
 /* Write j as JSON indented by 2, every line after the first shifted right by
  * indent (at most 16) spaces, straight to out. */
 static int put_json(FILE *out, json_t *j, int indent)
 {
-	struct indent_out io = { out, indent };
+	struct indent_out *io;
+	int rc;
 
-	if (!j)
+	if (!j || !(io = malloc(sizeof(*io))))
 		return -1;
-	return json_dump_callback(j, put_chunk, &io, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	io->out = out;
+	io->indent = indent;
+	io->failed = 0;
+	io->len = 0;
+	rc = json_dump_callback(j, put_chunk, io, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	flush_block(io);
+	rc = rc || io->failed ? -1 : 0;
+	free(io);
+	return rc;
 }
 
 /* Strings from model repos may not be UTF-8: never a silently missing field. */
@@ -268,16 +328,15 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 		json_t *x = json_object();
 		json_object_set_new(x, "id", jstr(f->def->id));
 		json_object_set_new(x, "severity", jstr(severity_name(f->severity)));
-		json_object_set_new(x, "title", jstr(f->def->title));
 		json_object_set_new(x, "message", jstr(f->message));
 		json_object_set_new(x, "subject", jstr(f->subject));
 		json_object_set_new(x, "evidence", jwhere(f->file, f->line, NULL));
 		json_object_set_new(x, "chain", jstr(f->chain));
 		json_object_set_new(x, "incomplete", json_boolean(f->incomplete));
-		json_object_set_new(x, "why", jstr(f->def->why));
-		json_object_set_new(x, "fix", jstr(f->def->fix));
 		json_object_set_new(x, "exception", jstr(f->exception));
 		json_array_append_new(a, x);
+		if (kind_use(j, f->def))
+			j->failed = 1;
 	}
 	json_object_set_new(o, "findings", a);
 	json_object_set_new(o, "verdict", jstr(verdict_name(m->verdict)));
@@ -312,20 +371,54 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 static int j_model_json(struct report_writer *w, const json_t *o)
 {
 	struct jw *j = w->impl;
+	json_t *f;
+	size_t i;
 
-	/* counted in the summary like a model scanned now */
+	/* counted in the summary like a model scanned now, its finding kinds explained */
 	if (summary_add_json(j->sum, o))
 		j->failed = 1;
+	json_array_foreach(json_object_get(o, "findings"), i, f) {
+		const struct finding_def *d =
+			licensedb_finding(w->ctx->db, json_string_value(json_object_get(f, "id")) ?
+							      json_string_value(json_object_get(f, "id")) : "");
+		if (d && kind_use(j, d))
+			j->failed = 1;
+	}
 	fputs(j->nmodels++ ? ",\n    " : "\n    ", w->ctx->out);
 	if (put_json(w->ctx->out, (json_t *)o, 4))
 		j->failed = 1;
 	return j->failed ? -1 : 0;
 }
 
+/* {"<id>": {"title", "severity" (the default), "why", "fix", "help"}} for every
+ * finding kind the models used, in order of first use. */
+static json_t *finding_kinds(const struct jw *j)
+{
+	json_t *o = json_object();
+
+	for (size_t i = 0; o && i < j->nkinds; i++) {
+		const struct finding_def *d = j->kinds[i];
+		char *help = lt_asprintf("%s#%s", REPORT_FINDINGS_URI, d->id);
+		json_t *k = json_object();
+		json_object_set_new(k, "title", jstr(d->title));
+		json_object_set_new(k, "severity", jstr(severity_name(d->severity)));
+		json_object_set_new(k, "why", jstr(d->why));
+		json_object_set_new(k, "fix", jstr(d->fix));
+		json_object_set_new(k, "help", jstr(help));
+		free(help);
+		if (json_object_set_new(o, d->id, k)) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
+	return o;
+}
+
 static int j_end(struct report_writer *w, enum verdict overall)
 {
 	struct jw *j = w->impl;
 	FILE *out = w->ctx->out;
+	json_t *kinds = finding_kinds(j);
 
 	json_t *sum = summary_json(j->sum);
 
@@ -335,6 +428,10 @@ static int j_end(struct report_writer *w, enum verdict overall)
 	if (put_json(out, sum, 2))
 		j->failed = 1;
 	json_decref(sum);
+	fputs(",\n  \"finding_kinds\": ", out);
+	if (put_json(out, kinds, 2))
+		j->failed = 1;
+	json_decref(kinds);
 	fputs(",\n", out);
 	fprintf(out, "  \"verdict\": \"%s\"\n}\n", verdict_name(overall));
 	return j->failed || ferror(out) ? -1 : 0;
@@ -344,8 +441,10 @@ static void j_free(struct report_writer *w)
 {
 	struct jw *j = w->impl;
 
-	if (j)
+	if (j) {
 		summary_free(j->sum);
+		free(j->kinds);
+	}
 	free(j);
 }
 

@@ -9,7 +9,9 @@
  * /etc/passwd or a file the model does not ship. Reads repeat the same descent
  * component by component from the root (the tree may have changed since the
  * listing), and open the final name with O_NOFOLLOW after checking with fstatat
- * that it is a regular file, so a FIFO or device is never opened.
+ * that it is a regular file, so a FIFO or device is never opened. The descent
+ * starts at the root folder opened once, when the source was opened (the folder
+ * that was listed), not by its name again for each read.
  *
  * Skipped: ".git" (git's metadata) and ".cache" folders (huggingface_hub's
  * local-dir download state), special files (recorded). Capped: depth
@@ -42,6 +44,7 @@
 
 struct dir_impl {
 	char *root;
+	int rootfd; /* the listed folder, open for the source's life */
 };
 
 struct walker {
@@ -55,11 +58,12 @@ static int open_dir_nofollow(int dfd, const char *name)
 }
 
 /*
- * Open rel (a safe relative path) below root without following any symbolic
- * link on the way, and only if it is a regular file. *fd_out and *st_out are
+ * Open rel (a safe relative path) below the folder open at rootfd (borrowed)
+ * without following any symbolic link on the way, and only if it is a regular
+ * file. *fd_out and *st_out are
  * the open file and its fstat.
  */
-static int open_beneath(const char *root, const char *rel, int *fd_out, struct stat *st_out,
+static int open_beneath(int rootfd, const char *rel, int *fd_out, struct stat *st_out,
 			struct lt_error *err)
 {
 	char *copy = NULL, *comp, *slash;
@@ -72,12 +76,7 @@ static int open_beneath(const char *root, const char *rel, int *fd_out, struct s
 	copy = lt_strdup(rel);
 	if (!copy)
 		return lt_error_set(err, LT_ENOMEM, rel, 0, "out of memory");
-	dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		rc = lt_error_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO, root, 0,
-				  "cannot open '%s': %s", root, strerror(errno));
-		goto done;
-	}
+	dfd = rootfd; /* not closed here */
 	comp = copy;
 	while ((slash = strchr(comp, '/')) != NULL) {
 		int nfd;
@@ -93,7 +92,8 @@ static int open_beneath(const char *root, const char *rel, int *fd_out, struct s
 						  rel);
 				goto done;
 			}
-			close(dfd);
+			if (dfd != rootfd)
+				close(dfd);
 			dfd = nfd;
 		}
 		comp = slash + 1;
@@ -129,7 +129,7 @@ static int open_beneath(const char *root, const char *rel, int *fd_out, struct s
 done:
 	if (fd >= 0)
 		close(fd);
-	if (dfd >= 0)
+	if (dfd >= 0 && dfd != rootfd)
 		close(dfd);
 	free(copy);
 	return rc;
@@ -191,7 +191,7 @@ static int dir_read(struct source *src, const char *path, size_t max, struct buf
 
 	if (truncated)
 		*truncated = 0;
-	rc = open_beneath(d->root, path, &fd, &st, err);
+	rc = open_beneath(d->rootfd, path, &fd, &st, err);
 	if (rc)
 		return rc;
 	rc = read_fd_capped(fd, (unsigned long long)st.st_size, path, max, out, truncated, err);
@@ -205,6 +205,8 @@ static void dir_free(struct source *src)
 
 	if (!d)
 		return;
+	if (d->rootfd >= 0)
+		close(d->rootfd);
 	free(d->root);
 	free(d);
 	src->impl = NULL;
@@ -328,26 +330,25 @@ int source_open_dir(struct source **out, const char *path, struct lt_error *err)
 	struct source *src = NULL;
 	struct dir_impl *d = NULL;
 	struct walker w;
-	struct stat st;
 	int fd = -1, rc = 0;
 
 	*out = NULL;
 	if (!path || !*path)
 		return lt_error_set(err, LT_EINVAL, NULL, 0, "no folder given");
 	/* the root is what the user named: following a link to it is their choice */
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* O_DIRECTORY: a folder or nothing */
 	if (fd < 0) {
-		rc = lt_error_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO, path, 0,
-				  "cannot open folder '%s': %s", path, strerror(errno));
-		goto done;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		rc = lt_error_set(err, LT_EINVAL, path, 0, "'%s' is not a folder", path);
+		rc = errno == ENOTDIR ? lt_error_set(err, LT_EINVAL, path, 0, "'%s' is not a folder", path)
+				      : lt_error_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO, path, 0,
+						     "cannot open folder '%s': %s", path, strerror(errno));
 		goto done;
 	}
 	src = source_new(SOURCE_DIR, path, &dir_ops);
 	d = calloc(1, sizeof(*d));
-	if (!src || !d || !(d->root = lt_strdup(path))) {
+	if (d)
+		d->rootfd = -1;
+	if (!src || !d || !(d->root = lt_strdup(path)) ||
+	    (d->rootfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0) {
 		rc = lt_error_set(err, LT_ENOMEM, path, 0, "out of memory");
 		goto done;
 	}
@@ -370,8 +371,11 @@ int source_open_dir(struct source **out, const char *path, struct lt_error *err)
 done:
 	if (fd >= 0)
 		close(fd);
-	if (d)
+	if (d) {
+		if (d->rootfd >= 0)
+			close(d->rootfd);
 		free(d->root);
+	}
 	free(d);
 	source_free(src);
 	return rc;

@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/fileio.h"
+#include "core/digest.h"
 #include "core/str.h"
 #include "licensedb/licensedb.h"
 
@@ -1091,9 +1092,220 @@ out:
 	buf_release(&mit);
 }
 
+/* Files of the on-disk cache folder dir, or -1. */
+static int count_files(const char *dir, char *first, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.') {
+			if (first && !n)
+				lt_strlcpy(first, de->d_name, size);
+			n++;
+		}
+	closedir(d);
+	return n;
+}
+
+/* The answer through the cache equals the classifier's own. */
+static int same_answer(const struct classify_ctx *c, const struct licensedb *db, const char *text)
+{
+	struct classify_result r, d;
+	struct lt_error err;
+	int same;
+
+	if (classcache_classify(c, db, text, strlen(text), &r, &err) != 0)
+		return 0;
+	if (classify_text(c, text, strlen(text), &d, &err) != 0) {
+		classify_result_release(&r);
+		return 0;
+	}
+	same = r.n == d.n && r.nalt == d.nalt && r.binary == d.binary &&
+	       !((r.modified_from == NULL) ^ (d.modified_from == NULL)) &&
+	       (!r.modified_from || !strcmp(r.modified_from, d.modified_from));
+	for (size_t k = 0; same && k < r.n; k++)
+		same = r.v[k].lic == d.v[k].lic && r.v[k].rule == d.v[k].rule &&
+		       r.v[k].confidence == d.v[k].confidence && r.v[k].line == d.v[k].line &&
+		       r.v[k].kind == d.v[k].kind;
+	for (size_t k = 0; same && k < r.nalt; k++)
+		same = r.alt[k].lic == d.alt[k].lic && r.alt[k].rule == d.alt[k].rule &&
+		       r.alt[k].confidence == d.alt[k].confidence;
+	classify_result_release(&r);
+	classify_result_release(&d);
+	return same;
+}
+
+/* Across runs: a second run (memory dropped) answers from the folder with the
+ * classifier's answers; other data never reads the first data's entries (and
+ * deletes them); a damaged entry, a forged one naming an unknown license and a
+ * symbolic link are ignored, the text classified again with the same answer. */
+static void test_classcache_disk(void)
+{
+	char dir[] = "/tmp/lt-classcache-XXXXXX", sub[128], name[256], path[512], victim[512];
+	struct licensedb *a = load_db(), *b = load_db();
+	struct classify_ctx *ca = NULL, *cb = NULL;
+	struct classcache_stats s0, st;
+	struct lt_error err;
+	struct buf mit, data;
+	const char *texts[3] = { NULL, "Apache License\nVersion 2.0, January 2004\nhttp://www.apache.org/licenses/",
+				 "nothing a license would say" };
+	size_t kept = 0;
+
+	buf_init(&mit, MAX_TEXT);
+	buf_init(&data, 1u << 20);
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(sub, sizeof(sub), "%s/cache/classify", dir);
+	if (!a || !b || read_path(&mit, LT_SOURCE_DIR "/licenses/texts/MIT.txt") != 0)
+		goto out;
+	texts[0] = buf_cstr(&mit);
+	classcache_forget();
+	CHECK_EQ_INT(classcache_set_dir(sub), 0);
+	CHECK_EQ_INT(classify_new(&ca, a, &err), 0);
+	if (!ca)
+		goto out;
+	classcache_get_stats(&s0);
+	for (int i = 0; i < 3; i++)
+		CHECK(same_answer(ca, a, texts[i]));
+	classcache_get_stats(&st);
+	CHECK_EQ_INT(st.disk_writes - s0.disk_writes, 3);
+	CHECK_EQ_INT(st.disk_hits - s0.disk_hits, 0);
+	CHECK_EQ_INT(count_files(sub, NULL, 0), 3);
+	{
+		struct stat sst;
+		CHECK(stat(sub, &sst) == 0 && (sst.st_mode & 0777) == 0700);
+	}
+
+	/* a second run: nothing in memory, every answer from the folder */
+	classcache_forget();
+	classcache_get_stats(&s0);
+	for (int i = 0; i < 3; i++)
+		CHECK(same_answer(ca, a, texts[i]));
+	classcache_get_stats(&st);
+	CHECK_EQ_INT(st.disk_hits - s0.disk_hits, 3);
+	CHECK_EQ_INT(st.disk_writes - s0.disk_writes, 0);
+	CHECK_EQ_INT(st.disk_rejected - s0.disk_rejected, 0);
+
+	/* damaged entries: each byte flipped in turn is caught, never a wrong answer */
+	classcache_forget();
+	CHECK_EQ_INT(count_files(sub, NULL, 0), 3);
+	{
+		DIR *d = opendir(sub);
+		struct dirent *de;
+		int checked = 0;
+		while (d && (de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", sub, de->d_name);
+			buf_release(&data); /* read_path starts it anew */
+			if (read_path(&data, path) == 0 && strstr(data.data, "\nmit ")) {
+				lt_strlcpy(victim, path, sizeof(victim));
+				checked = 1;
+			}
+		}
+		if (d)
+			closedir(d);
+		CHECK(checked);
+	}
+	buf_release(&data); /* read_path starts it anew */
+	CHECK_EQ_INT(read_path(&data, victim), 0);
+	for (size_t i = 0; i < data.len; i += 7) {
+		data.data[i] ^= 0x20;
+		CHECK_EQ_INT(lt_write_atomic(victim, data.data, data.len, &err), 0);
+		classcache_forget();
+		classcache_get_stats(&s0);
+		CHECK(same_answer(ca, a, texts[0]));
+		classcache_get_stats(&st);
+		CHECK_EQ_INT(st.disk_hits - s0.disk_hits, 0);
+		CHECK_EQ_INT(st.disk_rejected - s0.disk_rejected, 1);
+		/* classified again and rewritten whole */
+		CHECK_EQ_INT(st.disk_writes - s0.disk_writes, 1);
+		buf_release(&data); /* read_path starts it anew */
+		CHECK_EQ_INT(read_path(&data, victim), 0);
+	}
+	/* a forged entry with a good checksum naming a license this data lacks */
+	{
+		char *v = strstr(data.data, "\nmit "), sum[65];
+		char *forged = v ? lt_asprintf("%.*s\nno-such-license%s", (int)(v - data.data), data.data, v + 4) : NULL;
+		char *end = forged ? strstr(forged, "sum ") : NULL;
+		if (end) {
+			lt_sha256_hex(forged, (size_t)(end - forged), sum);
+			memcpy(end + 4, sum, 64);
+			CHECK_EQ_INT(lt_write_atomic(victim, forged, strlen(forged), &err), 0);
+			classcache_forget();
+			classcache_get_stats(&s0);
+			CHECK(same_answer(ca, a, texts[0]));
+			classcache_get_stats(&st);
+			CHECK_EQ_INT(st.disk_hits - s0.disk_hits, 0);
+			CHECK_EQ_INT(st.disk_rejected - s0.disk_rejected, 1);
+		}
+		CHECK(end != NULL);
+		free(forged);
+	}
+	/* a symbolic link in place of an entry is not followed */
+	snprintf(path, sizeof(path), "%s/good.cls", dir);
+	buf_release(&data); /* read_path starts it anew */
+	CHECK_EQ_INT(read_path(&data, victim), 0);
+	CHECK_EQ_INT(lt_write_atomic(path, data.data, data.len, &err), 0);
+	CHECK(unlink(victim) == 0 && symlink(path, victim) == 0);
+	classcache_forget();
+	classcache_get_stats(&s0);
+	CHECK(same_answer(ca, a, texts[0]));
+	classcache_get_stats(&st);
+	CHECK_EQ_INT(st.disk_hits - s0.disk_hits, 0);
+	CHECK_EQ_INT(st.disk_rejected - s0.disk_rejected, 0); /* not even opened */
+
+	/* other data (b without its mit rules): the first data's entries are not
+	 * used, and are deleted */
+	for (size_t i = 0; i < b->nrules; i++) {
+		struct detect_rule *t = b->rules[i];
+		if (strcmp(t->license, "mit") != 0) {
+			b->rules[i] = b->rules[kept];
+			b->rules[kept++] = t;
+		}
+	}
+	{
+		size_t all = b->nrules;
+		b->nrules = kept;
+		CHECK_EQ_INT(classify_new(&cb, b, &err), 0);
+		classcache_forget();
+		classcache_get_stats(&s0);
+		if (cb) {
+			struct classify_result r;
+			CHECK_EQ_INT(classcache_classify(cb, b, texts[0], strlen(texts[0]), &r, &err), 0);
+			CHECK(!has_license(&r, "mit"));
+			classify_result_release(&r);
+		}
+		classcache_get_stats(&st);
+		CHECK_EQ_INT(st.disk_hits - s0.disk_hits, 0);
+		CHECK_EQ_INT(st.disk_writes - s0.disk_writes, 1);
+		CHECK_EQ_INT(count_files(sub, name, sizeof(name)), 1); /* only b's entry is left */
+		classcache_forget();
+		classify_free(cb);
+		b->nrules = all;
+	}
+out:
+	classcache_forget();
+	classcache_set_dir(NULL);
+	classify_free(ca);
+	licensedb_free(a);
+	licensedb_free(b);
+	buf_release(&mit);
+	buf_release(&data);
+	{
+		char *rm = lt_asprintf("rm -rf '%s'", dir);
+		if (rm && system(rm) != 0)
+			fprintf(stderr, "  cannot remove %s\n", dir);
+		free(rm);
+	}
+}
+
 TESTS(T(normalize_basics), T(normalize_versions_and_numbers), T(normalize_markdown),
       T(normalize_entities_and_html), T(normalize_headers), T(normalize_unicode),
       T(normalize_offsets), T(normalize_modes_and_limits), T(normalize_fuzz_prefixes),
       T(ac_matches_naive), T(ac_limits), T(similar), T(classify_fixtures),
-      T(classify_semantics), T(classify_added_licenses), T(shipped_phrases_are_clean), T(check_phrases_finds_problems), T(classcache),
+      T(classify_semantics), T(classify_added_licenses), T(shipped_phrases_are_clean), T(check_phrases_finds_problems), T(classcache), T(classcache_disk),
       T(corpus))

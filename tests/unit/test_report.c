@@ -1317,3 +1317,62 @@ static void test_csv(void)
 TESTS(T(formats_listed), T(json_streamed), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date),
       T(cyclonedx), T(cyclonedx_other), T(spdx), T(spdx3), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
       T(empty), T(summary), T(summary_empty), T(csv_cell), T(csv))
+/* A finding kind's constant text (title, why, fix) is written once, in
+ * finding_kinds after the models, not in each finding: two models with a
+ * finding of the same kind carry the explanation once; a finding keeps its own
+ * severity (a policy changed it) while the kind states the default. */
+static void test_json_finding_kinds(void)
+{
+	const struct finding_def *d;
+	struct scan s;
+	struct finding *f;
+	json_t *j, *kinds, *k, *fj;
+	char *out, *at;
+	size_t i, n = 0;
+
+	CHECK(scan_build(&s) == 0);
+	f = findings_add(&s.m[1], db, "parent-unresolved", HOSTILE_PARENT, "README.md", 3, NULL,
+			 "%s cannot be resolved", HOSTILE_PARENT);
+	CHECK(f != NULL);
+	d = f ? f->def : NULL;
+	out = run("json", &s, 2);
+	j = parse(out);
+	kinds = json_object_get(j, "finding_kinds");
+	CHECK(json_is_object(kinds));
+	CHECK_EQ_INT(json_object_size(kinds), 3); /* relicensed, unresolved, unknown declared */
+	k = json_object_get(kinds, "parent-unresolved");
+	CHECK(d && k);
+	if (d && k) {
+		CHECK_STR(json_string_value(json_object_get(k, "title")), d->title);
+		CHECK_STR(json_string_value(json_object_get(k, "why")), d->why);
+		CHECK_STR(json_string_value(json_object_get(k, "fix")), d->fix);
+		CHECK_STR(json_string_value(json_object_get(k, "severity")), severity_name(d->severity));
+		CHECK_STR(json_string_value(json_object_get(k, "help")), REPORT_FINDINGS_URI "#parent-unresolved");
+		CHECK(d->severity != SEV_WARNING);
+	}
+	/* the policy-changed severity stays on the finding */
+	fj = find_by(json_object_get(json_array_get(json_object_get(j, "models"), 0), "findings"), "id",
+		     "parent-unresolved");
+	CHECK_STR(json_string_value(json_object_get(fj, "severity")), "warning");
+	for (i = 0; i < 2; i++) {
+		json_t *fs = json_object_get(json_array_get(json_object_get(j, "models"), i), "findings"), *x;
+		size_t e;
+		json_array_foreach(fs, e, x) {
+			CHECK(json_object_get(x, "title") == NULL && json_object_get(x, "why") == NULL &&
+			      json_object_get(x, "fix") == NULL);
+			CHECK(json_object_get(kinds, json_string_value(json_object_get(x, "id"))) != NULL);
+		}
+	}
+	/* the explanation appears once in the whole document */
+	for (at = out && d ? strstr(out, "\"why\"") : NULL; at; at = strstr(at + 1, "\"why\""))
+		n++;
+	CHECK_EQ_INT(n, 3);
+	CHECK(out && strstr(out, "\"finding_kinds\"") > strstr(out, "\"models\": ["));
+	json_decref(j);
+	free(out);
+	scan_free(&s);
+}
+
+TESTS(T(formats_listed), T(json_streamed), T(json_finding_kinds), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date),
+      T(cyclonedx), T(cyclonedx_other), T(spdx), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
+      T(empty))
