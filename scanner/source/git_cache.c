@@ -305,10 +305,11 @@ static void rm_stale_tmp(const char *gitdir, int again)
 		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
 		if (st.st_mtim.tv_sec > now.tv_sec ||
-		    (st.st_mtim.tv_sec == now.tv_sec && st.st_mtim.tv_nsec >= now.tv_nsec))
+		    (st.st_mtim.tv_sec == now.tv_sec && st.st_mtim.tv_nsec >= now.tv_nsec) ||
+		    pid == (long)getpid())
 			continue;
 		old = now.tv_sec - st.st_mtim.tv_sec >= GIT_STALE_TMP_SECONDS;
-		if (old || (pid && pid != (long)getpid() && pid_gone(pid)))
+		if (old || (pid && pid_gone(pid)))
 			rm_tree_at(dirfd(d), de->d_name, 0);
 	}
 	closedir(d);
