@@ -189,6 +189,15 @@ static int reroot(char **path, const char *src, const char *dst)
 	return 0;
 }
 
+/* The two files written into out_dir (for the sweep of a killed writer's temps). */
+static int installed_name(const char *s, size_t len)
+{
+	return (len == strlen(LICDB_INSTALLED_SNAPSHOT) &&
+		memcmp(s, LICDB_INSTALLED_SNAPSHOT, len) == 0) ||
+	       (len == strlen(LICDB_INSTALLED_MANIFEST) &&
+		memcmp(s, LICDB_INSTALLED_MANIFEST, len) == 0);
+}
+
 int licensedb_write_installed(const char *src_root, const char *final_root, const char *out_dir,
 			      struct lt_error *err)
 {
@@ -246,6 +255,8 @@ int licensedb_write_installed(const char *src_root, const char *final_root, cons
 		rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
 		goto done;
 	}
+	/* what an earlier writer killed midway left here */
+	licdb_sweep_temp(out_dir, installed_name);
 	if ((rc = lt_write_atomic(snap, b.data, b.len, err)) != 0)
 		goto done;
 	rc = lt_write_atomic(man, line, strlen(line), err);

@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -58,8 +59,11 @@
 #define SNAP_KEEP 8
 /* Entries of the snapshot folder looked at when pruning. */
 #define SNAP_PRUNE_SCAN 1000
-/* A temporary file this old was left by a writer that died. */
+/* A temporary file whose writer's pid still runs is removed once this old: by
+ * then the pid has been reused (writing a snapshot takes milliseconds). */
 #define SNAP_STALE_TMP_SEC 3600
+/* Entries of a folder looked at when sweeping temporary files. */
+#define SNAP_SWEEP_SCAN 1000
 
 /* --- hash --- */
 
@@ -352,16 +356,93 @@ static int make_dirs(const char *dir)
 	return rc;
 }
 
-/* "licensedb-" + 32 hex digits + ".bin" */
-static int is_snapshot_name(const char *s)
+/* "licensedb-" + 32 hex digits + ".bin", the len bytes at s */
+static int is_snapshot_name_n(const char *s, size_t len)
 {
-	if (!lt_starts_with(s, "licensedb-"))
+	if (len != 10 + 2 * LICDB_FP_LEN + 4 || strncmp(s, "licensedb-", 10) != 0)
 		return 0;
 	s += 10;
 	for (int i = 0; i < 2 * LICDB_FP_LEN; i++, s++)
 		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
 			return 0;
-	return strcmp(s, ".bin") == 0;
+	return strncmp(s, ".bin", 4) == 0;
+}
+
+static int is_snapshot_name(const char *s)
+{
+	return is_snapshot_name_n(s, strlen(s));
+}
+
+/* lt_write_atomic()'s temporary name "<base>.tmp.<pid>" with ours(base): *pid
+ * gets the number (decimal digits only, no sign, no leading zero). */
+static int temp_name(const char *name, int (*ours)(const char *base, size_t len), long *pid)
+{
+	const char *t = strstr(name, ".tmp."), *d;
+	long v = 0;
+
+	if (!t || !ours(name, (size_t)(t - name)))
+		return 0;
+	d = t + 5;
+	if (*d < '1' || *d > '9')
+		return 0;
+	for (; *d; d++) {
+		if (*d < '0' || *d > '9' || v > 100000000L)
+			return 0;
+		v = v * 10 + (*d - '0');
+	}
+	*pid = v;
+	return 1;
+}
+
+/* 1 when no process with this pid exists (as far as we can tell). */
+static int pid_gone(long pid)
+{
+	if (pid <= 0 || pid > (long)INT32_MAX)
+		return 1;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+int licdb_sweep_temp(const char *dir, int (*ours)(const char *base, size_t len))
+{
+	struct timespec now;
+	struct dirent *e;
+	size_t seen = 0;
+	int fd, n = 0;
+	DIR *d;
+
+	if (!dir || !dir[0] || clock_gettime(CLOCK_REALTIME, &now) != 0)
+		return 0;
+	/* a folder that is a link is not ours to clean */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (!(d = fdopendir(fd))) {
+		close(fd);
+		return 0;
+	}
+	while ((e = readdir(d)) && seen++ < SNAP_SWEEP_SCAN) {
+		struct stat st;
+		long pid;
+
+		if (!temp_name(e->d_name, ours, &pid))
+			continue;
+		/* lstat: a link with our name is neither followed nor removed; only our
+		 * own plain files go */
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		/* written before this sweep began, not by us, and by a writer that is gone
+		 * (or so long ago that its pid must have been reused) */
+		if (st.st_mtim.tv_sec > now.tv_sec ||
+		    (st.st_mtim.tv_sec == now.tv_sec && st.st_mtim.tv_nsec >= now.tv_nsec) ||
+		    pid == (long)getpid() ||
+		    (!pid_gone(pid) && now.tv_sec - st.st_mtim.tv_sec < SNAP_STALE_TMP_SEC))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
 }
 
 struct old_snap {
@@ -381,15 +462,13 @@ static int cmp_newest_first(const void *a, const void *b)
 	return 0;
 }
 
-/* Keep the SNAP_KEEP newest snapshots (counting keep, just written) and drop
- * temporary files of writers that died. Best effort. */
+/* Keep the SNAP_KEEP newest snapshots (counting keep, just written). Best effort. */
 static void prune(const char *dir, const char *keep)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	struct old_snap *v = NULL;
 	size_t n = 0, seen = 0;
-	time_t now = time(NULL);
 
 	if (!d)
 		return;
@@ -405,8 +484,6 @@ static void prune(const char *dir, const char *keep)
 			v[n].mtime = st.st_mtim;
 			if (v[n].name)
 				n++;
-		} else if (strstr(e->d_name, ".bin.tmp.") && st.st_mtime < now - SNAP_STALE_TMP_SEC) {
-			unlinkat(dirfd(d), e->d_name, 0);
 		}
 	}
 	if (n >= SNAP_KEEP) {
@@ -447,6 +524,8 @@ int licensedb_load_cached(struct licensedb **out, const char *const *roots, size
 
 	if (!snapshot_dir || !snapshot_dir[0])
 		return licensedb_load(out, roots, nroots, err);
+	/* temporary files of runs killed while writing a snapshot (one small folder) */
+	licdb_sweep_temp(snapshot_dir, is_snapshot_name_n);
 	/* taken before anything is read: an input is racy unless its mtime is older */
 	if (clock_gettime(CLOCK_REALTIME, &start) != 0 ||
 	    licdb_snap_fingerprint(fp, &newest, roots, nroots) != 0)

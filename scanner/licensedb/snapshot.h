@@ -51,6 +51,14 @@ int licdb_snap_decode_mapped(struct licensedb **out, void *map, size_t len,
  * behind it are reached. No-op when len is below the header size. */
 void licdb_snap_reseal(char *data, size_t len);
 
+/* Remove from dir the temporary files that writers killed mid-write left
+ * behind: lt_write_atomic()'s "<base>.tmp.<pid>" for a base that ours(base, len)
+ * accepts. Only plain files we own go (a link is neither followed nor removed,
+ * nor is dir when it is a link), written before the sweep, by another pid that
+ * no longer runs, or over an hour ago. At most 1000 entries are looked at. Best
+ * effort; returns how many were removed. */
+int licdb_sweep_temp(const char *dir, int (*ours)(const char *base, size_t len));
+
 /* 1 when db was rebuilt from a snapshot (for tests). */
 int licdb_from_snapshot(const struct licensedb *db);
 

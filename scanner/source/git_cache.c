@@ -7,8 +7,8 @@
  * branch name then always means the remote's branch as of the last fetch, as in
  * `git clone --mirror`. A token goes only to its own host, over https (or http
  * to this machine); a URL with credentials in it is refused. A clone is built in
- * a temporary folder and renamed into place, so a killed run leaves no half
- * clone under the final name.
+ * a temporary folder (named with our pid) and renamed into place, so a killed
+ * run leaves no half clone under the final name; the next run removes it.
  */
 #include "source.h"
 #include "git_cache.h"
@@ -20,6 +20,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,26 +214,102 @@ static void rm_tree_at(int dfd, const char *name, int depth)
 	unlinkat(dfd, name, AT_REMOVEDIR);
 }
 
-/* Temporary clones left by a run that was killed mid-clone: removed by the next
- * clone of the same URL once older than this (a live clone of a model repo's
- * git half takes minutes, not a day). */
+/* Temporary clones ("<name>.tmp-<pid>-XXXXXX") left by runs killed mid-clone are
+ * removed by the next run that uses the git cache: at once when their pid no
+ * longer runs, else once older than this (a live clone of a model repo's git
+ * half takes minutes, not a day; by then the pid has been reused). Folders of
+ * the older name "<name>.tmp-XXXXXX" carry no pid and go by age alone. */
 #define GIT_STALE_TMP_SECONDS (24 * 60 * 60)
+/* Entries of CACHE/git looked at per sweep (one per cloned URL). */
+#define GIT_SWEEP_SCAN 100000
 
-static void rm_stale_tmp(const char *gitdir, const char *name)
+/* A cache folder's name (cache_name()): [A-Za-z0-9._-], ending "-" + 16 hex. */
+static int is_cache_name(const char *s, size_t len)
 {
-	DIR *d = opendir(gitdir);
-	struct dirent *de;
-	size_t n = strlen(name);
-	time_t now = time(NULL);
+	if (len < 18 || s[len - 17] != '-')
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (i >= len - 16 ? !isxdigit(c) : !(isalnum(c) || c == '.' || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
 
-	if (!d)
+/* Our temporary clone's name: "<cache name>.tmp-[<pid>-]XXXXXX" (mkdtemp's six
+ * characters). *pid gets the pid, 0 for the older name without one. */
+static int tmp_clone_name(const char *n, long *pid)
+{
+	const char *t = NULL, *p;
+	long v = 0;
+
+	/* the last ".tmp-": a URL's readable part may hold one too */
+	for (p = strstr(n, ".tmp-"); p; p = strstr(p + 1, ".tmp-"))
+		t = p;
+	if (!t || !is_cache_name(n, (size_t)(t - n)))
+		return 0;
+	p = t + 5;
+	if (strlen(p) > 7 && p[0] >= '1' && p[0] <= '9') {
+		for (; *p >= '0' && *p <= '9' && v <= 100000000L; p++)
+			v = v * 10 + (*p - '0');
+		if (*p++ != '-')
+			return 0;
+	}
+	if (strlen(p) != 6)
+		return 0;
+	for (int i = 0; i < 6; i++)
+		if (!isalnum((unsigned char)p[i]))
+			return 0;
+	*pid = v;
+	return 1;
+}
+
+/* 1 when no process with this pid exists (as far as we can tell). */
+static int pid_gone(long pid)
+{
+	if (pid <= 0 || pid > (long)INT32_MAX)
+		return 1;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* Remove the temporary clones of killed runs from gitdir: our name pattern,
+ * plain folders we own (a link is neither followed nor removed, nor is gitdir
+ * when it is a link), made before the sweep began, by another pid that no longer
+ * runs, or over GIT_STALE_TMP_SECONDS ago. On the first use of the cache in a
+ * process, and again before each new clone (which costs far more than this). */
+static void rm_stale_tmp(const char *gitdir, int again)
+{
+	static atomic_flag done = ATOMIC_FLAG_INIT;
+	struct timespec now;
+	struct dirent *de;
+	size_t seen = 0;
+	DIR *d;
+	int fd;
+
+	if ((atomic_flag_test_and_set(&done) && !again) || clock_gettime(CLOCK_REALTIME, &now) != 0)
 		return;
-	while ((de = readdir(d)) != NULL) {
+	fd = open(gitdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (!(d = fdopendir(fd))) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL && seen++ < GIT_SWEEP_SCAN) {
 		struct stat st;
-		if (strncmp(de->d_name, name, n) != 0 || strncmp(de->d_name + n, ".tmp-", 5) != 0)
+		long pid;
+		int old;
+
+		if (!tmp_clone_name(de->d_name, &pid) ||
+		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
 			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    now - st.st_mtime > GIT_STALE_TMP_SECONDS)
+		if (st.st_mtim.tv_sec > now.tv_sec ||
+		    (st.st_mtim.tv_sec == now.tv_sec && st.st_mtim.tv_nsec >= now.tv_nsec) ||
+		    pid == (long)getpid())
+			continue;
+		old = now.tv_sec - st.st_mtim.tv_sec >= GIT_STALE_TMP_SECONDS;
+		if (old || (pid && pid_gone(pid)))
 			rm_tree_at(dirfd(d), de->d_name, 0);
 	}
 	closedir(d);
@@ -402,6 +480,7 @@ int gitcache_prepare(char **out, const char *url, const char *rev,
 		rc = lt_error_set(err, LT_ENOMEM, url, 0, "out of memory");
 		goto done;
 	}
+	rm_stale_tmp(gitdir, 0);
 	if (lstat(final, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
 			rc = lt_error_set(err, LT_EUNSAFE, final, 0,
@@ -432,8 +511,8 @@ int gitcache_prepare(char **out, const char *url, const char *rev,
 	}
 	if ((rc = mkdir_p(gitdir, err)) != 0)
 		goto done;
-	rm_stale_tmp(gitdir, name);
-	tmp = lt_asprintf("%s.tmp-XXXXXX", final);
+	rm_stale_tmp(gitdir, 1);
+	tmp = lt_asprintf("%s.tmp-%ld-XXXXXX", final, (long)getpid());
 	if (!tmp) {
 		rc = lt_error_set(err, LT_ENOMEM, url, 0, "out of memory");
 		goto done;

@@ -2,6 +2,7 @@
 #include "tap.h"
 
 #include "core/err.h"
+#include "licensedb/installed.h"
 #include "licensedb/licensedb.h"
 #include "licensedb/snapshot.h"
 
@@ -9,6 +10,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static struct licensedb *load_builtin(void)
@@ -787,7 +789,129 @@ static void test_snapshot_follows_data_changes(void)
 	rm_rf(dir);
 }
 
+/* A pid that ran and is gone: a child that exited and was reaped. */
+static long dead_pid(void)
+{
+	pid_t p = fork();
+
+	if (p == 0)
+		_exit(0);
+	CHECK(p > 0);
+	CHECK(waitpid(p, NULL, 0) == p);
+	return (long)p;
+}
+
+static int exists(const char *dir, const char *name)
+{
+	char p[600];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return lstat(p, &st) == 0;
+}
+
+static void plant(const char *dir, const char *name, const char *mtime)
+{
+	char p[600];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	spit(p, "tmp", 3);
+	if (mtime)
+		sh("touch -d '%s' '%s'", mtime, p);
+}
+
+static int any_name(const char *s, size_t len)
+{
+	(void)s;
+	return len > 0;
+}
+
+/* Temp files of a snapshot writer that was killed: the next load removes them,
+ * also when it is served from the snapshot and writes nothing; a live writer's
+ * file, another name, and a link are kept (issue 10). */
+static void test_snapshot_sweeps_killed_writers(void)
+{
+	char dir[] = "/tmp/lt_snap_XXXXXX", snap[300], dead[120], dead2[120], own[120], link[120],
+	     target[400];
+	const char *roots[] = { LT_SOURCE_DIR };
+	const char *live = "licensedb-11111111111111111111111111111111.bin.tmp.1";
+	const char *old_live = "licensedb-22222222222222222222222222222222.bin.tmp.1";
+	long gone = dead_pid();
+	struct licensedb *db;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(snap, sizeof(snap), "%s/snap", dir);
+	db = load_cached(roots, 1, snap, 0); /* writes the snapshot */
+	licensedb_free(db);
+	snprintf(dead, sizeof(dead), "licensedb-%032d.bin.tmp.%ld", 3, gone);
+	snprintf(dead2, sizeof(dead2), "licensedb-%032d.bin.tmp.%ld", 4, gone);
+	snprintf(own, sizeof(own), "licensedb-%032d.bin.tmp.%ld", 5, (long)getpid());
+	snprintf(link, sizeof(link), "licensedb-%032d.bin.tmp.%ld", 6, gone);
+	snprintf(target, sizeof(target), "%s/outside", dir);
+	plant(snap, dead, NULL);                   /* just written, writer gone */
+	plant(snap, dead2, "2020-01-01");          /* old, writer gone */
+	plant(snap, live, NULL);                   /* pid 1 runs: a live writer */
+	plant(snap, old_live, "2020-01-01");       /* pid 1, but a day old: reused pid */
+	plant(snap, own, NULL);                    /* this process's own */
+	plant(snap, "notes.tmp.99999999", "2020-01-01");       /* not our name */
+	plant(snap, "licensedb-zz.bin.tmp.99999999", "2020-01-01"); /* not a snapshot name */
+	spit(target, "keep", 4);
+	sh("ln -s '%s' '%s/%s' && touch -h -d 2020-01-01 '%s/%s'", target, snap, link, snap, link);
+	db = load_cached(roots, 1, snap, 1); /* served from the snapshot */
+	licensedb_free(db);
+	CHECK(!exists(snap, dead));
+	CHECK(!exists(snap, dead2));
+	CHECK(!exists(snap, old_live));
+	CHECK(exists(snap, live));
+	CHECK(exists(snap, own));
+	CHECK(exists(snap, "notes.tmp.99999999"));
+	CHECK(exists(snap, "licensedb-zz.bin.tmp.99999999"));
+	CHECK(exists(snap, link));
+	CHECK(access(target, F_OK) == 0);
+	CHECK_EQ_INT(count_snapshots(snap, NULL, 0), 1);
+
+	/* a snapshot folder that is a link is not swept */
+	{
+		char alias[320];
+		snprintf(alias, sizeof(alias), "%s/alias", dir);
+		plant(snap, dead, NULL);
+		CHECK(symlink(snap, alias) == 0);
+		CHECK_EQ_INT(licdb_sweep_temp(alias, any_name), 0);
+		CHECK(exists(snap, dead));
+	}
+	rm_rf(dir);
+}
+
+/* The same for --write-installed-data: a killed build's temp files in the output
+ * folder go, only those two names of ours. */
+static void test_installed_sweeps_killed_writers(void)
+{
+	char dir[] = "/tmp/lt_inst_XXXXXX", snap_tmp[120], man_tmp[120], live[120];
+	struct lt_error err;
+	long gone = dead_pid();
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(snap_tmp, sizeof(snap_tmp), "%s.tmp.%ld", LICDB_INSTALLED_SNAPSHOT, gone);
+	snprintf(man_tmp, sizeof(man_tmp), "%s.tmp.%ld", LICDB_INSTALLED_MANIFEST, gone);
+	snprintf(live, sizeof(live), "%s.tmp.1", LICDB_INSTALLED_SNAPSHOT);
+	plant(dir, snap_tmp, NULL);
+	plant(dir, man_tmp, "2020-01-01");
+	plant(dir, live, NULL);
+	plant(dir, "README.tmp.99999999", "2020-01-01");
+	plant(dir, "licensedb.snapshot.tmp.x1", "2020-01-01");
+	CHECK_EQ_INT(licensedb_write_installed(LT_SOURCE_DIR, "/usr/share/lictrace", dir, &err), 0);
+	CHECK(exists(dir, LICDB_INSTALLED_SNAPSHOT));
+	CHECK(exists(dir, LICDB_INSTALLED_MANIFEST));
+	CHECK(!exists(dir, snap_tmp));
+	CHECK(!exists(dir, man_tmp));
+	CHECK(exists(dir, live));
+	CHECK(exists(dir, "README.tmp.99999999"));
+	CHECK(exists(dir, "licensedb.snapshot.tmp.x1"));
+	rm_rf(dir);
+}
+
 TESTS(T(builtin_lookups), T(hub_ids_all_mapped), T(corrected_facts), T(provenance),
       T(every_kind_acted_on), T(problems_reported),
       T(snapshot_builtin_identical), T(snapshot_corrupt_ignored), T(snapshot_fuzz_decode),
-      T(snapshot_follows_data_changes))
+      T(snapshot_follows_data_changes), T(snapshot_sweeps_killed_writers),
+      T(installed_sweeps_killed_writers))
