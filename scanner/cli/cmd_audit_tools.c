@@ -574,7 +574,8 @@ done:
 /* Top-level fields every report of a merge must agree on: all but these. */
 static int per_run(const char *key)
 {
-	return !strcmp(key, "models") || !strcmp(key, "summary") || !strcmp(key, "verdict");
+	return !strcmp(key, "models") || !strcmp(key, "summary") || !strcmp(key, "verdict") ||
+	       !strcmp(key, "finding_kinds");
 }
 
 /* Refuse reports that were not made the same way: another lictrace version,
@@ -748,11 +749,24 @@ done:
 
 /* The merged report as the JSON writer lays out a single run's. */
 static int write_json(FILE *out, const json_t *head, const struct entry *e, size_t n, struct summary *sum,
-		      enum verdict overall)
+		      const json_t *allkinds, enum verdict overall)
 {
 	const char *key;
-	json_t *v, *sj = summary_json(sum);
+	json_t *v, *sj = summary_json(sum), *kinds = json_object();
 	int rc = 0;
+
+	/* the kinds of the merged models' findings, in order of first use, as one run
+	 * writes them */
+	for (size_t i = 0; kinds && i < n; i++) {
+		json_t *f;
+		size_t k;
+		json_array_foreach (json_object_get(e[i].model, "findings"), k, f) {
+			const char *id = sget(f, "id");
+			json_t *def = json_object_get(allkinds, id);
+			if (def && !json_object_get(kinds, id))
+				json_object_set(kinds, id, def);
+		}
+	}
 
 	fputs("{\n  \"tool\": ", out);
 	rc |= put_json(out, json_object_get(head, "tool"), 2);
@@ -779,6 +793,11 @@ static int write_json(FILE *out, const json_t *head, const struct entry *e, size
 	fputs("  \"summary\": ", out);
 	rc |= put_json(out, sj, 2);
 	json_decref(sj);
+	if (json_object_size(allkinds)) {
+		fputs(",\n  \"finding_kinds\": ", out);
+		rc |= kinds ? put_json(out, kinds, 2) : -1;
+	}
+	json_decref(kinds);
 	fprintf(out, ",\n  \"verdict\": \"%s\"\n}\n", verdict_name(overall));
 	return rc || ferror(out) ? -1 : 0;
 }
@@ -806,7 +825,7 @@ static int cmd_audit_merge(int argc, char **argv)
 	const char **pos = NULL;
 	const char *fmt;
 	int npos = 0, help = 0, rc = EXIT_USAGE;
-	json_t **docs = NULL, *head = json_object();
+	json_t **docs = NULL, *head = json_object(), *allkinds = json_object();
 	struct entry *e = NULL;
 	size_t n = 0, cap = 0;
 	enum verdict overall = VERDICT_PASS;
@@ -818,6 +837,7 @@ static int cmd_audit_merge(int argc, char **argv)
 	strmap_init(&seen);
 	if (opt_parse(merge_specs, &o, argc, argv, &pos, &npos, &help)) {
 		json_decref(head);
+		json_decref(allkinds);
 		return EXIT_USAGE;
 	}
 	if (help) {
@@ -844,7 +864,7 @@ static int cmd_audit_merge(int argc, char **argv)
 		fprintf(stderr, "lictrace: audit merge takes the JSON reports to merge (1 to %d)\n", AUDIT_TOOLS_MAX_INPUTS);
 		goto done;
 	}
-	if (!head || !(docs = calloc((size_t)npos, sizeof(*docs))))
+	if (!head || !allkinds || !(docs = calloc((size_t)npos, sizeof(*docs))))
 		goto oom;
 	for (int i = 0; i < npos; i++) {
 		json_t *m;
@@ -852,6 +872,9 @@ static int cmd_audit_merge(int argc, char **argv)
 		if (!(docs[i] = load_report(pos[i])) || merge_head(head, docs[i], pos[i], i ? pos[0] : NULL))
 			goto done;
 		overall = verdict_worst(overall, verdict_of(sget(docs[i], "verdict")));
+		if (json_is_object(json_object_get(docs[i], "finding_kinds")) &&
+		    json_object_update_missing(allkinds, json_object_get(docs[i], "finding_kinds")))
+			goto oom;
 		json_array_foreach (json_object_get(docs[i], "models"), k, m) {
 			uintptr_t prev = (uintptr_t)strmap_get(&seen, model_key(m));
 			if (prev) {
@@ -893,7 +916,7 @@ static int cmd_audit_merge(int argc, char **argv)
 	if (!(out = wire_output(&o.c)))
 		goto done;
 	if (!strcmp(fmt, "json")) {
-		rc = write_json(out, head, e, n, sum, overall);
+		rc = write_json(out, head, e, n, sum, allkinds, overall);
 	} else if (!strcmp(fmt, "csv")) {
 		rc = report_csv_header(out);
 		for (size_t i = 0; i < n && !rc; i++)
@@ -921,6 +944,7 @@ done:
 	free(docs);
 	free(e);
 	json_decref(head);
+	json_decref(allkinds);
 	strmap_release(&seen);
 	free(pos);
 	return rc;
