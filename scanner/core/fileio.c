@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -187,4 +188,11 @@ void lt_unmap(void *map, size_t len)
 {
 	if (map)
 		munmap(map, len);
+}
+
+int lt_pid_gone(long pid)
+{
+	if (pid <= 0 || pid > (long)INT32_MAX)
+		return 1;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }

@@ -30,6 +30,9 @@ int lt_open_owned(const char *path, size_t min, size_t max, int installed, size_
 int lt_map_owned(const char *path, size_t min, size_t max, int installed, void **map,
 		 size_t *len);
 void lt_unmap(void *map, size_t len);
+/* 1 when no process with this pid exists (as far as we can tell): a temporary
+ * file named after a dead writer's pid may be swept. */
+int lt_pid_gone(long pid);
 /* Write data to path atomically (temp file in the same folder + rename). */
 int lt_write_atomic(const char *path, const void *data, size_t len, struct lt_error *err);
 

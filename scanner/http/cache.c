@@ -423,14 +423,6 @@ static int temp_name(const char *n, long *pid)
 	return 1;
 }
 
-/* 1 when no process with this pid exists (as far as we can tell). */
-static int pid_gone(long pid)
-{
-	if (pid <= 0 || pid > (long)INT32_MAX)
-		return 1;
-	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
-}
-
 /* One <aa> folder, open as dfd: remove stale temp files; returns how many. */
 static int clean_sub(int dfd, const struct timespec *since)
 {
@@ -456,7 +448,7 @@ static int clean_sub(int dfd, const struct timespec *since)
 		    (st.st_mtim.tv_sec == since->tv_sec && st.st_mtim.tv_nsec >= since->tv_nsec))
 			continue;
 		if (pid == (long)getpid() ||
-		    (!pid_gone(pid) && since->tv_sec - st.st_mtim.tv_sec < CACHE_TEMP_MAX_AGE_S))
+		    (!lt_pid_gone(pid) && since->tv_sec - st.st_mtim.tv_sec < CACHE_TEMP_MAX_AGE_S))
 			continue;
 		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
 			n++;

@@ -394,14 +394,6 @@ static int temp_name(const char *name, int (*ours)(const char *base, size_t len)
 	return 1;
 }
 
-/* 1 when no process with this pid exists (as far as we can tell). */
-static int pid_gone(long pid)
-{
-	if (pid <= 0 || pid > (long)INT32_MAX)
-		return 1;
-	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
-}
-
 int licdb_sweep_temp(const char *dir, int (*ours)(const char *base, size_t len))
 {
 	struct timespec now;
@@ -436,7 +428,7 @@ int licdb_sweep_temp(const char *dir, int (*ours)(const char *base, size_t len))
 		if (st.st_mtim.tv_sec > now.tv_sec ||
 		    (st.st_mtim.tv_sec == now.tv_sec && st.st_mtim.tv_nsec >= now.tv_nsec) ||
 		    pid == (long)getpid() ||
-		    (!pid_gone(pid) && now.tv_sec - st.st_mtim.tv_sec < SNAP_STALE_TMP_SEC))
+		    (!lt_pid_gone(pid) && now.tv_sec - st.st_mtim.tv_sec < SNAP_STALE_TMP_SEC))
 			continue;
 		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
 			n++;

@@ -13,6 +13,7 @@
 #include "source.h"
 #include "git_cache.h"
 #include "core/err.h"
+#include "core/fileio.h"
 #include "core/path.h"
 #include "core/str.h"
 
@@ -264,14 +265,6 @@ static int tmp_clone_name(const char *n, long *pid)
 	return 1;
 }
 
-/* 1 when no process with this pid exists (as far as we can tell). */
-static int pid_gone(long pid)
-{
-	if (pid <= 0 || pid > (long)INT32_MAX)
-		return 1;
-	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
-}
-
 /* Remove the temporary clones of killed runs from gitdir: our name pattern,
  * plain folders we own (a link is neither followed nor removed, nor is gitdir
  * when it is a link), made before the sweep began, by another pid that no longer
@@ -309,7 +302,7 @@ static void rm_stale_tmp(const char *gitdir, int again)
 		    pid == (long)getpid())
 			continue;
 		old = now.tv_sec - st.st_mtim.tv_sec >= GIT_STALE_TMP_SECONDS;
-		if (old || (pid && pid_gone(pid)))
+		if (old || (pid && lt_pid_gone(pid)))
 			rm_tree_at(dirfd(d), de->d_name, 0);
 	}
 	closedir(d);
