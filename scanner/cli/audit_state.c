@@ -59,7 +59,7 @@ static int check_ok(const char *line, size_t len)
 	return !memcmp(line + p + sizeof(check_key) - 1, want, CHECK_HEX);
 }
 
-static int verdict_parse(const char *s, enum verdict *v)
+static int state_verdict(const char *s, enum verdict *v)
 {
 	for (int i = 0; i < 4; i++)
 		if (!strcmp(s, verdict_names[i])) {
@@ -154,7 +154,7 @@ static const char *parse_line(const char *line, size_t len, json_t **j, const ch
 	if (!t || !vs || !json_is_object(o) || strlen(t) != json_string_length(json_object_get(o, "target")) || !*t)
 		return "not a state record";
 	*target = t;
-	if (verdict_parse(vs, v))
+	if (state_verdict(vs, v))
 		return "unknown verdict";
 	if (!json_is_object(json_object_get(o, "config")) || json_object_size(o) != 3)
 		return "not a state record of this lictrace";

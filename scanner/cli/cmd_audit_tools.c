@@ -113,17 +113,6 @@ static const char *sget(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static enum verdict verdict_of(const char *v)
-{
-	if (v && !strcmp(v, "pass"))
-		return VERDICT_PASS;
-	if (v && !strcmp(v, "review"))
-		return VERDICT_REVIEW;
-	if (v && !strcmp(v, "fail"))
-		return VERDICT_FAIL;
-	return VERDICT_INCOMPLETE; /* unknown is never a pass */
-}
-
 /* Text from a report (model ids come from model repositories) made safe for a
  * terminal. */
 static void put_safe(FILE *out, const char *s)
@@ -871,7 +860,7 @@ static int cmd_audit_merge(int argc, char **argv)
 		size_t k;
 		if (!(docs[i] = load_report(pos[i])) || merge_head(head, docs[i], pos[i], i ? pos[0] : NULL))
 			goto done;
-		overall = verdict_worst(overall, verdict_of(sget(docs[i], "verdict")));
+		overall = verdict_worst(overall, verdict_parse(sget(docs[i], "verdict")));
 		if (json_is_object(json_object_get(docs[i], "finding_kinds")) &&
 		    json_object_update_missing(allkinds, json_object_get(docs[i], "finding_kinds")))
 			goto oom;
@@ -900,7 +889,7 @@ static int cmd_audit_merge(int argc, char **argv)
 			if (strmap_put(&seen, model_key(m), (void *)(uintptr_t)(n + 1)))
 				goto oom;
 			n++;
-			overall = verdict_worst(overall, verdict_of(sget(m, "verdict")));
+			overall = verdict_worst(overall, verdict_parse(sget(m, "verdict")));
 		}
 	}
 	if (o.inventory && inventory_order(o.inventory, e, n))

@@ -869,3 +869,14 @@ void model_report_release(struct model_report *m)
 	findings_datasets_release(m);
 	memset(m, 0, sizeof(*m));
 }
+
+enum verdict verdict_parse(const char *v)
+{
+	if (v && !strcmp(v, "pass"))
+		return VERDICT_PASS;
+	if (v && !strcmp(v, "review"))
+		return VERDICT_REVIEW;
+	if (v && !strcmp(v, "fail"))
+		return VERDICT_FAIL;
+	return VERDICT_INCOMPLETE;
+}

@@ -76,6 +76,9 @@ struct finding *findings_add(struct model_report *m, const struct licensedb *db,
 			     const char *subject, const char *file, int line, const char *chain,
 			     const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 const char *verdict_name(enum verdict v);
+/* The verdict a name (as verdict_name() gives it) stands for; anything else is
+ * VERDICT_INCOMPLETE: an unknown verdict is never a pass. */
+enum verdict verdict_parse(const char *name);
 /* Every finding id the scanner can raise (NULL-terminated); `rules check` makes
  * sure rules/ defines each. */
 extern const char *const findings_ids[];

@@ -214,17 +214,6 @@ int summary_add_report(struct summary *s, const struct model_report *m)
 	return rc ? -1 : 0;
 }
 
-static enum verdict verdict_parse(const char *v)
-{
-	if (v && !strcmp(v, "pass"))
-		return VERDICT_PASS;
-	if (v && !strcmp(v, "review"))
-		return VERDICT_REVIEW;
-	if (v && !strcmp(v, "fail"))
-		return VERDICT_FAIL;
-	return VERDICT_INCOMPLETE; /* unknown: never counted as a pass */
-}
-
 int summary_add_json(struct summary *s, const json_t *model)
 {
 	struct model_in in;

@@ -15,6 +15,7 @@
  * Built with jansson and written once, at end.
  */
 #include "report.h"
+#include "spdx_lic.h"
 #include "summary.h"
 #include "core/buf.h"
 #include "core/str.h"
@@ -26,7 +27,6 @@
 
 #include "core/banned.h"
 
-#define MAX_LICS 256
 
 struct spdx {
 	json_t *packages;
@@ -141,101 +141,28 @@ static json_t *expression(struct spdx *x, const struct licdef *const *l, size_t 
 	return j;
 }
 
-static int weights_field(const struct declared *d)
-{
-	const char *f = d->at.field ? d->at.field : "";
-	return !strncmp(f, "general.", 8) || !strncmp(f, "modelspec.", 10);
-}
-
-static size_t add_once(const struct licdef **v, size_t n, const struct licdef *l)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == l)
-			return n;
-	if (n < MAX_LICS)
-		v[n++] = l;
-	return n;
-}
-
 static json_t *declared(struct spdx *x, const struct lnode *n)
 {
-	const struct licdef *v[MAX_LICS];
-	size_t k = 0;
-	int unknown = 0, any = 0;
-	const struct model_record *r = n->rec;
+	const struct licdef *v[SPDX_MAX_LICS];
+	int unknown, any;
+	size_t k;
 
-	if (!r)
+	if (!n->rec)
 		return json_string("NOASSERTION");
-	for (size_t i = 0; i < r->ndeclared; i++) {
-		if (weights_field(&r->declared[i]))
-			continue;
-		any = 1;
-		if (!r->declared[i].lic)
-			unknown = 1;
-		else
-			k = add_once(v, k, r->declared[i].lic);
-	}
-	if (!any)
-		for (size_t i = 0; i < r->ndetected; i++)
-			if (r->detected[i].kind == RULE_LICENSE)
-				k = add_once(v, k, r->detected[i].lic);
+	k = spdx_declared(n->rec, v, &unknown, &any);
 	if (!any && !k)
-		return json_string(r->nfiles ? "NOASSERTION" : "NONE");
+		return json_string(n->rec->nfiles ? "NOASSERTION" : "NONE");
 	return expression(x, v, k, unknown);
 }
 
 /* Every license binding n: its own and every reachable ancestor's. */
 static json_t *concluded(struct spdx *x, const struct lnode *n, size_t max_nodes)
 {
-	const struct lnode **stack = malloc((max_nodes + 1) * sizeof(*stack));
-	const struct lnode **seen = malloc((max_nodes + 1) * sizeof(*seen));
-	const struct licdef *v[MAX_LICS];
-	size_t ns = 0, nseen = 0, k = 0;
-	int unknown = 0;
-	json_t *j;
+	const struct licdef *v[SPDX_MAX_LICS];
+	int unknown;
+	size_t k = spdx_concluded(n, max_nodes, v, &unknown);
 
-	if (!stack || !seen) {
-		free(stack);
-		free(seen);
-		return json_string("NOASSERTION");
-	}
-	stack[ns++] = n;
-	seen[nseen++] = n;
-	while (ns && !unknown) {
-		const struct lnode *t = stack[--ns];
-		const struct licdef *l[64];
-		size_t nl;
-
-		if (!t->rec || (t->rec->nparents && !t->expanded)) {
-			unknown = 1;
-			break;
-		}
-		nl = record_licenses(t->rec, l, 64);
-		for (size_t i = 0; i < t->rec->ndeclared; i++)
-			if (!t->rec->declared[i].lic && !weights_field(&t->rec->declared[i]))
-				unknown = 1;
-		if (!nl)
-			unknown = 1;
-		for (size_t i = 0; i < nl; i++)
-			k = add_once(v, k, l[i]);
-		for (size_t e = 0; e < t->nparents; e++) {
-			int dup = 0;
-			for (size_t s = 0; s < nseen; s++)
-				dup |= seen[s] == t->parents[e].to;
-			if (dup)
-				continue;
-			if (nseen > max_nodes) {
-				unknown = 1;
-				break;
-			}
-			seen[nseen++] = t->parents[e].to;
-			stack[ns++] = t->parents[e].to;
-		}
-	}
-	free(stack);
-	free(seen);
-	j = expression(x, v, k, unknown);
-	return j;
+	return expression(x, v, k, unknown);
 }
 
 static json_t *relationship(const char *a, const char *type, const char *b, const char *comment)
@@ -285,7 +212,7 @@ static json_t *package(struct spdx *x, const struct lnode *n, const char *id, si
 	json_object_set_new(p, "copyrightText", json_string("NOASSERTION"));
 	if (n->rec)
 		for (size_t i = 0; i < n->rec->ndeclared; i++)
-			if (!n->rec->declared[i].lic && !weights_field(&n->rec->declared[i])) {
+			if (!n->rec->declared[i].lic && !spdx_weights_field(&n->rec->declared[i])) {
 				char *c = lt_asprintf("the card declares '%s', a license lictrace does not know",
 						      n->rec->declared[i].value);
 				json_object_set_new(p, "licenseComments", jstr(c));

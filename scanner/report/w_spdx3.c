@@ -37,6 +37,7 @@
  * Tool). Built with jansson and written once, at end.
  */
 #include "report.h"
+#include "spdx_lic.h"
 #include "summary.h"
 #include "core/buf.h"
 #include "core/str.h"
@@ -49,7 +50,6 @@
 
 #include "core/banned.h"
 
-#define MAX_LICS 256
 #define CONTEXT "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 #define CI "_:creationinfo"
 #define NOASSERTION_LICENSE "expandedlicensing_NoAssertionLicense"
@@ -244,99 +244,28 @@ done:
 	return out ? out : NOASSERTION_LICENSE;
 }
 
-static int weights_field(const struct declared *d)
-{
-	const char *f = d->at.field ? d->at.field : "";
-	return !strncmp(f, "general.", 8) || !strncmp(f, "modelspec.", 10);
-}
-
-static size_t add_once(const struct licdef **v, size_t n, const struct licdef *l)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == l)
-			return n;
-	if (n < MAX_LICS)
-		v[n++] = l;
-	return n;
-}
-
 /* What the model's own repository says about its license. */
 static const char *declared(struct spdx3 *x, const struct lnode *n)
 {
-	const struct licdef *v[MAX_LICS];
-	size_t k = 0;
-	int unknown = 0, any = 0;
-	const struct model_record *r = n->rec;
+	const struct licdef *v[SPDX_MAX_LICS];
+	int unknown, any;
+	size_t k;
 
-	if (!r)
+	if (!n->rec)
 		return NOASSERTION_LICENSE;
-	for (size_t i = 0; i < r->ndeclared; i++) {
-		if (weights_field(&r->declared[i]))
-			continue;
-		any = 1;
-		if (!r->declared[i].lic)
-			unknown = 1;
-		else
-			k = add_once(v, k, r->declared[i].lic);
-	}
-	if (!any)
-		for (size_t i = 0; i < r->ndetected; i++)
-			if (r->detected[i].kind == RULE_LICENSE)
-				k = add_once(v, k, r->detected[i].lic);
+	k = spdx_declared(n->rec, v, &unknown, &any);
 	if (!any && !k)
-		return r->nfiles ? NOASSERTION_LICENSE : NONE_LICENSE;
+		return n->rec->nfiles ? NOASSERTION_LICENSE : NONE_LICENSE;
 	return license_element(x, v, k, unknown);
 }
 
 /* Every license binding n: its own and every reachable ancestor's. */
 static const char *concluded(struct spdx3 *x, const struct lnode *n, size_t max_nodes)
 {
-	const struct lnode **stack = malloc((max_nodes + 1) * sizeof(*stack));
-	const struct lnode **seen = malloc((max_nodes + 1) * sizeof(*seen));
-	const struct licdef *v[MAX_LICS];
-	size_t ns = 0, nseen = 0, k = 0;
-	int unknown = 0;
+	const struct licdef *v[SPDX_MAX_LICS];
+	int unknown;
+	size_t k = spdx_concluded(n, max_nodes, v, &unknown);
 
-	if (!stack || !seen) {
-		free(stack);
-		free(seen);
-		return NOASSERTION_LICENSE;
-	}
-	stack[ns++] = n;
-	seen[nseen++] = n;
-	while (ns && !unknown) {
-		const struct lnode *t = stack[--ns];
-		const struct licdef *l[64];
-		size_t nl;
-
-		if (!t->rec || (t->rec->nparents && !t->expanded)) {
-			unknown = 1;
-			break;
-		}
-		nl = record_licenses(t->rec, l, 64);
-		for (size_t i = 0; i < t->rec->ndeclared; i++)
-			if (!t->rec->declared[i].lic && !weights_field(&t->rec->declared[i]))
-				unknown = 1;
-		if (!nl)
-			unknown = 1;
-		for (size_t i = 0; i < nl; i++)
-			k = add_once(v, k, l[i]);
-		for (size_t e = 0; e < t->nparents; e++) {
-			int dup = 0;
-			for (size_t s = 0; s < nseen; s++)
-				dup |= seen[s] == t->parents[e].to;
-			if (dup)
-				continue;
-			if (nseen > max_nodes) {
-				unknown = 1;
-				break;
-			}
-			seen[nseen++] = t->parents[e].to;
-			stack[ns++] = t->parents[e].to;
-		}
-	}
-	free(stack);
-	free(seen);
 	return license_element(x, v, k, unknown);
 }
 
@@ -436,7 +365,7 @@ static json_t *package(struct spdx3 *x, const struct lnode *n, size_t max_nodes)
 	buf_reset(&c);
 	if (r)
 		for (size_t i = 0; i < r->ndeclared; i++)
-			if (!r->declared[i].lic && !weights_field(&r->declared[i])) {
+			if (!r->declared[i].lic && !spdx_weights_field(&r->declared[i])) {
 				buf_printf(&c, "the card declares '%s', a license lictrace does not know",
 					   r->declared[i].value);
 				break;
