@@ -271,11 +271,44 @@ static int read_file(struct source *src, const char *path, size_t max, struct bu
 	return source_read(src, path, max, b, truncated, err);
 }
 
+/* Line `line` (1-based) of text[0..len), without surrounding blanks, cut at
+ * RECORD_QUOTE_MAX bytes (on a character boundary), or NULL. */
+static char *quote_line(const char *text, size_t len, int line)
+{
+	const char *p = text, *end = text ? text + len : NULL, *e;
+	size_t n;
+
+	if (!text || line < 1)
+		return NULL;
+	for (; line > 1 && p; line--) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (p)
+			p++;
+	}
+	if (!p || p >= end)
+		return NULL;
+	e = memchr(p, '\n', (size_t)(end - p));
+	if (!e)
+		e = end;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	n = (size_t)(e - p);
+	if (n > RECORD_QUOTE_MAX) {
+		n = RECORD_QUOTE_MAX;
+		while (n && ((unsigned char)p[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return n ? lt_strndup(p, n) : NULL;
+}
+
 static void add_detections(struct model_record *r, const struct classify_result *cr,
-			   const char *file, int line_base)
+			   const char *file, int line_base, const char *text, size_t len)
 {
 	for (size_t i = 0; i < cr->n; i++) {
 		struct detected d;
+		d.quote = quote_line(text, len, cr->v[i].line);
 		d.lic = cr->v[i].lic;
 		d.confidence = cr->v[i].confidence;
 		d.rule = lt_strdup(cr->v[i].rule ? cr->v[i].rule->id : "");
@@ -337,7 +370,7 @@ static void scan_license_file(struct model_record *r, struct source *src,
 		} else {
 			size_t first = r->ndetected;
 			int tp = thirdparty_first_line(f.text, f.len);
-			add_detections(r, &cr, e->path, 1);
+			add_detections(r, &cr, e->path, 1, f.text, f.len);
 			for (size_t k = first; tp && k < r->ndetected; k++)
 				if (r->detected[k].kind == RULE_LICENSE && r->detected[k].at.line >= tp)
 					r->detected[k].third_party = 1;
@@ -468,7 +501,7 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 		memset(&cr, 0, sizeof(cr));
 		if (classify_text(cls, c->extra_gated_prompt.value, strlen(c->extra_gated_prompt.value),
 				  &cr, &err) == 0) {
-			add_detections(r, &cr, "README.md", c->extra_gated_prompt.line);
+			add_detections(r, &cr, "README.md", c->extra_gated_prompt.line, NULL, 0);
 			classify_result_release(&cr);
 		}
 	}
@@ -883,6 +916,7 @@ void record_free(struct model_record *r)
 	free(r->declared);
 	for (size_t i = 0; i < r->ndetected; i++) {
 		free(r->detected[i].rule);
+		free(r->detected[i].quote);
 		where_release(&r->detected[i].at);
 	}
 	free(r->detected);

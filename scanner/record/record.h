@@ -38,7 +38,12 @@ struct detected {
 	int kind;         /* enum rule_kind */
 	int third_party;  /* found in a section for bundled third-party material */
 	struct where at;  /* file and line of the first matched phrase */
+	char *quote;      /* that line's text (at most RECORD_QUOTE_MAX bytes), or NULL:
+			     a report can quote it after the file's text is freed */
 };
+
+/* A quoted evidence line is cut here (a report shows a line, not a paragraph). */
+#define RECORD_QUOTE_MAX 240
 
 struct parent {
 	char *id;         /* Hub id "org/name", or the raw value when local_path */

@@ -175,7 +175,8 @@ static void where(struct buf *b, const char *file, int line)
 }
 
 /* The text of line `line` of the model's file `file`, when the record kept that
- * file's text (the card, notices); NULL otherwise. Caller frees. */
+ * file's text (the card, notices) or the line a license was detected on (license
+ * files, whose text is not kept); NULL otherwise. Caller frees. */
 static char *line_of(const struct model_record *r, const char *file, int line)
 {
 	const char *text = NULL, *p, *e;
@@ -187,6 +188,10 @@ static char *line_of(const struct model_record *r, const char *file, int line)
 	for (size_t i = 0; !text && i < r->nfiles; i++)
 		if (r->files[i].text && r->files[i].path && !strcmp(r->files[i].path, file))
 			text = r->files[i].text;
+	for (size_t i = 0; !text && i < r->ndetected; i++)
+		if (r->detected[i].quote && r->detected[i].at.line == line && r->detected[i].at.file &&
+		    !strcmp(r->detected[i].at.file, file))
+			return lt_strdup(r->detected[i].quote);
 	if (!text)
 		return NULL;
 	for (p = text; line > 1 && p; line--) {
