@@ -34,11 +34,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* GGUF general.* keys come first in files written by llama.cpp; 8 MiB of prefix
- * holds them even when a large vocabulary follows. */
-#define RECORD_GGUF_PREFIX (8u * 1024u * 1024u)
-/* safetensors headers are usually < 1 MiB; we allow the format's own cap. */
-#define RECORD_ST_PREFIX (1u * 1024u * 1024u)
 
 struct where at(const char *file, int line, const char *field)
 {
@@ -150,7 +145,7 @@ int record_is_hub_id(const char *s)
 }
 
 /* Strip a Hub URL down to its id: https://huggingface.co/org/name[/...] -> org/name. */
-static char *id_from_url(const char *s)
+char *rec_id_from_url(const char *s)
 {
 	static const char *const hosts[] = { "https://huggingface.co/", "http://huggingface.co/",
 					     "https://hf.co/", "huggingface.co/", "hf.co/", NULL };
@@ -207,7 +202,7 @@ void add_parent(struct model_record *r, const char *raw, const char *relation,
 
 	if (!raw || !*raw)
 		return;
-	if ((id = id_from_url(raw)) == NULL) {
+	if ((id = rec_id_from_url(raw)) == NULL) {
 		if (record_is_hub_id(raw)) {
 			id = lt_strdup(raw);
 		} else {
@@ -264,8 +259,8 @@ static const char *role_of(const struct licensedb *db, const char *path)
 	return NULL;
 }
 
-static int read_file(struct source *src, const char *path, size_t max, struct buf *b,
-		     int *truncated, struct lt_error *err)
+int rec_read_file(struct source *src, const char *path, size_t max, struct buf *b,
+		  int *truncated, struct lt_error *err)
 {
 	buf_init(b, max + 1);
 	return source_read(src, path, max, b, truncated, err);
@@ -347,7 +342,7 @@ static void scan_license_file(struct model_record *r, struct source *src,
 	} else if (!e->readable) {
 		f.unreadable = 1;
 		f.why_unreadable = lt_strdup("it could not be read (symbolic link, refused or not fetched)");
-	} else if (read_file(src, e->path, max, &b, &truncated, &err) != 0) {
+	} else if (rec_read_file(src, e->path, max, &b, &truncated, &err) != 0) {
 		f.unreadable = 1;
 		f.why_unreadable = lt_strdup(err.message);
 		buf_release(&b);
@@ -407,7 +402,7 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 		record_note(r, "card-malformed", "README.md", 0, "the card README.md cannot be read");
 		return;
 	}
-	if (read_file(src, "README.md", max, &b, &truncated, &err) != 0 || truncated) {
+	if (rec_read_file(src, "README.md", max, &b, &truncated, &err) != 0 || truncated) {
 		record_note(r, "card-malformed", "README.md", 0, "the card cannot be read: %s",
 			    truncated ? "it is larger than the card size limit" : err.message);
 		buf_release(&b);
@@ -530,7 +525,7 @@ static void scan_configs(struct model_record *r, struct source *src, const struc
 
 	if (!e->readable || e->lfs_pointer)
 		return;
-	if (read_file(src, e->path, LT_MAX_CONFIG_BYTES, &b, &truncated, &err) != 0 || truncated) {
+	if (rec_read_file(src, e->path, LT_MAX_CONFIG_BYTES, &b, &truncated, &err) != 0 || truncated) {
 		/* a config that could name a base model and cannot be read hides lineage */
 		record_note(r, strcmp(role, "quant-config") ? "config-unreadable" : "source-problem", e->path, 0,
 			    "'%s' cannot be read: %s", e->path, truncated ? "too large" : err.message);
@@ -590,88 +585,6 @@ static void scan_configs(struct model_record *r, struct source *src, const struc
 		r->quantized_evidence = 1;
 	}
 	buf_release(&b);
-}
-
-static void scan_gguf(struct model_record *r, struct source *src, const struct licensedb *db,
-		      const struct source_entry *e)
-{
-	struct buf b;
-	struct lt_error err;
-	struct gguf_meta *g = NULL;
-	int truncated = 0;
-
-	r->quantized_evidence = 1;
-	if (!e->readable || e->lfs_pointer)
-		return;
-	if (read_file(src, e->path, RECORD_GGUF_PREFIX, &b, &truncated, &err) != 0) {
-		record_note(r, "source-problem", e->path, 0, "'%s' cannot be read: %s", e->path, err.message);
-		buf_release(&b);
-		return;
-	}
-	if (gguf_parse(&g, (const unsigned char *)buf_cstr(&b), b.len, !truncated, &err) != 0) {
-		record_note(r, "source-problem", e->path, 0, "GGUF header of '%s': %s", e->path, err.message);
-		buf_release(&b);
-		return;
-	}
-	buf_release(&b);
-	if (g->license)
-		add_declared(r, db, g->license, e->path, 0, "general.license");
-	if (g->license_name)
-		add_declared(r, db, g->license_name, e->path, 0, "general.license.name");
-	for (size_t i = 0; i < g->nbases; i++) {
-		char *id = g->bases[i].repo_url ? id_from_url(g->bases[i].repo_url) : NULL;
-		if (id)
-			add_parent(r, id, NULL, e->path, 0, "general.base_model.repo_url", NULL);
-		free(id);
-	}
-	gguf_meta_free(g);
-}
-
-static void scan_safetensors(struct model_record *r, struct source *src, const struct licensedb *db,
-			     const struct source_entry *e)
-{
-	struct buf b;
-	struct lt_error err;
-	struct st_meta *m = NULL;
-	int truncated = 0, rc;
-	size_t want = RECORD_ST_PREFIX;
-	const char *v;
-
-	if (!e->readable || e->lfs_pointer)
-		return;
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (read_file(src, e->path, want, &b, &truncated, &err) != 0) {
-			buf_release(&b);
-			return;
-		}
-		rc = safetensors_parse(&m, (const unsigned char *)buf_cstr(&b), b.len, e->size, &err);
-		if (rc == LT_ETRUNC && attempt == 0 && b.len >= 8) {
-			/* a header longer than the first read: read exactly 8 + N once */
-			const unsigned char *p = (const unsigned char *)b.data;
-			unsigned long long n = 0;
-			for (int i = 7; i >= 0; i--)
-				n = (n << 8) | p[i];
-			buf_release(&b);
-			if (n > LT_SAFETENSORS_MAX_HEADER)
-				break;
-			want = (size_t)n + 8;
-			continue;
-		}
-		buf_release(&b);
-		if (rc != 0) {
-			record_note(r, "source-problem", e->path, 0, "safetensors header of '%s': %s",
-				    e->path, err.message);
-			return;
-		}
-		break;
-	}
-	if (!m)
-		return;
-	if ((v = st_meta_get(m, "modelspec.license")))
-		add_declared(r, db, v, e->path, 0, "modelspec.license");
-	if ((v = st_meta_get(m, "ss_pretrained_model_name_or_path")) && record_is_hub_id(v))
-		add_parent(r, v, NULL, e->path, 0, "ss_pretrained_model_name_or_path", NULL);
-	safetensors_meta_free(m);
 }
 
 static int is_first_shard(const char *path)
@@ -885,9 +798,9 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 		}
 	}
 	if (gguf)
-		scan_gguf(r, src, db, gguf);
+		rec_scan_gguf(r, src, db, gguf);
 	if (st)
-		scan_safetensors(r, src, db, st);
+		rec_scan_safetensors(r, src, db, st);
 	rec_place_prose_parents(r, db);
 	infer_relations(r);
 	take_inventory(r, src, db, gguf, st);

@@ -12,6 +12,7 @@
 
 struct card;
 struct licensedb;
+struct lt_error;
 
 #define PUSH(arr, n, item)                                                         \
 	do {                                                                       \
@@ -30,6 +31,22 @@ void add_declared(struct model_record *r, const struct licensedb *db, const char
 /* Add a parent (a Hub id, a Hub URL or a local path), once per id (case folded). */
 void add_parent(struct model_record *r, const char *raw, const char *relation,
 		const char *file, int line, const char *field, const char *why);
+
+/* The Hub id of a huggingface.co / hf.co model URL, or NULL; caller frees. */
+char *rec_id_from_url(const char *s);
+/* Read at most max bytes of path from src into b (initialised here). */
+struct buf;
+struct source;
+struct source_entry;
+int rec_read_file(struct source *src, const char *path, size_t max, struct buf *b,
+		  int *truncated, struct lt_error *err);
+
+/* weights.c: license and base-model facts from a GGUF file's or a safetensors
+ * header's metadata */
+void rec_scan_gguf(struct model_record *r, struct source *src, const struct licensedb *db,
+		   const struct source_entry *e);
+void rec_scan_safetensors(struct model_record *r, struct source *src, const struct licensedb *db,
+			  const struct source_entry *e);
 
 /* prose_lineage.c: license and base models stated only in the card's text */
 void rec_prose_license(struct model_record *r, const struct licensedb *db, const struct card *c);
