@@ -203,7 +203,9 @@ static int open_snapshot(struct source **out, const char *kind, const char *hub_
 		}
 	}
 	snap = is_sha40(sha) ? lt_asprintf("%s/snapshots/%s", repo, sha) : NULL;
-	if (!snap || stat(snap, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	/* a snapshot is a real folder of the cache (its files link into blobs/): one
+	 * that is itself a link could lead anywhere, and is not read */
+	if (!snap || lstat(snap, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		lt_error_set(err, rc, NULL, 0, "'%s@%s' is not in the huggingface_hub cache", id, rev);
 		goto done;
 	}
