@@ -349,6 +349,16 @@ class Handler(BaseHTTPRequestHandler):
     def ctl(self):
         n = int(self.headers.get("Content-Length", "0"))
         req = json.loads(self.rfile.read(n) or b"{}")
+        if req.get("reset"):
+            # a request the client has finished may still be logging on its thread:
+            # wait until none is being served, so no earlier request lands in the
+            # fresh log (at most 10 s)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                with self.state.lock:
+                    if self.state.inflight == 0:
+                        break
+                time.sleep(0.01)
         with self.state.lock:
             if req.get("reset"):
                 self.state.faults.clear()
