@@ -100,15 +100,7 @@ const char *at_sget(const json_t *o, const char *k)
  * terminal. */
 void at_put_safe(FILE *out, const char *s)
 {
-	for (const char *p = s ? s : "?"; *p;) {
-		const char *repl;
-		size_t n = report_char(p, &repl);
-		if (repl)
-			fputs(repl, out);
-		else
-			fwrite(p, 1, n, out);
-		p += n;
-	}
+	report_put_safe(out, s ? s : "?");
 }
 
 /* jansson's output, each newline followed by indent spaces (as the JSON writer

@@ -42,37 +42,23 @@ json_t *report_assessment_json(const struct assessment *a)
 	return o;
 }
 
-/* A string from a model repository, safe for a terminal. */
-static void put_safe(FILE *o, const char *s)
-{
-	while (s && *s) {
-		const char *repl;
-		size_t n = report_char(s, &repl);
-		if (repl)
-			fputs(repl, o);
-		else
-			fwrite(s, 1, n, o);
-		s += n;
-	}
-}
-
 static void text_reason(FILE *o, const struct assess_reason *r)
 {
 	fprintf(o, "  %-6s  %s", assess_outcome_name(r->outcome), r->duty);
 	if (r->license) {
 		fputs(" (", o);
-		put_safe(o, r->license);
+		report_put_safe(o, r->license);
 		if (r->clause) {
 			fputc(' ', o);
-			put_safe(o, r->clause);
+			report_put_safe(o, r->clause);
 		}
 		fputc(')', o);
 	}
 	fputs(": ", o);
-	put_safe(o, r->why);
+	report_put_safe(o, r->why);
 	if (r->model) {
 		fputs(" [via ", o);
-		put_safe(o, r->model);
+		report_put_safe(o, r->model);
 		fputc(']', o);
 	}
 	fputc('\n', o);
@@ -83,7 +69,7 @@ void report_assessment_text(FILE *o, const struct assessment *a, const char *bol
 	if (!a)
 		return;
 	fprintf(o, "\n%sAnswer%s\n  ", bold, reset);
-	put_safe(o, a->question);
+	report_put_safe(o, a->question);
 	fprintf(o, ": %s%s%s\n", bold, assess_answer_words(a->answer), reset);
 	for (size_t i = 0; i < a->nreasons; i++)
 		text_reason(o, &a->reasons[i]);
@@ -91,7 +77,7 @@ void report_assessment_text(FILE *o, const struct assessment *a, const char *bol
 		fprintf(o, "  to do:\n");
 		for (size_t i = 0; i < a->ntodo; i++) {
 			fputs("    - ", o);
-			put_safe(o, a->todo[i]);
+			report_put_safe(o, a->todo[i]);
 			fputc('\n', o);
 		}
 	}

@@ -467,3 +467,16 @@ char *report_redact(const char *s)
 	}
 	return buf_detach(&b, NULL);
 }
+
+void report_put_safe(FILE *out, const char *s)
+{
+	while (s && *s) {
+		const char *repl;
+		size_t n = report_char(s, &repl);
+		if (repl)
+			fputs(repl, out);
+		else
+			fwrite(s, 1, n, out);
+		s += n;
+	}
+}

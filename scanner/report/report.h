@@ -110,6 +110,9 @@ struct json_t *report_json_str(const char *s);
  * UTF-8 and for line separators and bidirectional overrides (they reorder what a
  * reader sees). */
 size_t report_char(const char *s, const char **repl);
+/* s written to out as report_char() allows (text from model repositories made safe
+ * for a terminal); nothing for NULL. */
+void report_put_safe(FILE *out, const char *s);
 /* Where a finding is best shown in the model's repository, always a file and a
  * 1-based line: its own evidence; for an inherited finding or one without a
  * file, the card line that names the base it came through or declares its

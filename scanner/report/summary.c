@@ -382,19 +382,6 @@ json_t *summary_json(struct summary *s)
 
 /* name with control characters, bidirectional overrides and invalid UTF-8
  * replaced (base ids come from model cards). */
-static void put_name(FILE *out, const char *s)
-{
-	for (const char *p = s; *p;) {
-		const char *repl;
-		size_t k = report_char(p, &repl);
-		if (repl)
-			fputs(repl, out);
-		else
-			fwrite(p, 1, k, out);
-		p += k;
-	}
-}
-
 static void put_counts(FILE *out, const struct summary_row *r)
 {
 	static const enum verdict order[] = { VERDICT_FAIL, VERDICT_INCOMPLETE, VERDICT_REVIEW };
@@ -442,7 +429,7 @@ int summary_write_text(struct summary *s, FILE *out)
 		fputs(":\n", out);
 		for (size_t i = 0; i < n; i++) {
 			fprintf(out, "    %6zu  ", r[i].models);
-			put_name(out, r[i].name);
+			report_put_safe(out, r[i].name);
 			put_counts(out, &r[i]);
 		}
 	}
