@@ -12,6 +12,8 @@
 #include "core/err.h"
 #include "core/vec.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/banned.h"
@@ -258,11 +260,22 @@ static enum uclass classify_cp(int32_t c)
 
 /* --- output --- */
 
+/* Space is reserved up front (reserve()), so a byte is normally a store; the
+ * buffer's terminating NUL is written once, at the end. */
 static void emit_byte(struct norm *n, char c, size_t off)
 {
-	buf_addc(n->out, c);
-	if (n->want_off && VEC_PUSH(&n->off, (uint32_t)off) != 0)
-		n->nomem = 1;
+	struct buf *b = n->out;
+
+	if (b->len + 1 < b->alloc)
+		b->data[b->len++] = c;
+	else
+		buf_addc(b, c);
+	if (n->want_off) {
+		if (n->off.n < n->off.cap)
+			n->off.v[n->off.n++] = (uint32_t)off;
+		else if (VEC_PUSH(&n->off, (uint32_t)off) != 0)
+			n->nomem = 1;
+	}
 }
 
 static void sep(struct norm *n, size_t off)
@@ -526,16 +539,73 @@ static size_t body_start(struct norm *n)
 	return skip_pointer_lines(s, n->len, i);
 }
 
+/* ASCII bytes that need no context: 1 a word character, 2 a separator. The rest
+ * ('.', apostrophe, '+', '&', '\\', '<', non-ASCII) take the general path. */
+static unsigned char ascii_kind[128];
+
+static void ascii_kind_init(void)
+{
+	for (int c = 0; c < 128; c++) {
+		unsigned char k = 2;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+			k = 1;
+		else if (c == '.' || c == '\'' || c == '+' || c == '&' || c == '\\' || c == '<')
+			k = 0;
+		ascii_kind[c] = k;
+	}
+}
+
+/* Room for the whole output (at most 3/2 of the input, see normalize.h) and its
+ * offsets, so that emitting is a store; the buffer's cap still bounds it. */
+static void reserve(struct norm *n)
+{
+	size_t want = n->len + n->len / 2 + 8;
+
+	if (want > n->out->max)
+		want = n->out->max;
+	if (buf_grow(n->out, want) != 0) {
+		n->out->err = 0; /* only a hint: the cap is enforced byte by byte */
+		return;
+	}
+	if (n->want_off && want < UINT32_MAX) {
+		n->off.v = malloc((want + 1) * sizeof(*n->off.v));
+		n->off.cap = n->off.v ? want + 1 : 0;
+	}
+}
+
 static void run(struct norm *n)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	const unsigned char *in = n->in;
 	size_t i;
 
 	if (!n->len)
 		return;
+	pthread_once(&once, ascii_kind_init);
+	reserve(n);
 	i = body_start(n);
 	while (i < n->len && !n->nomem && !buf_error(n->out)) {
 		struct unit u, nx;
 		size_t m;
+		unsigned char ch = in[i];
+
+		/* fast path: plain ASCII words and separators, outside UTF-16 */
+		if (ch < 0x80 && !n->utf16 && ascii_kind[ch]) {
+			if (ascii_kind[ch] == 2) {
+				sep(n, i);
+				i++;
+				continue;
+			}
+			if (n->script == 2)
+				sep(n, i);
+			n->script = 1;
+			flush_sep(n);
+			do {
+				emit_byte(n, (char)(ch >= 'A' && ch <= 'Z' ? ch + ('a' - 'A') : ch), i);
+				i++;
+			} while (i < n->len && (ch = in[i]) < 0x80 && ascii_kind[ch] == 1);
+			continue;
+		}
 
 		if (!(n->flags & NORM_PLAIN) && !n->utf16 && n->in[i] == '<' &&
 		    (m = html_markup(n->in, n->len, i)) > 0) {
@@ -606,6 +676,8 @@ int normalize_text_opts(struct buf *out, uint32_t **offsets, const char *in, siz
 	n.out = out;
 	n.want_off = offsets != NULL;
 	run(&n);
+	if (out->data && out->len < out->alloc)
+		out->data[out->len] = '\0';
 	if (n.want_off && VEC_PUSH(&n.off, (uint32_t)n.len) != 0)
 		n.nomem = 1;
 	if (n.nomem) {

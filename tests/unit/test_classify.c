@@ -419,6 +419,36 @@ static void test_similar(void)
 	simtext_release(&ta);
 }
 
+/* A long text takes the radix sort: the set is strictly ascending, holds every
+ * shingle of the text and nothing else, and repeated runs collapse. */
+static void test_similar_long(void)
+{
+	struct buf b;
+	struct simtext t;
+	struct simset set;
+	size_t ok = 1;
+
+	buf_init(&b, 1 << 20);
+	for (int i = 0; i < 3000; i++)
+		buf_printf(&b, "%sw%d", i ? " " : "", (i * 7919) % 1000); /* words repeat */
+	CHECK_EQ_INT(simtext_build(&t, buf_cstr(&b), b.len), 0);
+	CHECK_EQ_INT(t.n, 3000);
+	CHECK_EQ_INT(simset_build(&set, &t), 0);
+	CHECK(set.n > 48 && set.n <= 2998);
+	for (size_t i = 1; i < set.n; i++)
+		ok &= set.v[i - 1] < set.v[i];
+	CHECK(ok);
+	for (size_t i = 0; i + SIM_K <= t.n; i++)
+		ok &= (size_t)simset_has(&set, simtext_shingle(&t, i));
+	CHECK(ok);
+	/* 1000 distinct words in a cycle of 1000: exactly 1000 distinct shingles */
+	CHECK_EQ_INT(set.n, 1000);
+	CHECK(simset_containment(&set, &set) > 0.999);
+	simset_release(&set);
+	simtext_release(&t);
+	buf_release(&b);
+}
+
 /* --- classification against our fixtures --- */
 
 static int cmp_str(const void *a, const void *b)
@@ -1306,6 +1336,6 @@ out:
 TESTS(T(normalize_basics), T(normalize_versions_and_numbers), T(normalize_markdown),
       T(normalize_entities_and_html), T(normalize_headers), T(normalize_unicode),
       T(normalize_offsets), T(normalize_modes_and_limits), T(normalize_fuzz_prefixes),
-      T(ac_matches_naive), T(ac_limits), T(similar), T(classify_fixtures),
+      T(ac_matches_naive), T(ac_limits), T(similar), T(similar_long), T(classify_fixtures),
       T(classify_semantics), T(classify_added_licenses), T(shipped_phrases_are_clean), T(check_phrases_finds_problems), T(classcache), T(classcache_disk),
       T(corpus))
