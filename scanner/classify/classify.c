@@ -187,7 +187,7 @@ void classify_free(struct classify_ctx *c)
 	free(c->rules);
 	for (size_t i = 0; i < c->nrefs; i++)
 		if (c->refs[i].state == 1)
-			simset_release(&c->refs[i].set);
+			simset_release(&c->refs[i].set); /* state 2: the image's memory */
 	free(c->refs);
 	if (c->lock_ready)
 		pthread_mutex_destroy(&c->ref_lock);
@@ -209,7 +209,7 @@ void classify_get_stats(const struct classify_ctx *c, struct classify_stats *out
 	out->references = c->nrefs;
 }
 
-static const struct cref *find_ref(const struct classify_ctx *c, const struct licdef *d)
+const struct cref *classify_ref(const struct classify_ctx *c, const struct licdef *d)
 {
 	for (size_t i = 0; i < c->nrefs; i++) {
 		/* the context is shared read-only; only the lazy cache changes */
@@ -222,7 +222,7 @@ static const struct cref *find_ref(const struct classify_ctx *c, const struct li
 			r->state = build_ref(r) == 0 ? 1 : -1;
 		state = r->state;
 		pthread_mutex_unlock((pthread_mutex_t *)&c->ref_lock);
-		return state == 1 ? r : NULL;
+		return state == 1 || state == 2 ? r : NULL;
 	}
 	return NULL;
 }
@@ -471,7 +471,7 @@ static int find_modified(const struct classify_ctx *c, struct cand *cands, size_
 		const struct cref *r;
 		if (cands[i].dropped || cands[i].alt)
 			continue;
-		r = find_ref(c, cands[i].lic);
+		r = classify_ref(c, cands[i].lic);
 		if (!r || nr >= 255)
 			return 0; /* a model license or a huge bundle: not a modified copy */
 		refs[nr] = r;
@@ -597,7 +597,7 @@ int classify_text(const struct classify_ctx *c, const char *text, size_t len,
 		if (!rule_fires(c, cr, sc.first_end, &cd.first))
 			continue;
 		if (cr->r->similar_min > 0) {
-			const struct cref *ref = find_ref(c, cd.lic);
+			const struct cref *ref = classify_ref(c, cd.lic);
 			if (ref) {
 				if ((rc = textsim_get(&ts, &norm)) != 0) {
 					rc = lt_error_set(err, rc, NULL, 0, "out of memory");

@@ -31,7 +31,7 @@ struct crule {
 struct cref {
 	const struct licdef *lic;
 	struct simset set;
-	int state; /* 0 not built, 1 built, -1 failed */
+	int state; /* 0 not built, 1 built, 2 borrowed from an image, -1 failed */
 };
 
 struct classify_ctx {
@@ -54,5 +54,9 @@ struct classify_ctx {
 /* Prepare the reference-text slots and the lock of a context whose db, rules and
  * automaton are set (classify.c). 0 or LT_ENOMEM. */
 int classify_finish(struct classify_ctx *c);
+
+/* The reference of d, built if it was not yet (thread-safe), or NULL when d has
+ * none or it could not be built. */
+const struct cref *classify_ref(const struct classify_ctx *c, const struct licdef *d);
 
 #endif

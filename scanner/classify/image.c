@@ -7,7 +7,12 @@
  *           u32 database rules, u32 database licenses, u32 compiled rules, u32 0
  *   body    the automaton (ac_export), then per compiled rule: u32 index of the
  *           rule in the database, u32 hash of its id, u32 all / any / none / usable
- *           phrase counts, then its phrase ids
+ *           phrase counts, then its phrase ids; then, from an offset that is a
+ *           multiple of 8 (zero padding), the reference texts' 3-gram sets: u32
+ *           count, u32 0, and per reference u32 index of its license in the
+ *           database, u32 number of shingles (UINT32_MAX: it could not be built),
+ *           then the shingles (u64, strictly ascending), used in place when the
+ *           image's memory is 8-byte aligned
  */
 #include "image.h"
 #include "classify.h"
@@ -25,7 +30,7 @@
 #include "core/banned.h"
 
 #define IMG_MAGIC "LTCLSIMG"
-#define IMG_FORMAT 1u
+#define IMG_FORMAT 2u
 #define IMG_ORDER 0x01020304u
 #define IMG_IDENT 64
 #define IMG_VERSION 32
@@ -96,6 +101,95 @@ static int rule_index(const struct licensedb *db, const struct detect_rule *r, s
 	return -1;
 }
 
+static int get_u32(const unsigned char *p, size_t len, size_t *pos, uint32_t *v)
+{
+	if (len - *pos < 4)
+		return -1;
+	memcpy(v, p + *pos, 4);
+	*pos += 4;
+	return 0;
+}
+
+static int lic_index(const struct licensedb *db, const struct licdef *d)
+{
+	for (size_t i = 0; i < db->nlics; i++)
+		if (db->lics[i] == d)
+			return (int)i;
+	return -1;
+}
+
+/* The reference sets, built now if they were not: an image spares every later
+ * run the normalising and hashing of a reference text (1M instructions for
+ * Apache-2.0). */
+static int save_refs(const struct classify_ctx *c, struct buf *out, size_t at)
+{
+	static const unsigned char zero[8];
+
+	buf_add(out, zero, (8 - (out->len - at) % 8) % 8);
+	put_u32(out, (uint32_t)c->nrefs);
+	put_u32(out, 0);
+	for (size_t i = 0; i < c->nrefs; i++) {
+		const struct cref *r = classify_ref(c, c->refs[i].lic);
+		int idx = lic_index(c->db, c->refs[i].lic);
+		if (idx < 0 || (r && r->set.n >= UINT32_MAX))
+			return -1;
+		put_u32(out, (uint32_t)idx);
+		put_u32(out, r ? (uint32_t)r->set.n : UINT32_MAX);
+		if (r)
+			buf_add(out, r->set.v, r->set.n * sizeof(uint64_t));
+	}
+	return 0;
+}
+
+/* The reference sets of the body at *pos, for the refs classify_finish() set up
+ * from the same database. */
+static int load_refs(struct classify_ctx *c, const unsigned char *p, size_t len, size_t *pos)
+{
+	uint32_t n, zero;
+
+	for (; *pos % 8; (*pos)++)
+		if (*pos >= len || p[*pos])
+			return -1;
+	if (get_u32(p, len, pos, &n) != 0 || get_u32(p, len, pos, &zero) != 0 || zero ||
+	    n != c->nrefs)
+		return -1;
+	for (size_t i = 0; i < c->nrefs; i++) {
+		struct cref *r = &c->refs[i];
+		uint32_t idx, cnt;
+		const unsigned char *v;
+		if (get_u32(p, len, pos, &idx) != 0 || get_u32(p, len, pos, &cnt) != 0 ||
+		    idx >= c->db->nlics || c->db->lics[idx] != r->lic)
+			return -1;
+		if (cnt == UINT32_MAX) {
+			r->state = -1;
+			continue;
+		}
+		if (cnt > (len - *pos) / 8)
+			return -1;
+		v = p + *pos;
+		for (size_t k = 1; k < cnt; k++) {
+			uint64_t a, b;
+			memcpy(&a, v + (k - 1) * 8, 8);
+			memcpy(&b, v + k * 8, 8);
+			if (a >= b)
+				return -1;
+		}
+		r->set.n = cnt;
+		if (((uintptr_t)v % _Alignof(uint64_t)) == 0) {
+			r->set.v = (uint64_t *)(uintptr_t)v;
+			r->state = 2;
+		} else {
+			r->set.v = malloc((cnt ? cnt : 1) * sizeof(uint64_t));
+			if (!r->set.v)
+				return -1;
+			memcpy(r->set.v, v, (size_t)cnt * 8);
+			r->state = 1;
+		}
+		*pos += (size_t)cnt * 8;
+	}
+	return 0;
+}
+
 int classify_image_save(const struct classify_ctx *c, const char *ident, struct buf *out)
 {
 	unsigned char hdr[IMG_HDR];
@@ -123,6 +217,8 @@ int classify_image_save(const struct classify_ctx *c, const char *ident, struct 
 		put_u32(out, (uint32_t)r->nphr_total);
 		buf_add(out, r->ph, (r->nall + r->nany + r->nnone) * sizeof(uint32_t));
 	}
+	if (save_refs(c, out, at) != 0)
+		return LT_EINVAL;
 	if (buf_error(out))
 		return LT_ENOMEM;
 	hash = licdb_snap_hash(out->data + at + IMG_HDR, out->len - at - IMG_HDR, IMG_SEED);
@@ -134,14 +230,6 @@ int classify_image_save(const struct classify_ctx *c, const char *ident, struct 
 	return 0;
 }
 
-static int get_u32(const unsigned char *p, size_t len, size_t *pos, uint32_t *v)
-{
-	if (len - *pos < 4)
-		return -1;
-	memcpy(v, p + *pos, 4);
-	*pos += 4;
-	return 0;
-}
 
 /* One compiled rule of the body at *pos, checked against the database. */
 static int load_rule(struct classify_ctx *c, const unsigned char *p, size_t len, size_t *pos,
@@ -236,7 +324,7 @@ int classify_image_load(struct classify_ctx **out, const struct licensedb *db, c
 		if (rc != 0)
 			goto bad;
 	}
-	if (pos != body || classify_finish(c) != 0)
+	if (classify_finish(c) != 0 || load_refs(c, p, body, &pos) != 0 || pos != body)
 		goto bad;
 	c->image = data;
 	c->image_len = len;

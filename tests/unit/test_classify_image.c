@@ -183,6 +183,19 @@ static void test_stale_and_foreign_refused(void)
 	/* every truncation */
 	for (size_t n = 0; n < img.len; n += img.len / 211 + 1)
 		CHECK_EQ_INT(classify_image_load(&l, db, "abc", data, n, NULL), LT_EPARSE);
+	/* the reference sets close the image: the last two shingles of the last
+	 * reference swapped (no longer ascending) is refused, not half-used */
+	{
+		unsigned char t[8];
+		memcpy(t, data + img.len - 16, 8);
+		memcpy(data + img.len - 16, data + img.len - 8, 8);
+		memcpy(data + img.len - 8, t, 8);
+		classify_image_reseal(data, img.len);
+		CHECK_EQ_INT(classify_image_load(&l, db, "abc", data, img.len, NULL), LT_EPARSE);
+		memcpy(data + img.len - 8, data + img.len - 16, 8);
+		memcpy(data + img.len - 16, t, 8);
+		classify_image_reseal(data, img.len);
+	}
 	/* an ident too long, and the intact image still loads */
 	CHECK_EQ_INT(classify_image_save(c, "0123456789012345678901234567890123456789012345678901234567890123456789", &img), LT_EINVAL);
 	CHECK_EQ_INT(classify_image_load(&l, db, "abc", data, img.len, NULL), 0);
