@@ -22,9 +22,8 @@ void strmap_init(struct strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static int grow(struct strmap *m)
+static int rehash(struct strmap *m, size_t ncap)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 64;
 	struct strmap_slot *ns = calloc(ncap, sizeof(*ns));
 
 	if (!ns)
@@ -32,7 +31,7 @@ static int grow(struct strmap *m)
 	for (size_t i = 0; i < m->cap; i++) {
 		if (!m->slots[i].key)
 			continue;
-		size_t j = hash(m->slots[i].key) & (ncap - 1);
+		size_t j = m->slots[i].hash & (ncap - 1);
 		while (ns[j].key)
 			j = (j + 1) & (ncap - 1);
 		ns[j] = m->slots[i];
@@ -43,26 +42,59 @@ static int grow(struct strmap *m)
 	return 0;
 }
 
-int strmap_put(struct strmap *m, const char *key, void *val)
+int strmap_reserve(struct strmap *m, size_t n)
 {
+	size_t ncap = m->cap ? m->cap : 64;
+
+	if (n > ((size_t)-1) / 4)
+		return LT_ENOMEM;
+	while (n * 2 > ncap)
+		ncap *= 2;
+	return ncap == m->cap ? 0 : rehash(m, ncap);
+}
+
+/* The slot of key (hash h): its own, or the empty one where it belongs. */
+static size_t find(const struct strmap *m, const char *key, uint64_t h)
+{
+	size_t j = h & (m->cap - 1);
+
+	while (m->slots[j].key && (m->slots[j].hash != h || strcmp(m->slots[j].key, key) != 0))
+		j = (j + 1) & (m->cap - 1);
+	return j;
+}
+
+static int put(struct strmap *m, const char *key, char *owned, void *val)
+{
+	uint64_t h = hash(key);
 	size_t j;
 
-	if ((m->n + 1) * 2 > m->cap && grow(m))
+	if ((m->n + 1) * 2 > m->cap && rehash(m, m->cap ? m->cap * 2 : 64)) {
+		free(owned);
 		return LT_ENOMEM;
-	j = hash(key) & (m->cap - 1);
-	while (m->slots[j].key) {
-		if (strcmp(m->slots[j].key, key) == 0) {
-			m->slots[j].val = val;
-			return 0;
-		}
-		j = (j + 1) & (m->cap - 1);
 	}
-	m->slots[j].key = lt_strdup(key);
+	j = find(m, key, h);
+	if (m->slots[j].key) {
+		m->slots[j].val = val;
+		free(owned);
+		return 0;
+	}
+	m->slots[j].key = owned ? owned : lt_strdup(key);
 	if (!m->slots[j].key)
 		return LT_ENOMEM;
 	m->slots[j].val = val;
+	m->slots[j].hash = h;
 	m->n++;
 	return 0;
+}
+
+int strmap_put(struct strmap *m, const char *key, void *val)
+{
+	return put(m, key, NULL, val);
+}
+
+int strmap_put_take(struct strmap *m, char *key, void *val)
+{
+	return put(m, key, key, val);
 }
 
 void *strmap_get(const struct strmap *m, const char *key)
@@ -71,15 +103,9 @@ void *strmap_get(const struct strmap *m, const char *key)
 
 	if (!m->cap)
 		return NULL;
-	j = hash(key) & (m->cap - 1);
-	while (m->slots[j].key) {
-		if (strcmp(m->slots[j].key, key) == 0)
-			return m->slots[j].val;
-		j = (j + 1) & (m->cap - 1);
-	}
-	return NULL;
+	j = find(m, key, hash(key));
+	return m->slots[j].key ? m->slots[j].val : NULL;
 }
-
 void strmap_release(struct strmap *m)
 {
 	for (size_t i = 0; i < m->cap; i++)

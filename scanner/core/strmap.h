@@ -6,10 +6,12 @@
 #define LT_STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct strmap_slot {
 	char *key;
 	void *val;
+	uint64_t hash; /* of key: growing does not hash again, lookups compare it first */
 };
 
 struct strmap {
@@ -19,6 +21,11 @@ struct strmap {
 
 void strmap_init(struct strmap *m);
 int strmap_put(struct strmap *m, const char *key, void *val); /* 0 or LT_ENOMEM */
+/* Like strmap_put, but the map takes key (malloc'd) and frees it when the key
+ * is already present or on failure. */
+int strmap_put_take(struct strmap *m, char *key, void *val);
+/* Room for n entries in all, so that as many puts never rehash. 0 or LT_ENOMEM. */
+int strmap_reserve(struct strmap *m, size_t n);
 void *strmap_get(const struct strmap *m, const char *key);
 void strmap_release(struct strmap *m);
 

