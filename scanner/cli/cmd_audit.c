@@ -26,6 +26,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/fileio.h"
+#include "core/limits.h"
 #include "core/str.h"
 #include "core/strmap.h"
 #include "lineage/resolver.h"
@@ -53,11 +54,15 @@
 #define AUDIT_MAX_INVENTORY (64u * 1024u * 1024u)
 /* Hub ids fetched concurrently ahead of scanning them. */
 #define AUDIT_PREFETCH_BATCH 256
+/* Models the lineage graph may hold before it is emptied between batches (about
+ * 180 MB at 1.8 KB a model): the default of --graph-limit. */
+#define AUDIT_GRAPH_LIMIT 100000
 
 struct audit_opts {
 	struct common_opts c;
 	const char *org, *shard, *shard_count, *state;
 	int progress;
+	int graph_limit;
 };
 
 static const struct opt_spec audit_specs[] = {
@@ -67,6 +72,7 @@ static const struct opt_spec audit_specs[] = {
 	{ "shard-count", OPT_STR, offsetof(struct audit_opts, shard_count), "N", "with --shard auto and JOB_COMPLETION_INDEX: the number of shards" },
 	{ "state", OPT_STR, offsetof(struct audit_opts, state), "FILE", "resume: record finished models (with --format json), report them again next time without scanning" },
 	{ "progress", OPT_FLAG, offsetof(struct audit_opts, progress), NULL, "show progress on stderr even when not a terminal" },
+	{ "graph-limit", OPT_INT, offsetof(struct audit_opts, graph_limit), "N", "models held in memory at once, about (default 100000): past it the lineage graph is emptied between batches of targets, so memory stays bounded for any inventory" },
 	{ NULL, 0, 0, NULL, NULL },
 };
 
@@ -338,12 +344,14 @@ int cmd_audit(int argc, char **argv)
 	char **targets = NULL, *config = NULL;
 	size_t ntargets = 0, skipped = 0, scanned = 0, counts[4] = { 0 };
 	unsigned long si = 0, sn = 1;
+	size_t batch;
 	int npos = 0, help = 0, rc = EXIT_USAGE, progress;
 	FILE *state = NULL;
 	time_t t0 = time(NULL);
 
 	memset(&o, 0, sizeof(o));
 	o.c.timeout = -1; /* not given: the default; an explicit 0 is refused */
+	o.graph_limit = -1;
 	memset(&run, 0, sizeof(run));
 	strmap_init(&done);
 	audit_state_init(&st, NULL, stderr, NULL);
@@ -361,6 +369,13 @@ int cmd_audit(int argc, char **argv)
 	}
 	if (check_shard(o.shard, o.shard_count, &si, &sn))
 		goto done;
+	if (o.graph_limit == -1)
+		o.graph_limit = AUDIT_GRAPH_LIMIT;
+	else if (o.graph_limit < 1 || o.graph_limit > LT_MAX_MODELS / 2) {
+		fprintf(stderr, "lictrace: --graph-limit takes a whole number from 1 to %d, not %d\n",
+			LT_MAX_MODELS / 2, o.graph_limit);
+		goto done;
+	}
 	if (o.state && (!o.c.format || strcmp(o.c.format, "json"))) {
 		/* a resumed report holds the models of earlier runs as JSON report sections */
 		fprintf(stderr, "lictrace: --state needs --format json (the other formats can be made from it with 'lictrace audit merge REPORT.json --format FMT')\n");
@@ -391,11 +406,15 @@ int cmd_audit(int argc, char **argv)
 		goto done;
 	}
 	progress = o.progress || isatty(STDERR_FILENO);
-	for (size_t i = 0; i < ntargets; i += AUDIT_PREFETCH_BATCH) {
+	/* a batch never outgrows the graph limit */
+	batch = (size_t)o.graph_limit < AUDIT_PREFETCH_BATCH ? (size_t)o.graph_limit : AUDIT_PREFETCH_BATCH;
+	for (size_t i = 0; i < ntargets; i += batch) {
 		const char *ids[AUDIT_PREFETCH_BATCH], *revs[AUDIT_PREFETCH_BATCH];
 		enum verdict v;
-		size_t nids = 0, end = i + AUDIT_PREFETCH_BATCH < ntargets ? i + AUDIT_PREFETCH_BATCH : ntargets;
+		size_t nids = 0, end = i + batch < ntargets ? i + batch : ntargets;
 
+		/* memory stays bounded: a graph grown past the limit starts again */
+		scan_run_trim(&run, (size_t)o.graph_limit);
 		/* resolve this batch's hub models and their lineages together, one
 		 * concurrent round per level of depth, before scanning them */
 		for (size_t k = i; k < end; k++) {
@@ -453,6 +472,9 @@ int cmd_audit(int argc, char **argv)
 	fprintf(stderr, "lictrace: audit: %zu scanned, %zu already done, shard %lu/%lu: %zu pass, %zu review, %zu fail, %zu incomplete\n",
 		scanned, skipped, si, sn, counts[VERDICT_PASS], counts[VERDICT_REVIEW], counts[VERDICT_FAIL],
 		counts[VERDICT_INCOMPLETE]);
+	if (run.trims)
+		fprintf(stderr, "lictrace: audit: the lineage graph reached --graph-limit %d and was emptied %zu time%s (shared ancestors were resolved again)\n",
+			o.graph_limit, run.trims, run.trims == 1 ? "" : "s");
 	scan_run_answers(&run, stderr);
 done:
 	if (state)

@@ -6,6 +6,7 @@
 #include "core/str.h"
 #include "findings/aiact.h"
 #include "findings/assess.h"
+#include "lineage/resolver.h"
 #include "record/record.h"
 
 #include <stdlib.h>
@@ -149,6 +150,24 @@ enum verdict scan_run_target(struct scan_run *r, const char *target)
 	r->wr->model(r->wr, &m, &r->g);
 	model_report_release(&m);
 	return v;
+}
+
+void scan_run_trim(struct scan_run *r, size_t max_nodes)
+{
+	const struct common_opts *c = r->c;
+
+	if (!r->graph_ok || r->g.nnodes <= max_nodes)
+		return;
+	lgraph_release(&r->g);
+	resolver_forget(r->w.res);
+	r->graph_ok = 0;
+	if (lgraph_init(&r->g, r->w.res, c->max_depth > 0 ? c->max_depth : 0)) {
+		/* no graph: every later target is incomplete, and says why */
+		lt_error_set(&r->graph_err, LT_ENOMEM, NULL, 0, "out of memory for the lineage graph");
+		return;
+	}
+	r->graph_ok = 1;
+	r->trims++;
 }
 
 int scan_run_end(struct scan_run *r)

@@ -33,6 +33,7 @@ struct scan_run {
 	char juris_text[PROFILE_MAX_JURIS * 4 + 1];
 	size_t answers[3];    /* models answered yes, review, no (enum assess_answer) */
 	struct lt_error graph_err; /* a lineage prefetch failed: later targets are incomplete */
+	size_t trims;         /* times scan_run_trim emptied the graph */
 };
 
 /* The options of `scan`, shared by `audit` (T has a `struct common_opts c`). */
@@ -70,6 +71,13 @@ void scan_run_prefetch(struct scan_run *r, const char *const *ids, const char *c
 		       size_t n);
 /* Scan one target into the report; returns its verdict. */
 enum verdict scan_run_target(struct scan_run *r, const char *target);
+
+/* Between batches of an audit: when the lineage graph holds more than max_nodes
+ * models, drop it and start an empty one, so that memory stays bounded however
+ * long the inventory (ancestors shared with later targets are resolved again,
+ * from the cache when remote). Reports key models by id, never by node, so
+ * nothing written changes. */
+void scan_run_trim(struct scan_run *r, size_t max_nodes);
 /* Finish the report; returns the exit code for the overall verdict. */
 int scan_run_end(struct scan_run *r);
 /* With a profile: one line counting the models cleared, not cleared and left for

@@ -241,6 +241,14 @@ static void lazy_prefetch(struct resolver *r, const char *const *ids, const char
 		l->real->prefetch(l->real, ids, revs, n);
 }
 
+static void lazy_forget(struct resolver *r)
+{
+	struct lazy_hub *l = r->impl;
+
+	if (l->real && l->real->forget)
+		l->real->forget(l->real);
+}
+
 static void lazy_free(struct resolver *r)
 {
 	struct lazy_hub *l = r->impl;
@@ -260,7 +268,12 @@ static struct resolver *hub_resolver(struct wire *w, const struct common_opts *c
 		l->c = c;
 		l->env = *env;
 	}
-	return resolver_new("hub", lazy_resolve, lazy_prefetch, lazy_free, l);
+	{
+		struct resolver *r = resolver_new("hub", lazy_resolve, lazy_prefetch, lazy_free, l);
+		if (r)
+			r->forget = lazy_forget;
+		return r;
+	}
 }
 
 int wire_resolver(struct wire *w, const struct common_opts *c)

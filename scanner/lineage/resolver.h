@@ -31,6 +31,10 @@ struct resolver {
 			 size_t n);
 	void (*free_impl)(struct resolver *r);
 	void *impl;
+	/* Optional: drop what the backend keeps of models resolved so far (a remote
+	 * backend holds each fetched model until the run ends); later resolves
+	 * fetch again. */
+	void (*forget)(struct resolver *r);
 };
 
 /* Shared context backends need to build records (borrowed; must outlive them). */
@@ -51,6 +55,8 @@ struct resolver *resolver_new(const char *name,
 int resolver_resolve(struct resolver *r, const char *id, const char *rev,
 		     struct model_record **out, struct lt_error *err);
 void resolver_free(struct resolver *r);
+/* r->forget, when the backend (or a backend of a chain) has one. */
+void resolver_forget(struct resolver *r);
 
 /* ROOT/org/name/ folders (a hub mirror; our fixtures use it). */
 struct resolver *resolver_mirror_new(const char *root, const struct resolver_env *env);

@@ -129,12 +129,8 @@ static int hub_resolve(struct resolver *r, const char *id, const char *rev,
 	return rc;
 }
 
-static void hub_free(struct resolver *r)
+static void drop_fetched(struct hubres *h)
 {
-	struct hubres *h = r->impl;
-
-	if (!h)
-		return;
 	for (size_t i = 0; i < h->done.cap; i++) {
 		struct fetched *f = h->done.slots[i].val;
 		if (h->done.slots[i].key && f) {
@@ -144,6 +140,23 @@ static void hub_free(struct resolver *r)
 		}
 	}
 	strmap_release(&h->done);
+}
+
+static void hub_forget(struct resolver *r)
+{
+	struct hubres *h = r->impl;
+
+	drop_fetched(h);
+	strmap_init(&h->done);
+}
+
+static void hub_free(struct resolver *r)
+{
+	struct hubres *h = r->impl;
+
+	if (!h)
+		return;
+	drop_fetched(h);
 	free(h->endpoint);
 	free(h->cache_dir);
 	free(h->hf_home);
@@ -175,5 +188,10 @@ struct resolver *resolver_hub_new(struct http_client *client, const struct hub_o
 			cache_clean_temp(c);
 		cache_free(c);
 	}
-	return resolver_new("hub", hub_resolve, hub_prefetch, hub_free, h);
+	{
+		struct resolver *r = resolver_new("hub", hub_resolve, hub_prefetch, hub_free, h);
+		if (r)
+			r->forget = hub_forget;
+		return r;
+	}
 }

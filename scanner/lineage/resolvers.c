@@ -29,7 +29,7 @@ struct resolver *resolver_new(const char *name,
 	struct resolver *r = impl ? calloc(1, sizeof(*r)) : NULL;
 
 	if (!r) {
-		struct resolver tmp = { name, resolve, prefetch, free_impl, impl };
+		struct resolver tmp = { name, resolve, prefetch, free_impl, impl, NULL };
 		if (impl && free_impl)
 			free_impl(&tmp);
 		return NULL;
@@ -40,6 +40,12 @@ struct resolver *resolver_new(const char *name,
 	r->free_impl = free_impl;
 	r->impl = impl;
 	return r;
+}
+
+void resolver_forget(struct resolver *r)
+{
+	if (r && r->forget)
+		r->forget(r);
 }
 
 void resolver_free(struct resolver *r)
@@ -251,6 +257,13 @@ static void chain_prefetch(struct resolver *r, const char *const *ids, const cha
 			c->list[i]->prefetch(c->list[i], ids, revs, n);
 }
 
+static void chain_forget(struct resolver *r)
+{
+	struct chain *c = r->impl;
+	for (size_t i = 0; i < c->n; i++)
+		resolver_forget(c->list[i]);
+}
+
 static void chain_free(struct resolver *r)
 {
 	struct chain *c = r->impl;
@@ -274,7 +287,11 @@ struct resolver *resolver_chain_new(struct resolver **list, size_t n)
 		memcpy(c->list, list, n * sizeof(*list));
 		c->n = n;
 	}
-	return resolver_new("chain", chain_resolve, chain_prefetch, chain_free, c);
+	struct resolver *r = resolver_new("chain", chain_resolve, chain_prefetch, chain_free, c);
+
+	if (r)
+		r->forget = chain_forget;
+	return r;
 }
 
 struct resolver *resolver_chain_last(struct resolver *r)

@@ -58,7 +58,7 @@ static int mem_resolve(struct resolver *res, const char *id, const char *rev,
 	return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' not in memory", id);
 }
 
-static struct resolver mem = { "memory", mem_resolve, NULL, NULL, NULL };
+static struct resolver mem = { "memory", mem_resolve, NULL, NULL, NULL, NULL };
 
 static struct lnode *find(struct lgraph *g, const char *id)
 {
@@ -249,7 +249,7 @@ static void mem_prefetch(struct resolver *r, const char *const *ids, const char 
 	rounded += n;
 }
 
-static struct resolver memp = { "memory", mem_resolve, mem_prefetch, NULL, NULL };
+static struct resolver memp = { "memory", mem_resolve, mem_prefetch, NULL, NULL, NULL };
 
 /* Many targets' lineages expanded together: one prefetch round per level for all
  * of them (not per target), each model resolved once, and scanning each target

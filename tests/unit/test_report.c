@@ -109,7 +109,7 @@ static int mem_resolve(struct resolver *res, const char *id, const char *rev,
 	return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not on the hub", id);
 }
 
-static struct resolver mem = { "memory", mem_resolve, NULL, NULL, NULL };
+static struct resolver mem = { "memory", mem_resolve, NULL, NULL, NULL, NULL };
 
 struct scan {
 	struct lgraph g;
