@@ -232,7 +232,7 @@ static int add_want(struct model *m, const char *path, size_t max, int head,
 	return 0;
 }
 
-static int plan_wants(struct model *m)
+static int plan_wants(const struct hub_ctx *x, struct model *m)
 {
 	struct source *src = m->src;
 	const struct source_entry *w;
@@ -251,6 +251,8 @@ static int plan_wants(struct model *m)
 		if ((rc = add_want(m, e->path, cap, 0, e->size)) != 0)
 			return rc;
 	}
+	if (x->dataset) /* a dataset's weights-like files say nothing of its license */
+		return 0;
 	if ((w = hub_pick_weights(src, ".gguf")) && (rc = add_want(m, w->path, HUB_HEADER_BYTES, 1, w->size)))
 		return rc;
 	if ((w = hub_pick_weights(src, ".safetensors")) &&
@@ -265,14 +267,13 @@ static int build_from_info(struct hub_ctx *x, struct model *m)
 {
 	struct lt_error e;
 
-	(void)x;
 	m->src = hub_mem_new(m->target);
 	if (!m->src)
 		return fail(m, LT_ENOMEM, "out of memory");
 	lt_error_clear(&e);
 	if (hub_json_model_info(&m->info, m->src, buf_cstr(&m->api), m->api.len, m->id, &e))
 		return fail(m, e.code, "%s", e.message);
-	if (plan_wants(m))
+	if (plan_wants(x, m))
 		return fail(m, LT_ENOMEM, "out of memory");
 	return 0;
 }
