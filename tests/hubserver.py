@@ -4,13 +4,16 @@
     hubserver.py ROOT [ROOT...] [--token T] [--lfs-threshold BYTES] [--time-limit S]
                  [--latency-ms MS]
 
-Serves the model repos found at ROOT/<org>/<name>/ (the first ROOT that has one
-wins) with the Hub's URL shapes, on two ports of 127.0.0.1: the "hub" and a
+Serves the model repos found at ROOT/<org>/<name>/ and the dataset repos at
+ROOT/datasets/<org>/<name>/ (the first ROOT that has one wins; "datasets" is no
+model org, as on the Hub) with the Hub's URL shapes, on two ports of 127.0.0.1: the "hub" and a
 "CDN" (a different host:port, so a client that forwards its token on a redirect
 is caught). The first line of stdout is "<hub port> <cdn port>".
 
 Hub:
   GET  /api/models/{org}/{name}[/revision/{rev}][?blobs=true]   model info (JSON)
+  GET  /api/datasets/{org}/{name}[/revision/{rev}][?blobs=true] dataset info: the same
+       JSON as a model's without "modelId"
   GET  /api/models?author=ORG[&limit=N][&cursor=K]              listing, Link: rel="next"
   GET|HEAD /{org}/{name}/resolve/{rev}/{path}                   file (Range, If-None-Match)
        small git files: 200 with ETag "<git blob sha1>" (quoted), X-Repo-Commit;
@@ -18,6 +21,9 @@ Hub:
        ETag and X-Linked-Etag "<sha256 of the content>", X-Linked-Size, X-Repo-Commit
        (the shapes huggingface.co sends; its API answers carry a weak W/"..." ETag
        that is no content hash)
+  GET|HEAD /datasets/{org}/{name}/resolve/{rev}/{path}          a dataset's file, as above
+       (its CDN URL is /cdn/datasets/..., its resolve-cache URL
+       /api/resolve-cache/datasets/...)
   POST /_ctl  {"path": "/api/models/o/n", "faults": ["500", ...]}  queue faults for a path
        {"reset": true}                                               clear faults and log
   GET  /_log  every request seen: server, method, path, auth (bool), inm, range, status,
@@ -27,7 +33,7 @@ CDN:
   GET|HEAD /cdn/{org}/{name}/{sha}/{path}?sig=...                 file (Range), with
        the CDN's own ETag (an MD5 of the content, as S3 sends), not the hub's
 
-Repo settings come from ROOT/<org>/<name>/.hub.json (not served):
+Repo settings come from the repo's .hub.json (not served), datasets alike:
   {"gated": "auto"|"manual", "granted": false, "private": true, "gated_api": true}
   gated: files other than README.md need the --token (401 GatedRepo without it,
   403 GatedRepo when "granted" is false); gated_api: the info endpoints answer
@@ -108,11 +114,15 @@ class State:
         return None
 
 
-def repo_dir(state, org, name):
+def repo_dir(state, org, name, ds=False):
+    """ROOT/org/name for a model, ROOT/datasets/org/name for a dataset ("datasets"
+    is no model org, as on the Hub)."""
     if not NAME_RE.match(org) or not NAME_RE.match(name) or ".." in org or ".." in name:
         return None
+    if not ds and org == "datasets":
+        return None
     for root in state.roots:
-        d = os.path.join(root, org, name)
+        d = os.path.join(root, "datasets", org, name) if ds else os.path.join(root, org, name)
         if os.path.isdir(d):
             return d
     return None
@@ -376,24 +386,29 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(401, None, "Invalid credentials in Authorization header")
         if u.path == "/api/models":
             return self.listing(q)
-        if len(parts) in (5, 7) and parts[1] == "api" and parts[2] == "models":
+        if len(parts) in (5, 7) and parts[1] == "api" and parts[2] in ("models", "datasets"):
             rev = None
             if len(parts) == 7:
                 if parts[5] != "revision":
                     return self.error(404, None, "Not Found")
                 rev = urllib.parse.unquote(parts[6])
-            return self.info(parts[3], parts[4], rev, q)
+            return self.info(parts[3], parts[4], rev, q, parts[2] == "datasets")
+        ds = len(parts) > 1 and parts[1] == "datasets"
+        if ds:  # /datasets/{org}/{name}/resolve/...: the model URL shape one segment down
+            parts = parts[1:]
         if len(parts) >= 6 and parts[3] == "resolve":
             rev = urllib.parse.unquote(parts[4])
             path = urllib.parse.unquote("/".join(parts[5:]))
-            return self.resolve(parts[1], parts[2], rev, path)
-        if len(parts) >= 8 and parts[1:4] == ["api", "resolve-cache", "models"]:
+            return self.resolve(parts[1], parts[2], rev, path, ds)
+        if not ds and len(parts) >= 8 and parts[1:3] == ["api", "resolve-cache"] and \
+                parts[3] in ("models", "datasets"):
             path = urllib.parse.unquote("/".join(parts[7:]))
-            return self.resolve(parts[4], parts[5], parts[6], path)
+            return self.resolve(parts[4], parts[5], parts[6], path, parts[3] == "datasets")
         return self.error(404, None, "Not Found")
 
-    def repo_or_error(self, org, name, rev, api):
-        d = repo_dir(self.state, org, name)
+    def repo_or_error(self, org, name, rev, api, ds=False):
+        d = repo_dir(self.state, org, name, ds)
+        what = "dataset" if ds else "model"
         auth = self.auth()
         if d is None:
             self.error(401 if auth != "valid" else 404, "RepoNotFound", "Repository Not Found")
@@ -404,7 +419,7 @@ class Handler(BaseHTTPRequestHandler):
             return None
         if api and s.get("gated") and s.get("gated_api"):
             if auth != "valid":
-                self.error(401, "GatedRepo", "Access to model %s/%s is restricted" % (org, name))
+                self.error(401, "GatedRepo", "Access to %s %s/%s is restricted" % (what, org, name))
                 return None
         sha = repo_sha(d)
         if rev is not None and rev not in ("main", sha):
@@ -412,8 +427,8 @@ class Handler(BaseHTTPRequestHandler):
             return None
         return d, s, sha
 
-    def info(self, org, name, rev, q):
-        r = self.repo_or_error(org, name, rev, True)
+    def info(self, org, name, rev, q, ds=False):
+        r = self.repo_or_error(org, name, rev, True, ds)
         if r is None:
             return
         d, s, sha = r
@@ -437,13 +452,16 @@ class Handler(BaseHTTPRequestHandler):
             bm = card.get("base_model")
             for b in ([bm] if isinstance(bm, str) else bm or []):
                 tags.append("base_model:" + b)
-        body = json.dumps({
+        doc = {
             "_id": sha[:24], "id": "%s/%s" % (org, name), "modelId": "%s/%s" % (org, name),
             "author": org, "sha": sha, "private": bool(s.get("private")),
             "gated": s.get("gated", False), "disabled": False, "tags": tags,
             "cardData": card, "siblings": siblings,
             "createdAt": "2024-01-01T00:00:00.000Z", "lastModified": "2024-01-01T00:00:00.000Z",
-        }, sort_keys=True).encode()
+        }
+        if ds:  # a dataset's info has no modelId
+            del doc["modelId"]
+        body = json.dumps(doc, sort_keys=True).encode()
         etag = 'W/"%s"' % hashlib.sha1(body).hexdigest()
         h = {"ETag": etag, "X-Repo-Commit": sha}
         if self.headers.get("If-None-Match") == etag:
@@ -462,7 +480,7 @@ class Handler(BaseHTTPRequestHandler):
                 if os.path.isdir(od):
                     for n in os.listdir(od):
                         d = os.path.join(od, n)
-                        if os.path.isdir(d) and NAME_RE.match(n):
+                        if org != "datasets" and os.path.isdir(d) and NAME_RE.match(n):
                             if repo_settings(d).get("private") and self.auth() != "valid":
                                 continue
                             ids.add("%s/%s" % (org, n))
@@ -474,18 +492,20 @@ class Handler(BaseHTTPRequestHandler):
             h["Link"] = '<http://127.0.0.1:%d/api/models?%s>; rel="next"' % (self.state.hub_port, nq)
         self.reply(200, json.dumps([{"_id": i, "id": i, "modelId": i} for i in page]).encode(), h)
 
-    def resolve(self, org, name, rev, path):
-        r = self.repo_or_error(org, name, rev, False)
+    def resolve(self, org, name, rev, path, ds=False):
+        r = self.repo_or_error(org, name, rev, False, ds)
         if r is None:
             return
         d, s, sha = r
+        what = "dataset" if ds else "model"
+        prefix = "datasets/" if ds else ""
         if s.get("gated") and path != "README.md":
             auth = self.auth()
             if auth != "valid":
-                return self.error(401, "GatedRepo", "Access to model %s/%s is restricted" % (org, name),
+                return self.error(401, "GatedRepo", "Access to %s %s/%s is restricted" % (what, org, name),
                                   {"X-Repo-Commit": sha})
             if s.get("granted") is False:
-                return self.error(403, "GatedRepo", "Access to model %s/%s is not granted" % (org, name),
+                return self.error(403, "GatedRepo", "Access to %s %s/%s is not granted" % (what, org, name),
                                   {"X-Repo-Commit": sha})
         files = dict(repo_files(d))
         if path not in files:
@@ -497,14 +517,15 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get("If-None-Match") == etag:
             return self.reply(304, b"", h)
         if not lfs and getattr(self, "mode", None) == "resolve-cache":
-            loc = "/api/resolve-cache/models/%s/%s/%s/%s?etag=%s" % (
-                org, name, sha, urllib.parse.quote(path), urllib.parse.quote(etag))
+            loc = "/api/resolve-cache/%s/%s/%s/%s/%s?etag=%s" % (
+                "datasets" if ds else "models", org, name, sha, urllib.parse.quote(path),
+                urllib.parse.quote(etag))
             return self.reply(307, b"", {"Location": loc, "X-Repo-Commit": sha})
         if lfs:
             h["X-Linked-Etag"] = etag
             h["X-Linked-Size"] = str(len(data))
-            loc = "http://127.0.0.1:%d/cdn/%s/%s/%s/%s?sig=%s" % (
-                self.state.cdn_port, org, name, sha, urllib.parse.quote(path),
+            loc = "http://127.0.0.1:%d/cdn/%s%s/%s/%s/%s?sig=%s" % (
+                self.state.cdn_port, prefix, org, name, sha, urllib.parse.quote(path),
                 hashlib.sha1(path.encode()).hexdigest()[:16])
             h["Location"] = loc
             return self.reply(302, b"Found. Redirecting", h)
@@ -530,9 +551,12 @@ class Handler(BaseHTTPRequestHandler):
     def cdn(self):
         u = urllib.parse.urlsplit(self.path)
         parts = u.path.split("/")
+        ds = len(parts) > 2 and parts[2] == "datasets"
+        if ds:
+            parts = parts[:2] + parts[3:]
         if len(parts) < 6 or parts[1] != "cdn":
             return self.error(404, None, "Not Found")
-        d = repo_dir(self.state, parts[2], parts[3])
+        d = repo_dir(self.state, parts[2], parts[3], ds)
         path = urllib.parse.unquote("/".join(parts[5:]))
         files = dict(repo_files(d)) if d else {}
         if d is None or parts[4] != repo_sha(d) or path not in files:

@@ -175,6 +175,7 @@ struct lazy_hub {
 	const struct common_opts *c;
 	struct resolver_env env;
 	struct resolver *real;
+	enum hub_repo_type type; /* models, or the datasets a card names */
 	int tried;
 	struct lt_error err;
 };
@@ -198,7 +199,14 @@ static int lazy_ensure(struct lazy_hub *l)
 	ho.cache_dir = l->c->cache;
 	ho.offline = offline;
 	ho.hf_home = l->c->hf_home;
-	if (!offline) {
+	ho.repo_type = l->type;
+	/* the models' and the datasets' resolvers share one client (and one token) */
+	if (!offline && !l->w->http) {
+		if (l->w->token) { /* read by an attempt that failed later */
+			memset(l->w->token, 0, strlen(l->w->token));
+			free(l->w->token);
+			l->w->token = NULL;
+		}
 		if (api->hub_token_from_env(&l->w->token, l->c->token_file) != 0)
 			return lt_error_set(&l->err, LT_EINVAL, NULL, 0, "cannot read the token file '%s'",
 					    l->c->token_file ? l->c->token_file : "(from the environment)");
@@ -259,7 +267,7 @@ static void lazy_free(struct resolver *r)
 }
 
 static struct resolver *hub_resolver(struct wire *w, const struct common_opts *c,
-				     const struct resolver_env *env)
+				     const struct resolver_env *env, enum hub_repo_type type)
 {
 	struct lazy_hub *l = calloc(1, sizeof(*l));
 
@@ -267,6 +275,7 @@ static struct resolver *hub_resolver(struct wire *w, const struct common_opts *c
 		l->w = w;
 		l->c = c;
 		l->env = *env;
+		l->type = type;
 	}
 	{
 		struct resolver *r = resolver_new("hub", lazy_resolve, lazy_prefetch, lazy_free, l);
@@ -301,13 +310,20 @@ int wire_resolver(struct wire *w, const struct common_opts *c)
 	}
 	if (hub_cache && lt_is_dir(hub_cache))
 		list[n++] = resolver_hfcache_new(hub_cache, &env);
-	/* datasets from the same mirror and cache (the hub's dataset API is not asked) */
+	/* datasets from the same mirror and cache, then the hub's dataset API when
+	 * the models' hub is asked too */
 	w->ds = ldatasets_new(c->hub_mirror, hub_cache && lt_is_dir(hub_cache) ? hub_cache : NULL,
 			      &env);
 	free(def);
 	if (!w->ds)
 		return EXIT_USAGE;
-	if (want_hub(c) && !(list[n++] = hub_resolver(w, c, &env)))
+	if (want_hub(c)) {
+		struct resolver *dh = hub_resolver(w, c, &env, HUB_REPO_DATASET);
+		if (!dh)
+			return EXIT_USAGE;
+		ldatasets_set_hub(w->ds, dh);
+	}
+	if (want_hub(c) && !(list[n++] = hub_resolver(w, c, &env, HUB_REPO_MODEL)))
 		n--;
 	for (size_t i = 0; i < n; i++)
 		if (!list[i])

@@ -240,6 +240,36 @@ static int add_from(struct model_report *m, const struct licensedb *db, struct l
 	return 0;
 }
 
+/* Every dataset of the model and its ancestors resolved in one batch, so the
+ * ones only the hub has are fetched concurrently. Out of memory: skipped (each
+ * is then resolved when first asked for). */
+static void prefetch(struct ldatasets *cache, const struct model_report *m)
+{
+	const char **ids = NULL;
+	size_t n = 0, cap = 0;
+
+	for (size_t a = 0; a <= m->nanc; a++) {
+		const struct model_record *r = a == 0 ? m->node->rec : m->anc[a - 1].node->rec;
+		/* no more than add_from() lists (the rest would never be reported) */
+		for (size_t i = 0; r && i < r->ndatasets && n < LT_MAX_PARENTS; i++) {
+			if (n == cap) {
+				size_t nc = cap ? cap * 2 : 16;
+				const char **p = realloc(ids, nc * sizeof(*ids));
+				if (!p) {
+					free(ids);
+					return;
+				}
+				ids = p;
+				cap = nc;
+			}
+			ids[n++] = r->datasets[i].id;
+		}
+	}
+	if (n)
+		ldatasets_prefetch(cache, ids, n);
+	free(ids);
+}
+
 int findings_datasets(struct model_report *m, const struct licensedb *db, struct ldatasets *cache)
 {
 	size_t cap = 0;
@@ -247,6 +277,7 @@ int findings_datasets(struct model_report *m, const struct licensedb *db, struct
 
 	if (!cache || !m->node)
 		return 0;
+	prefetch(cache, m);
 	rc = add_from(m, db, cache, m->node, 1, &cap);
 	for (size_t i = 0; rc == 0 && i < m->nanc; i++)
 		rc = add_from(m, db, cache, m->anc[i].node, 0, &cap);

@@ -1,6 +1,6 @@
 /*
- * datasets.c - datasets resolved from a mirror or the huggingface_hub cache,
- * once each per run; see datasets.h.
+ * datasets.c - datasets resolved from a mirror, the huggingface_hub cache or
+ * the hub's dataset API, once each per run; see datasets.h.
  */
 #include "datasets.h"
 #include "resolver.h"
@@ -21,6 +21,7 @@
 struct ldatasets {
 	char *mirror;     /* ROOT/datasets, or NULL */
 	char *hub_cache;  /* or NULL */
+	struct resolver *hub; /* the hub's dataset API, or NULL (owned) */
 	struct resolver_env env;
 	struct strmap by_id; /* folded id -> struct ldataset * */
 	size_t n;
@@ -67,6 +68,7 @@ void ldatasets_free(struct ldatasets *c)
 		if (c->by_id.slots[i].key)
 			ldataset_free(c->by_id.slots[i].val);
 	strmap_release(&c->by_id);
+	resolver_free(c->hub);
 	free(c->mirror);
 	free(c->hub_cache);
 	free(c);
@@ -119,7 +121,15 @@ static int from_mirror(struct ldatasets *c, struct ldataset *d, const char *id,
 	return rc;
 }
 
-static void resolve(struct ldatasets *c, struct ldataset *d)
+void ldatasets_set_hub(struct ldatasets *c, struct resolver *hub)
+{
+	resolver_free(c->hub);
+	c->hub = hub;
+}
+
+/* The mirror, then the huggingface_hub cache. LT_ENOTFOUND (d untouched) when
+ * neither has it; else d is final. */
+static int resolve_local(struct ldatasets *c, struct ldataset *d)
 {
 	struct lt_error err;
 	struct source *src = NULL;
@@ -135,18 +145,61 @@ static void resolve(struct ldatasets *c, struct ldataset *d)
 			rc = build(d, src, d->id, "hf-cache", &c->env, &err);
 		source_free(src);
 	}
-	if (rc == 0)
-		return;
-	d->unreadable = rc != LT_ENOTFOUND;
-	d->error = lt_strdup(rc == LT_ENOTFOUND ? "not in the hub mirror or the huggingface_hub cache"
-			     : err.message[0] ? err.message : lt_code_name(rc));
+	if (rc == 0 || rc == LT_ENOTFOUND)
+		return rc;
+	d->unreadable = 1;
+	d->error = lt_strdup(err.message[0] ? err.message : lt_code_name(rc));
+	return rc;
 }
 
-const struct ldataset *ldatasets_get(struct ldatasets *c, const char *id)
+/* 1 when the hub is asked for d (a dataset id with an organisation). */
+static int hub_wants(const struct ldatasets *c, const struct ldataset *d)
+{
+	return c->hub && record_is_hub_id(d->id) && !strchr(d->id, '@');
+}
+
+/* The hub, for a dataset neither the mirror nor the cache has. */
+static void resolve_hub(struct ldatasets *c, struct ldataset *d)
+{
+	struct lt_error err;
+	int rc = LT_ENOTFOUND;
+
+	lt_error_clear(&err);
+	if (hub_wants(c, d))
+		rc = resolver_resolve(c->hub, d->id, NULL, &d->rec, &err);
+	if (rc == 0) {
+		free(d->rec->source_kind);
+		d->rec->source_kind = lt_strdup("hub");
+		return;
+	}
+	record_free(d->rec);
+	d->rec = NULL;
+	/* found on the hub but refused (gated), cut short or unreachable: the data's
+	 * terms are not known, which is more than "absent" */
+	d->unreadable = rc != LT_ENOTFOUND;
+	if (!c->hub)
+		d->error = lt_strdup("not in the hub mirror or the huggingface_hub cache");
+	else if (!hub_wants(c, d))
+		d->error = lt_strdup("not in the hub mirror or the huggingface_hub cache, and not "
+				     "asked of the hub (a dataset id without an organisation)");
+	else
+		d->error = lt_asprintf("not in the hub mirror or the huggingface_hub cache; the hub: %s",
+				       err.message[0] ? err.message : lt_code_name(rc));
+}
+
+static void resolve(struct ldatasets *c, struct ldataset *d)
+{
+	if (resolve_local(c, d) == LT_ENOTFOUND)
+		resolve_hub(c, d);
+}
+
+/* The entry for id: *fresh is set when it was created now (not resolved yet). */
+static struct ldataset *entry(struct ldatasets *c, const char *id, int *fresh)
 {
 	char *key = lt_strdup(id);
 	struct ldataset *d;
 
+	*fresh = 0;
 	if (key)
 		lt_str_lower(key);
 	d = key ? strmap_get(&c->by_id, key) : NULL;
@@ -163,6 +216,49 @@ const struct ldataset *ldatasets_get(struct ldatasets *c, const char *id)
 	}
 	free(key);
 	c->n++;
-	resolve(c, d);
+	*fresh = 1;
 	return d;
+}
+
+const struct ldataset *ldatasets_get(struct ldatasets *c, const char *id)
+{
+	int fresh;
+	struct ldataset *d = entry(c, id, &fresh);
+
+	if (d && fresh)
+		resolve(c, d);
+	return d;
+}
+
+void ldatasets_prefetch(struct ldatasets *c, const char *const *ids, size_t n)
+{
+	struct ldataset **miss = calloc(n ? n : 1, sizeof(*miss));
+	const char **mid = calloc(n ? n : 1, sizeof(*mid));
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int fresh;
+		struct ldataset *d = entry(c, ids[i], &fresh);
+
+		if (!d || !fresh || resolve_local(c, d) != LT_ENOTFOUND)
+			continue;
+		if (!miss || !mid) { /* out of memory: one at a time */
+			resolve_hub(c, d);
+			continue;
+		}
+		miss[k] = d;
+		mid[k++] = d->id;
+	}
+	if (c->hub && c->hub->prefetch && k) {
+		size_t m = 0;
+		for (size_t i = 0; i < k; i++)
+			if (hub_wants(c, miss[i]))
+				mid[m++] = miss[i]->id;
+		if (m)
+			c->hub->prefetch(c->hub, mid, NULL, m);
+	}
+	for (size_t i = 0; i < k; i++)
+		resolve_hub(c, miss[i]);
+	free(miss);
+	free(mid);
 }

@@ -4,6 +4,8 @@
  * prefetch() opens a whole level of the lineage graph in one hub_open_many()
  * call (API calls concurrently, then the needed files concurrently); resolve()
  * then builds each record from memory. An id not prefetched is fetched alone.
+ * The same resolver serves datasets (hub_opts.repo_type): lineage/datasets.c
+ * asks it for the datasets a mirror and the cache do not have.
  */
 #include "resolver.h"
 #include "core/err.h"
@@ -102,7 +104,8 @@ static int hub_resolve(struct resolver *r, const char *id, const char *rev,
 		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
 	if (!record_is_hub_id(id)) {
 		free(key);
-		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not a model id", id);
+		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not a hub %s id", id,
+				    h->opts.repo_type == HUB_REPO_DATASET ? "dataset" : "model");
 	}
 	f = strmap_get(&h->done, key);
 	if (!f) {

@@ -25,7 +25,7 @@ struct resolver;
 struct resolver_env;
 
 /* Bumped whenever this table changes; the loader refuses a mismatch. */
-#define LT_REMOTE_ABI 2
+#define LT_REMOTE_ABI 3
 
 struct lt_remote_api {
 	unsigned abi;

@@ -55,6 +55,12 @@ struct source;
 /* Pages of /api/models?author= followed before giving up (1,000 ids a page). */
 #define HUB_MAX_LIST_PAGES 200
 
+/* The kind of repository hub_open_many() opens. A dataset lives under other
+ * URLs (`/api/datasets/{id}`, `/datasets/{id}/resolve/...`), in another cache
+ * entry (its cache key's repo is "datasets/{id}", so a model and a dataset of one
+ * id never share an entry) and in the huggingface_hub cache's datasets--org--name. */
+enum hub_repo_type { HUB_REPO_MODEL = 0, HUB_REPO_DATASET = 1 };
+
 struct hub_opts {
 	const char *endpoint;  /* --endpoint; NULL: $HF_ENDPOINT, else HUB_DEFAULT_ENDPOINT */
 	const char *cache_dir; /* --cache; NULL: the default folder; "": no cache */
@@ -63,6 +69,7 @@ struct hub_opts {
 	                        * is the cache); NULL: $HF_HUB_CACHE, else $HF_HOME/hub,
 	                        * else $XDG_CACHE_HOME/huggingface/hub, else
 	                        * ~/.cache/huggingface/hub, as huggingface_hub does */
+	enum hub_repo_type repo_type; /* HUB_REPO_MODEL (0) unless set */
 };
 
 struct hub_model_info {

@@ -55,6 +55,7 @@ struct want {
 struct model {
 	const char *target;
 	char *id, *rev;
+	char *key;             /* the cache key's repo: id, or "datasets/" id */
 	struct lt_error *err;
 	int failed;
 	struct buf api;        /* info JSON */
@@ -74,8 +75,15 @@ struct hub_ctx {
 	char *endpoint;
 	char *hf_hub_cache; /* huggingface_hub cache folder (offline reads) */
 	int offline;
+	int dataset;        /* HUB_REPO_DATASET: other URLs, cache keys and hf cache folders */
 	struct cache *cache;
 };
+
+/* "model" or "dataset", for messages. */
+static const char *kind(const struct hub_ctx *x)
+{
+	return x->dataset ? "dataset" : "model";
+}
 
 static int fail(struct model *m, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(struct model *m, int code, const char *fmt, ...)
@@ -100,6 +108,7 @@ static int ctx_init(struct hub_ctx *x, struct http_client *client, const struct 
 
 	memset(x, 0, sizeof(*x));
 	x->client = client;
+	x->dataset = o->repo_type == HUB_REPO_DATASET;
 	x->offline = o->offline || hub_env_truthy(getenv("HF_HUB_OFFLINE"));
 	x->endpoint = lt_strdup(ep ? ep : HUB_DEFAULT_ENDPOINT);
 	if (!x->endpoint)
@@ -136,6 +145,7 @@ static void model_release(struct model *m)
 {
 	free(m->id);
 	free(m->rev);
+	free(m->key);
 	buf_release(&m->api);
 	free(m->api_etag);
 	free(m->readme);
@@ -167,8 +177,8 @@ static int refusal(const struct hub_ctx *x, const struct model *m, const struct 
 		return LT_EGATED;
 	}
 	if (strcmp(code, "RepoNotFound") == 0) {
-		snprintf(msg, msz, "model '%s' not found on '%s'%s", m->id, x->endpoint,
-			 (!tok && r->status == 401) ? " (a private model needs a token)" : "");
+		snprintf(msg, msz, "%s '%s' not found on '%s'%s", kind(x), m->id, x->endpoint,
+			 (!tok && r->status == 401) ? " (a private repository needs a token)" : "");
 		return LT_ENOTFOUND;
 	}
 	if (strcmp(code, "RevisionNotFound") == 0) {
@@ -180,7 +190,7 @@ static int refusal(const struct hub_ctx *x, const struct model *m, const struct 
 		return LT_ENOTFOUND;
 	}
 	if (strstr(emsg, "disabled")) {
-		snprintf(msg, msz, "model '%s' is disabled on the hub", m->id);
+		snprintf(msg, msz, "%s '%s' is disabled on the hub", kind(x), m->id);
 		return LT_EAUTH;
 	}
 	if (r->status == 401) {
@@ -195,7 +205,7 @@ static int refusal(const struct hub_ctx *x, const struct model *m, const struct 
 		return LT_EAUTH;
 	}
 	if (r->status == 404) {
-		snprintf(msg, msz, "model '%s' not found on '%s'", m->id, x->endpoint);
+		snprintf(msg, msz, "%s '%s' not found on '%s'", kind(x), m->id, x->endpoint);
 		return LT_ENOTFOUND;
 	}
 	snprintf(msg, msz, "unexpected HTTP status %ld for '%s'", r->status, file ? file : m->id);
@@ -222,7 +232,7 @@ static int add_want(struct model *m, const char *path, size_t max, int head,
 	return 0;
 }
 
-static int plan_wants(struct model *m)
+static int plan_wants(const struct hub_ctx *x, struct model *m)
 {
 	struct source *src = m->src;
 	const struct source_entry *w;
@@ -241,6 +251,8 @@ static int plan_wants(struct model *m)
 		if ((rc = add_want(m, e->path, cap, 0, e->size)) != 0)
 			return rc;
 	}
+	if (x->dataset) /* a dataset's weights-like files say nothing of its license */
+		return 0;
 	if ((w = hub_pick_weights(src, ".gguf")) && (rc = add_want(m, w->path, HUB_HEADER_BYTES, 1, w->size)))
 		return rc;
 	if ((w = hub_pick_weights(src, ".safetensors")) &&
@@ -255,28 +267,31 @@ static int build_from_info(struct hub_ctx *x, struct model *m)
 {
 	struct lt_error e;
 
-	(void)x;
 	m->src = hub_mem_new(m->target);
 	if (!m->src)
 		return fail(m, LT_ENOMEM, "out of memory");
 	lt_error_clear(&e);
 	if (hub_json_model_info(&m->info, m->src, buf_cstr(&m->api), m->api.len, m->id, &e))
 		return fail(m, e.code, "%s", e.message);
-	if (plan_wants(m))
+	if (plan_wants(x, m))
 		return fail(m, LT_ENOMEM, "out of memory");
 	return 0;
 }
 
 /* ---- URLs and cache keys ----------------------------------------------------- */
 
+/* A dataset's URLs carry "datasets" where a model's carry nothing (resolve) or
+ * "models" (the API), as on huggingface.co. */
 static char *info_url(const struct hub_ctx *x, const struct model *m)
 {
+	const char *api = x->dataset ? "datasets" : "models";
 	char *rev, *u;
 
 	if (!m->rev)
-		return lt_asprintf("%s/api/models/%s?blobs=true", x->endpoint, m->id);
+		return lt_asprintf("%s/api/%s/%s?blobs=true", x->endpoint, api, m->id);
 	rev = http_url_escape(m->rev, 0);
-	u = rev ? lt_asprintf("%s/api/models/%s/revision/%s?blobs=true", x->endpoint, m->id, rev) : NULL;
+	u = rev ? lt_asprintf("%s/api/%s/%s/revision/%s?blobs=true", x->endpoint, api, m->id, rev)
+		: NULL;
 	free(rev);
 	return u;
 }
@@ -287,7 +302,8 @@ static char *resolve_url(const struct hub_ctx *x, const struct model *m, const c
 	char *r = http_url_escape(rev, 0), *p = http_url_escape(path, 1), *u = NULL;
 
 	if (r && p)
-		u = lt_asprintf("%s/%s/resolve/%s/%s", x->endpoint, m->id, r, p);
+		u = lt_asprintf("%s/%s%s/resolve/%s/%s", x->endpoint, x->dataset ? "datasets/" : "",
+				m->id, r, p);
 	free(r);
 	free(p);
 	return u;
@@ -296,7 +312,7 @@ static char *resolve_url(const struct hub_ctx *x, const struct model *m, const c
 static void api_key(const struct hub_ctx *x, const struct model *m, struct cache_key *k)
 {
 	k->endpoint = x->endpoint;
-	k->repo = m->id;
+	k->repo = m->key;
 	k->rev = m->rev ? m->rev : "";
 	k->path = NULL;
 	k->variant = "api";
@@ -306,7 +322,7 @@ static void file_key(const struct hub_ctx *x, const struct model *m, const struc
 		     const char *variant, struct cache_key *k)
 {
 	k->endpoint = x->endpoint;
-	k->repo = m->id;
+	k->repo = m->key;
 	k->rev = m->info->sha;
 	k->path = w->path;
 	k->variant = variant ? variant : (w->head ? HUB_HEADER_VARIANT : NULL);
@@ -359,7 +375,8 @@ static int open_hf_cache(struct hub_ctx *x, struct model *m)
 	struct lt_error e;
 
 	lt_error_clear(&e);
-	if (source_open_hf_snapshot(&m->src, x->hf_hub_cache, m->id, m->rev, &e) != 0)
+	if ((x->dataset ? source_open_hf_dataset_snapshot : source_open_hf_snapshot)(
+		    &m->src, x->hf_hub_cache, m->id, m->rev, &e) != 0)
 		return LT_ENOTFOUND;
 	m->src->kind = SOURCE_HUB;
 	free(m->src->target);
@@ -386,8 +403,8 @@ static void open_offline(struct hub_ctx *x, struct model *m)
 	lt_error_clear(&e);
 	if ((rc = cache_get(x->cache, &k, HUB_MAX_API_BYTES, &m->api, NULL, NULL, &e)) != 0) {
 		if (rc == LT_EPARSE) {
-			fail(m, LT_EPARSE, "the cached model info of '%s' is corrupt and the network is off",
-			     m->id);
+			fail(m, LT_EPARSE, "the cached %s info of '%s' is corrupt and the network is off",
+			     kind(x), m->id);
 			return;
 		}
 		if (open_hf_cache(x, m) != 0 && !m->failed)
@@ -469,7 +486,7 @@ static int phase_info(struct hub_ctx *x, struct model *ms, size_t n)
 
 		if (r->err) {
 			fail(m, r->err == LT_ENOMEM ? LT_ENOMEM : (r->err == LT_ETOOBIG ? LT_ETOOBIG : LT_ENET),
-			     "cannot get the model info of '%s': %s", m->id, r->errmsg);
+			     "cannot get the %s info of '%s': %s", kind(x), m->id, r->errmsg);
 			continue;
 		}
 		if (r->status == 304 && m->api_from_cache)
@@ -756,8 +773,10 @@ int hub_open_many(struct http_client *client, const struct hub_opts *opts,
 		m->err = &out_errs[i];
 		buf_init(&m->api, HUB_MAX_API_BYTES);
 		if (hub_parse_target(ids[i], &m->id, &m->rev))
-			fail(m, LT_EINVAL, "'%s' is not a hub model id (org/name[@revision])",
-			     ids[i] ? ids[i] : "");
+			fail(m, LT_EINVAL, "'%s' is not a hub %s id (org/name[@revision])",
+			     ids[i] ? ids[i] : "", kind(&x));
+		else if (!(m->key = x.dataset ? lt_asprintf("datasets/%s", m->id) : lt_strdup(m->id)))
+			fail(m, LT_ENOMEM, "out of memory");
 	}
 	if (x.offline) {
 		for (size_t i = 0; i < n; i++)

@@ -1974,7 +1974,73 @@ static void test_cache_clean_temp(void)
 	cache_free(c);
 }
 
-TESTS(T(parse_target), T(token_env), T(cache_roundtrip), T(plain_repo), T(cdn_token),
+/* A dataset and a model of one id (fixtures/hub/hubdata/twin and
+ * fixtures/hub/datasets/hubdata/twin): their own URLs, their own cache entries in
+ * one cache, online and offline; a dataset's huggingface_hub cache folder is
+ * datasets--org--name. */
+static void test_dataset_repo_type(void)
+{
+	struct http_client *c;
+	struct hub_opts om, od;
+	struct source *sm = NULL, *sd = NULL;
+	struct hub_model_info *im = NULL, *id = NULL;
+	struct lt_error e;
+	char dir[512], *a, *b;
+	json_t *log;
+
+	if (server())
+		{ CHECK(0); return; }
+	reset_server();
+	snprintf(dir, sizeof(dir), "%s/cache-datasets", tmpdir);
+	c = client();
+	hub_opts_for(&om, dir);
+	od = om;
+	od.repo_type = HUB_REPO_DATASET;
+	CHECK_EQ_INT(open1(c, &om, "hubdata/twin", &sm, &im, &e), 0);
+	CHECK_EQ_INT(open1(c, &od, "hubdata/twin", &sd, &id, &e), 0);
+	log = server_log();
+	CHECK_EQ_INT(log_count(log, "hub", "/api/models/hubdata/twin?blobs=true", -1), 1);
+	CHECK_EQ_INT(log_count(log, "hub", "/api/datasets/hubdata/twin?blobs=true", -1), 1);
+	CHECK_EQ_INT(log_count(log, "hub", "/datasets/hubdata/twin/resolve/", -1), 1);
+	CHECK_EQ_INT(log_count(log, "hub", "/resolve/", -1), 2);
+	json_decref(log);
+	a = sm ? read_all(sm, "README.md") : NULL;
+	b = sd ? read_all(sd, "README.md") : NULL;
+	CHECK(a && strstr(a, "Twin (model)"));
+	CHECK(b && strstr(b, "Twin (dataset)"));
+	CHECK(im && id && im->sha && id->sha && strcmp(im->sha, id->sha) != 0);
+	free(a);
+	free(b);
+	source_free(sm);
+	source_free(sd);
+	hub_model_info_free(im);
+	hub_model_info_free(id);
+
+	/* offline from the same cache: each gets its own card back, no request */
+	reset_server();
+	om.offline = od.offline = 1;
+	sm = sd = NULL;
+	CHECK_EQ_INT(open1(NULL, &om, "hubdata/twin", &sm, NULL, &e), 0);
+	CHECK_EQ_INT(open1(NULL, &od, "hubdata/twin", &sd, NULL, &e), 0);
+	a = sm ? read_all(sm, "README.md") : NULL;
+	b = sd ? read_all(sd, "README.md") : NULL;
+	CHECK(a && strstr(a, "Twin (model)"));
+	CHECK(b && strstr(b, "Twin (dataset)"));
+	free(a);
+	free(b);
+	source_free(sm);
+	source_free(sd);
+	/* a dataset the cache never saw: not found, with the dataset named */
+	sd = NULL;
+	CHECK_EQ_INT(open1(NULL, &od, "hubdata/nc-web", &sd, NULL, &e), LT_ENOTFOUND);
+	CHECK(sd == NULL && strstr(e.message, "not in the offline cache"));
+	log = server_log();
+	CHECK_EQ_INT(json_array_size(log), 0);
+	json_decref(log);
+	http_client_free(c);
+}
+
+TESTS(T(dataset_repo_type), T(parse_target), T(token_env), T(cache_roundtrip), T(plain_repo), T(cdn_token),
       T(token_not_leaked), T(retry_429), T(retry_5xx_and_reset), T(truncated),
       T(timeout_and_parallel), T(redirect_loop_and_cap), T(gated), T(missing_and_auth),
       T(offline_and_revalidation), T(hf_cache_layout), T(weights_header), T(digest),

@@ -4,6 +4,7 @@
 
 #include "core/err.h"
 #include "core/str.h"
+#include "lineage/datasets.h"
 #include "lineage/graph.h"
 #include "lineage/resolver.h"
 #include "record/record.h"
@@ -291,5 +292,69 @@ static void test_prefetch_by_level(void)
 	lgraph_release(&g);
 }
 
-TESTS(T(prefetch_by_level), T(ids_fold_case), T(cycles_across_many_roots), T(diamond_resolved_once), T(cycle_terminates), T(unresolved_and_local), T(depth_limit),
+/* ---- datasets only the hub has (lineage/datasets.c with a fake hub) ---- */
+
+static int ds_prefetches, ds_prefetched, ds_resolves;
+
+static void ds_prefetch(struct resolver *r, const char *const *ids, const char *const *revs, size_t n)
+{
+	(void)r;
+	(void)ids;
+	CHECK(revs == NULL);
+	ds_prefetches++;
+	ds_prefetched += (int)n;
+}
+
+static int ds_resolve(struct resolver *r, const char *id, const char *rev, struct model_record **out,
+		      struct lt_error *err)
+{
+	(void)r;
+	(void)rev;
+	ds_resolves++;
+	if (!strcmp(id, "hub/down"))
+		return lt_error_set(err, LT_ENET, NULL, 0, "cannot get the dataset info of '%s': 500", id);
+	if (!strcmp(id, "hub/none"))
+		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "dataset '%s' not found", id);
+	*out = make(id, "");
+	return 0;
+}
+
+static void test_datasets_from_hub(void)
+{
+	static const char *const ids[] = { "hub/one", "hub/down", "legacy", "hub/none", "HUB/One", "hub/two" };
+	struct resolver_env env = { NULL, NULL };
+	struct ldatasets *c = ldatasets_new(NULL, NULL, &env);
+	static int impl; /* resolver_new wants one */
+	struct resolver *hub = resolver_new("fake-hub", ds_resolve, ds_prefetch, NULL, &impl);
+	const struct ldataset *d;
+
+	CHECK(c && hub);
+	if (!c || !hub)
+		return;
+	ldatasets_set_hub(c, hub);
+	ds_prefetches = ds_prefetched = ds_resolves = 0;
+	ldatasets_prefetch(c, ids, 6);
+	/* one batch of the four distinct hub ids: not the legacy name, not a repeat */
+	CHECK_EQ_INT(ds_prefetches, 1);
+	CHECK_EQ_INT(ds_prefetched, 4);
+	CHECK_EQ_INT(ds_resolves, 4);
+	d = ldatasets_get(c, "hub/ONE");
+	CHECK(d && d->rec && !strcmp(d->rec->source_kind, "hub") && !d->error);
+	d = ldatasets_get(c, "hub/down");
+	CHECK(d && !d->rec && d->unreadable && d->error && strstr(d->error, "the hub: cannot get"));
+	d = ldatasets_get(c, "hub/none");
+	CHECK(d && !d->rec && !d->unreadable && d->error && strstr(d->error, "not found"));
+	d = ldatasets_get(c, "legacy");
+	CHECK(d && !d->rec && !d->unreadable && d->error && !strstr(d->error, "the hub:") &&
+	      strstr(d->error, "without an organisation"));
+	/* everything was answered by the batch: no second request */
+	CHECK_EQ_INT(ds_resolves, 4);
+	d = ldatasets_get(c, "hub/three"); /* not prefetched: asked alone */
+	CHECK(d && d->rec);
+	CHECK_EQ_INT(ds_resolves, 5);
+	CHECK_EQ_INT(ds_prefetches, 1);
+	ldatasets_free(c);
+}
+
+TESTS(T(datasets_from_hub), T(prefetch_by_level), T(ids_fold_case), T(cycles_across_many_roots), T(diamond_resolved_once), T(cycle_terminates), T(unresolved_and_local), T(depth_limit),
       T(ids_and_paths))
