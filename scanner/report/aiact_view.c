@@ -89,3 +89,22 @@ void report_aiact_html(struct buf *b, const struct aiact *a, void (*esc)(struct 
 	esc(b, AIACT_DISCLAIMER);
 	buf_adds(b, "</em></p></section>\n");
 }
+
+static void plain(struct buf *b, const char *s)
+{
+	buf_adds(b, s);
+}
+
+void report_aiact_plain(struct buf *b, const struct aiact *a)
+{
+	if (!a)
+		return;
+	buf_printf(b, "EU AI Act view: open_source_licence=%s (%s)", aiact_value_name(a->value),
+		   words(a));
+	for (size_t i = 0; i < a->n; i++) {
+		buf_adds(b, i ? "; " : ". ");
+		reason(b, &a->v[i], plain);
+	}
+	buf_adds(b, ". ");
+	buf_adds(b, AIACT_DISCLAIMER);
+}

@@ -19,5 +19,8 @@ struct json_t *report_aiact_json(const struct aiact *a);
 void report_aiact_text(FILE *o, const struct aiact *a, const char *bold, const char *reset);
 void report_aiact_md(struct buf *b, const struct aiact *a, void (*esc)(struct buf *, const char *));
 void report_aiact_html(struct buf *b, const struct aiact *a, void (*esc)(struct buf *, const char *));
+/* One plain line for an SPDX annotation: "EU AI Act view: open_source_licence=VALUE;
+ * reasons; the disclaimer". Nothing is added when a is NULL. */
+void report_aiact_plain(struct buf *b, const struct aiact *a);
 
 #endif

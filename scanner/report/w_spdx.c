@@ -18,6 +18,7 @@
 #include "spdx_lic.h"
 #include "summary.h"
 #include "core/buf.h"
+#include "aiact_view.h"
 #include "core/str.h"
 #include "record/record.h"
 
@@ -321,6 +322,20 @@ static int x_model(struct report_writer *w, const struct model_report *m, const 
 			buf_printf(&b, " [accepted: %s]", f->exception);
 		json_object_set_new(a, "annotationDate", json_string(ts));
 		json_object_set_new(a, "annotationType", json_string("REVIEW"));
+		json_object_set_new(a, "annotator", jstr(who ? who : "Tool: lictrace"));
+		json_object_set_new(a, "comment", jstr(buf_cstr(&b)));
+		json_array_append_new(ann, a);
+		buf_release(&b);
+	}
+	if (m->aiact) {
+		/* the EU AI Act view, as the other formats show it */
+		json_t *a = json_object();
+		struct buf b;
+
+		buf_init(&b, 64 * 1024);
+		report_aiact_plain(&b, m->aiact);
+		json_object_set_new(a, "annotationDate", json_string(ts));
+		json_object_set_new(a, "annotationType", json_string("OTHER"));
 		json_object_set_new(a, "annotator", jstr(who ? who : "Tool: lictrace"));
 		json_object_set_new(a, "comment", jstr(buf_cstr(&b)));
 		json_array_append_new(ann, a);

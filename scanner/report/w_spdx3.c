@@ -40,6 +40,7 @@
 #include "spdx_lic.h"
 #include "summary.h"
 #include "core/buf.h"
+#include "aiact_view.h"
 #include "core/str.h"
 #include "record/record.h"
 
@@ -496,6 +497,22 @@ static int x_model(struct report_writer *w, const struct model_report *m, const 
 		if (f->exception)
 			buf_printf(&b, " [accepted: %s]", f->exception);
 		json_object_set_new(a, "annotationType", json_string("review"));
+		json_object_set_new(a, "subject", json_string(rid));
+		json_object_set_new(a, "statement", jstr(buf_cstr(&b)));
+		buf_release(&b);
+	}
+	if (m->aiact) {
+		/* the EU AI Act view, as the other formats show it */
+		char num[32];
+		json_t *a;
+		struct buf b;
+
+		snprintf(num, sizeof(num), "%zu", ++x->nann);
+		if (!(a = element(x, "Annotation", "annotation", num)))
+			return -1;
+		buf_init(&b, 64 * 1024);
+		report_aiact_plain(&b, m->aiact);
+		json_object_set_new(a, "annotationType", json_string("other"));
 		json_object_set_new(a, "subject", json_string(rid));
 		json_object_set_new(a, "statement", jstr(buf_cstr(&b)));
 		buf_release(&b);
