@@ -158,32 +158,48 @@ static size_t utf8_seq(const unsigned char *s)
 	return n && lt_utf8_valid((const char *)s, n) ? n : 0;
 }
 
+/* 1 for the bytes a string cannot hold as they are: control characters, '"',
+ * '\\' (escaped), and every byte of 0x80 and over (checked as UTF-8). */
+static int special(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+}
+
+/* One pass: runs of plain bytes and valid UTF-8 sequences are copied, the rest
+ * escaped, and each byte that starts no valid sequence becomes U+FFFD (for a
+ * valid string the same as escaping it whole; for another, the same as escaping
+ * report_json_str's repaired copy). */
 void jstream_str(struct jstream *js, const char *s)
 {
-	size_t n;
+	const char *p, *run;
+	unsigned char c;
 
 	item(js);
 	if (!s) {
 		put(js, "null", 4);
 		return;
 	}
-	n = strlen(s);
 	put(js, "\"", 1);
-	if (lt_utf8_valid(s, n)) {
-		put_escaped(js, s, n);
-	} else {
-		/* each byte that starts no valid sequence becomes U+FFFD */
-		for (const char *p = s; *p;) {
-			size_t k = utf8_seq((const unsigned char *)p);
-			if (k) {
-				put_escaped(js, p, k);
-				p += k;
-			} else {
-				put(js, "\xEF\xBF\xBD", 3);
-				p++;
-			}
+	for (p = run = s; (c = (unsigned char)*p) != 0;) {
+		size_t k;
+
+		if (!special(c)) {
+			p++;
+			continue;
+		}
+		if (c < 0x80) {
+			put(js, run, (size_t)(p - run));
+			put_escaped(js, p, 1);
+			run = ++p;
+		} else if ((k = utf8_seq((const unsigned char *)p)) != 0) {
+			p += k;
+		} else {
+			put(js, run, (size_t)(p - run));
+			put(js, "\xEF\xBF\xBD", 3);
+			run = ++p;
 		}
 	}
+	put(js, run, (size_t)(p - run));
 	put(js, "\"", 1);
 }
 
