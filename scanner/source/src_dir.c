@@ -364,21 +364,102 @@ static void record_link(struct source *src, int dfd, const char *name, const cha
 	source_add_entry(src, &e);
 }
 
-/* Walk the directory open at dfd (taken over: closed here), listed as rel. */
-static int walk(struct walker *w, int dfd, const char *rel, int depth)
+/* Listing a folder: on Linux with glibc 2.30 or later straight from
+ * getdents64 on the descriptor already open (fdopendir would add an fstat and
+ * two fcntl calls a folder, and would take the descriptor over, so the root's
+ * would need a copy); elsewhere with fdopendir/readdir. */
+#if !defined(LT_NO_GETDENTS) && defined(__linux__) && defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
+#define DIR_GETDENTS 1
+#define DIR_LIST_BUF 32768
+#endif
+
+struct lister {
+	int fd, own; /* own: fd is closed with the lister */
+#ifdef DIR_GETDENTS
+	char *buf;
+	size_t len, pos;
+#else
+	DIR *d;
+#endif
+};
+
+/* 0, or -1 with errno (fd is closed then when owned). */
+static int lister_open(struct lister *l, int fd, int own)
+{
+	l->fd = fd;
+	l->own = own;
+#ifdef DIR_GETDENTS
+	l->len = l->pos = 0;
+	if (!(l->buf = malloc(DIR_LIST_BUF))) {
+		if (own)
+			close(fd);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+#else
+	if (!own && (fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return -1;
+	l->fd = fd;
+	if (!(l->d = fdopendir(fd))) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return 0;
+#endif
+}
+
+/* The next name in the folder; NULL at its end (or when it cannot be read on). */
+static const char *lister_next(struct lister *l)
+{
+#ifdef DIR_GETDENTS
+	struct dirent64 *de;
+
+	if (l->pos >= l->len) {
+		ssize_t n;
+		do
+			n = getdents64(l->fd, l->buf, DIR_LIST_BUF);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			return NULL;
+		l->len = (size_t)n;
+		l->pos = 0;
+	}
+	de = (struct dirent64 *)(void *)(l->buf + l->pos);
+	l->pos += de->d_reclen;
+	return de->d_name;
+#else
+	struct dirent *de = readdir(l->d);
+	return de ? de->d_name : NULL;
+#endif
+}
+
+static void lister_close(struct lister *l)
+{
+#ifdef DIR_GETDENTS
+	free(l->buf);
+	if (l->own)
+		close(l->fd);
+#else
+	closedir(l->d);
+#endif
+}
+
+/* Walk the directory open at dfd (taken over and closed here when own), listed as rel. */
+static int walk(struct walker *w, int dfd, int own, const char *rel, int depth)
 {
 	struct source *src = w->src;
-	DIR *d = fdopendir(dfd);
-	struct dirent *de;
+	struct lister l;
+	const char *name;
 	int rc = 0;
 
-	if (!d) {
-		close(dfd);
+	if (lister_open(&l, dfd, own)) {
 		source_problem(src, "'%s' cannot be listed: %s", rel[0] ? rel : ".", strerror(errno));
 		return 0;
 	}
-	while (!rc && (de = readdir(d)) != NULL) {
-		const char *name = de->d_name;
+	while (!rc && (name = lister_next(&l)) != NULL) {
 		char *crel = NULL;
 		const char *why;
 		struct stat st;
@@ -396,7 +477,7 @@ static int walk(struct walker *w, int dfd, const char *rel, int depth)
 			rc = LT_ENOMEM;
 			break;
 		}
-		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (fstatat(l.fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			source_problem(src, "'%s' cannot be examined: %s", crel, strerror(errno));
 		} else if ((why = source_path_problem(crel)) != NULL) {
 			source_problem(src, "'%s' %s; skipped", crel, why);
@@ -406,16 +487,16 @@ static int walk(struct walker *w, int dfd, const char *rel, int depth)
 					source_problem(src, "'%s' is nested more than %d folders deep; not read",
 						       crel, LT_MAX_DIR_DEPTH);
 				} else {
-					int sub = open_dir_nofollow(dirfd(d), name);
+					int sub = open_dir_nofollow(l.fd, name);
 					if (sub < 0)
 						source_problem(src, "'%s' cannot be opened: %s", crel,
 							       strerror(errno));
 					else
-						rc = walk(w, sub, crel, depth + 1);
+						rc = walk(w, sub, 1, crel, depth + 1);
 				}
 			}
 		} else if (S_ISLNK(st.st_mode)) {
-			record_link(src, dirfd(d), name, crel);
+			record_link(src, l.fd, name, crel);
 		} else if (S_ISREG(st.st_mode)) {
 			struct source_entry e;
 
@@ -424,7 +505,7 @@ static int walk(struct walker *w, int dfd, const char *rel, int depth)
 			e.size = (unsigned long long)st.st_size;
 			e.readable = 1;
 			if (st.st_size > 0 && st.st_size < DIR_LFS_PROBE_BYTES)
-				probe_lfs(dirfd(d), name, &e, depth == 0 ? w->dir : NULL);
+				probe_lfs(l.fd, name, &e, depth == 0 ? w->dir : NULL);
 			if (source_add_entry(src, &e))
 				rc = LT_ENOMEM;
 			free(e.lfs_oid);
@@ -434,7 +515,7 @@ static int walk(struct walker *w, int dfd, const char *rel, int depth)
 		}
 		free(crel);
 	}
-	closedir(d);
+	lister_close(&l);
 	return rc;
 }
 
@@ -460,18 +541,18 @@ int source_open_dir(struct source **out, const char *path, struct lt_error *err)
 	d = calloc(1, sizeof(*d));
 	if (d)
 		d->rootfd = -1;
-	if (!src || !d || !(d->root = lt_strdup(path)) ||
-	    (d->rootfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+	if (!src || !d || !(d->root = lt_strdup(path))) {
 		rc = lt_error_set(err, LT_ENOMEM, path, 0, "out of memory");
 		goto done;
 	}
+	d->rootfd = fd; /* listed, then kept for reads */
+	fd = -1;
 	src->impl = d;
 	w.dir = d;
 	d = NULL;
 	w.src = src;
 	w.full = 0;
-	rc = walk(&w, fd, "", 0);
-	fd = -1; /* walk closed it */
+	rc = walk(&w, w.dir->rootfd, 0, "", 0);
 	if (rc) {
 		rc = lt_error_set(err, rc, path, 0, "out of memory while listing '%s'", path);
 		goto done;
