@@ -35,9 +35,11 @@ static void put_spaces(struct jstream *js, size_t n)
 	}
 }
 
-/* A new line at the indent of the current depth. */
+/* A new line at the indent of the current depth (nothing when compact). */
 static void newline(struct jstream *js)
 {
+	if (js->compact)
+		return;
 	put(js, "\n", 1);
 	put_spaces(js, (size_t)js->base + 2 * (size_t)js->depth);
 }
@@ -46,7 +48,8 @@ void jstream_init(struct jstream *js, FILE *out, int base)
 {
 	js->out = out;
 	js->failed = 0;
-	js->base = base;
+	js->compact = base == JSTREAM_COMPACT;
+	js->base = js->compact ? 0 : base;
 	js->depth = 0;
 	js->len = 0;
 }
@@ -114,7 +117,7 @@ void jstream_key(struct jstream *js, const char *key)
 	newline(js);
 	put(js, "\"", 1);
 	put_escaped(js, key, strlen(key));
-	put(js, "\": ", 3);
+	put(js, "\": ", js->compact ? 2 : 3);
 }
 
 void jstream_open(struct jstream *js, int array)
@@ -254,6 +257,7 @@ void jstream_json(struct jstream *js, const json_t *j)
 {
 	item(js);
 	if (!j || json_dump_callback(j, put_dumped, js,
-				     JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY))
+				     (js->compact ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER |
+					     JSON_ENCODE_ANY))
 		js->failed = 1;
 }

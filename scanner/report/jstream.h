@@ -11,6 +11,9 @@
  * nesting deeper than JSTREAM_MAX_DEPTH sets `failed`, later calls write
  * nothing more, and jstream_flush() returns -1.
  *
+ * Compact (base JSTREAM_COMPACT): jansson's JSON_COMPACT layout instead, no
+ * newline and no space anywhere (separators "," and ":").
+ *
  * Strings: NULL is written as null; text that is not valid UTF-8 has each bad
  * byte replaced by U+FFFD (as report_json_str()); '"', '\\' and control
  * characters are escaped as jansson escapes them.
@@ -23,11 +26,14 @@
 #include <stdio.h>
 
 #define JSTREAM_MAX_DEPTH 32
+/* jstream_init's base for the compact layout */
+#define JSTREAM_COMPACT (-1)
 
 struct jstream {
 	FILE *out; /* borrowed */
 	int failed;
 	int base;  /* spaces before every line after the first */
+	int compact; /* no newlines, no spaces (base JSTREAM_COMPACT) */
 	int depth; /* containers open */
 	size_t count[JSTREAM_MAX_DEPTH]; /* members written so far in each */
 	char array[JSTREAM_MAX_DEPTH];   /* 1: a list, 0: an object */

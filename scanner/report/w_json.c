@@ -37,7 +37,20 @@ struct jw {
 	const struct finding_def **kinds;
 	size_t nkinds, kcap;
 	struct jstream *js; /* each model is written through it */
+	int compact; /* ctx->compact_json: one line a model, no indentation */
 };
+
+/* The pretty or the compact spelling of a fixed piece of the layout. */
+static const char *lay(const struct jw *j, const char *pretty, const char *compact)
+{
+	return j->compact ? compact : pretty;
+}
+
+/* put_json's indent argument for j's layout. */
+static int ind(const struct jw *j, int indent)
+{
+	return j->compact ? JSTREAM_COMPACT : indent;
+}
 
 /* Remember def as used; -1 when out of memory. */
 static int kind_use(struct jw *j, const struct finding_def *def)
@@ -135,17 +148,18 @@ static int j_begin(struct report_writer *w, const struct report_ctx *ctx)
 	if (!j || !(j->js = malloc(sizeof(*j->js))))
 		return -1;
 	j->sum = summary_new(ctx->db); /* NULL: the report fails at its end */
+	j->compact = ctx->compact_json;
 	tool = json_pack("{s:s, s:s}", "name", "lictrace", "version", ctx->version ? ctx->version : "0");
-	fputs("{\n  \"tool\": ", ctx->out);
-	rc = put_json(ctx->out, tool, 2);
+	fputs(lay(j, "{\n  \"tool\": ", "{\"tool\":"), ctx->out);
+	rc = put_json(ctx->out, tool, ind(j, 2));
 	json_decref(tool);
 	if (ctx->jurisdiction) {
 		json_t *js = jstr(ctx->jurisdiction);
-		fputs(",\n  \"jurisdiction\": ", ctx->out);
-		rc |= put_json(ctx->out, js, 2);
+		fputs(lay(j, ",\n  \"jurisdiction\": ", ",\"jurisdiction\":"), ctx->out);
+		rc |= put_json(ctx->out, js, ind(j, 2));
 		json_decref(js);
 	}
-	fputs(",\n  \"models\": [", ctx->out);
+	fputs(lay(j, ",\n  \"models\": [", ",\"models\":["), ctx->out);
 	j->failed = rc != 0;
 	return rc;
 }
@@ -286,10 +300,10 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	(void)g;
 	if (summary_add_report(j->sum, m))
 		j->failed = 1;
-	jstream_init(js, w->ctx->out, 4);
+	jstream_init(js, w->ctx->out, ind(j, 4));
 	if (j->nmodels++)
 		jstream_raw(js, ",", 1);
-	jstream_raw(js, "\n    ", 5);
+	jstream_raw(js, "\n    ", j->compact ? 1 : 5);
 	jstream_open(js, 0);
 	kstr(js, "id", m->node->id);
 	target = report_redact(r->target); /* no credentials of a URL target */
@@ -428,8 +442,10 @@ static int j_model_json(struct report_writer *w, const json_t *o)
 		if (d && kind_use(j, d))
 			j->failed = 1;
 	}
-	fputs(j->nmodels++ ? ",\n    " : "\n    ", w->ctx->out);
-	if (put_json(w->ctx->out, (json_t *)o, 4))
+	if (j->nmodels++)
+		fputs(",", w->ctx->out);
+	fputs(lay(j, "\n    ", "\n"), w->ctx->out);
+	if (put_json(w->ctx->out, (json_t *)o, ind(j, 4)))
 		j->failed = 1;
 	return j->failed ? -1 : 0;
 }
@@ -466,18 +482,22 @@ static int j_end(struct report_writer *w, enum verdict overall)
 
 	json_t *sum = summary_json(j->sum);
 
-	fputs(j->nmodels ? "\n  ],\n" : "],\n", out);
+	if (j->nmodels)
+		fputs(lay(j, "\n  ", "\n"), out);
+	fputs(lay(j, "],\n", "],"), out);
 	/* the digest of every model: after them, since they are streamed */
-	fputs("  \"summary\": ", out);
-	if (put_json(out, sum, 2))
+	fputs(lay(j, "  \"summary\": ", "\"summary\":"), out);
+	if (put_json(out, sum, ind(j, 2)))
 		j->failed = 1;
 	json_decref(sum);
-	fputs(",\n  \"finding_kinds\": ", out);
-	if (put_json(out, kinds, 2))
+	fputs(lay(j, ",\n  \"finding_kinds\": ", ",\"finding_kinds\":"), out);
+	if (put_json(out, kinds, ind(j, 2)))
 		j->failed = 1;
 	json_decref(kinds);
-	fputs(",\n", out);
-	fprintf(out, "  \"verdict\": \"%s\"\n}\n", verdict_name(overall));
+	if (j->compact)
+		fprintf(out, ",\"verdict\":\"%s\"}\n", verdict_name(overall));
+	else
+		fprintf(out, ",\n  \"verdict\": \"%s\"\n}\n", verdict_name(overall));
 	return j->failed || ferror(out) ? -1 : 0;
 }
 

@@ -1478,6 +1478,17 @@ static void test_jstream_layout(void)
 	CHECK_EQ_INT(jstream_flush(js), 0);
 	fclose(f);
 	CHECK_STR(got, shifted);
+	/* compact: jansson's JSON_COMPACT text */
+	free(want);
+	free(got);
+	got = NULL;
+	want = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	f = open_memstream(&got, &glen);
+	jstream_init(js, f, JSTREAM_COMPACT);
+	stream_value(js, doc);
+	CHECK_EQ_INT(jstream_flush(js), 0);
+	fclose(f);
+	CHECK_STR(got, want);
 	/* misuse fails, sticky: a key inside a list, a close with nothing open */
 	jstream_init(js, stdout, 0);
 	jstream_open(js, 1);
