@@ -160,6 +160,8 @@ static int j_begin(struct report_writer *w, const struct report_ctx *ctx)
 		json_decref(js);
 	}
 	fputs(lay(j, ",\n  \"models\": [", ",\"models\":["), ctx->out);
+	/* the models go through one block, flushed when full and at the end */
+	jstream_init(j->js, ctx->out, ind(j, 4));
 	j->failed = rc != 0;
 	return rc;
 }
@@ -293,14 +295,15 @@ static void datasets(struct jstream *js, const struct model_report *m)
 static int j_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
 {
 	struct jw *j = w->impl;
-	struct jstream *js = j->js;
+	struct jstream *js = j ? j->js : NULL;
 	const struct model_record *r = m->node->rec;
 	char *target;
 
+	if (!js) /* begin ran out of memory */
+		return -1;
 	(void)g;
 	if (summary_add_report(j->sum, m))
 		j->failed = 1;
-	jstream_init(js, w->ctx->out, ind(j, 4));
 	if (j->nmodels++)
 		jstream_raw(js, ",", 1);
 	jstream_raw(js, "\n    ", j->compact ? 1 : 5);
@@ -420,9 +423,7 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	if (m->ndatasets) /* the training data named along the lineage */
 		datasets(js, m);
 	jstream_close(js);
-	if (jstream_flush(js))
-		j->failed = 1;
-	return j->failed ? -1 : 0;
+	return j->failed || js->failed ? -1 : 0;
 }
 
 /* A model already in its JSON form (a resumed audit's earlier runs). */
@@ -432,6 +433,8 @@ static int j_model_json(struct report_writer *w, const json_t *o)
 	json_t *f;
 	size_t i;
 
+	if (!j || !j->js)
+		return -1;
 	/* counted in the summary like a model scanned now, its finding kinds explained */
 	if (summary_add_json(j->sum, o))
 		j->failed = 1;
@@ -443,11 +446,10 @@ static int j_model_json(struct report_writer *w, const json_t *o)
 			j->failed = 1;
 	}
 	if (j->nmodels++)
-		fputs(",", w->ctx->out);
-	fputs(lay(j, "\n    ", "\n"), w->ctx->out);
-	if (put_json(w->ctx->out, (json_t *)o, ind(j, 4)))
-		j->failed = 1;
-	return j->failed ? -1 : 0;
+		jstream_raw(j->js, ",", 1);
+	jstream_raw(j->js, "\n    ", j->compact ? 1 : 5);
+	jstream_json(j->js, o);
+	return j->failed || j->js->failed ? -1 : 0;
 }
 
 /* {"<id>": {"title", "severity" (the default), "why", "fix", "help"}} for every
@@ -478,10 +480,14 @@ static int j_end(struct report_writer *w, enum verdict overall)
 {
 	struct jw *j = w->impl;
 	FILE *out = w->ctx->out;
-	json_t *kinds = finding_kinds(j);
+	json_t *kinds, *sum;
 
-	json_t *sum = summary_json(j->sum);
-
+	if (!j || !j->js)
+		return -1;
+	kinds = finding_kinds(j);
+	sum = summary_json(j->sum);
+	if (jstream_flush(j->js)) /* the last models */
+		j->failed = 1;
 	if (j->nmodels)
 		fputs(lay(j, "\n  ", "\n"), out);
 	fputs(lay(j, "],\n", "],"), out);
