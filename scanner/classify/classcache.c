@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,92 @@ static struct {
 	size_t files;
 	unsigned long tmpseq;
 } cc = { .lock = PTHREAD_MUTEX_INITIALIZER, .dfd = -1 };
+
+/*
+ * The texts' SHA-256s, remembered: hashing a repeated LICENSE text again cost
+ * more than everything else done with it on a hit (SHA-256 in portable C is
+ * about 60 instructions a byte). A slot is chosen by a fast 64-bit hash of the
+ * text and holds the text itself, compared in full before its key is reused
+ * (the fast hash picks a slot, it identifies nothing). Direct-mapped, at most
+ * MEMO_MAX_BYTES of texts; a text over MEMO_MAX_TEXT is not kept. Under cc.lock.
+ */
+#define MEMO_SLOTS 512u
+#define MEMO_MAX_TEXT ((size_t)256 << 10)
+#define MEMO_MAX_BYTES ((size_t)8 << 20)
+
+struct memo_slot {
+	uint64_t h;
+	size_t len;
+	char *text; /* NULL: empty slot */
+	unsigned char key[LT_SHA256_LEN];
+};
+
+static struct memo_slot memo[MEMO_SLOTS];
+static size_t memo_bytes;
+
+static uint64_t fast_hash(const char *s, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)n, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = ((h ^ w) << 27 | (h ^ w) >> 37) * 0x100000001b3u;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdu;
+	return h ^ (h >> 33);
+}
+
+static void memo_clear(void)
+{
+	for (size_t i = 0; i < MEMO_SLOTS; i++) {
+		free(memo[i].text);
+		memo[i].text = NULL;
+	}
+	memo_bytes = 0;
+}
+
+/* key = SHA-256 of text[0..len), from the memo when it holds this very text. */
+static void text_key(const char *text, size_t len, unsigned char key[LT_SHA256_LEN])
+{
+	uint64_t h = fast_hash(text, len);
+	struct memo_slot *m = &memo[h & (MEMO_SLOTS - 1)];
+	struct lt_sha256 c;
+	char *copy;
+
+	pthread_mutex_lock(&cc.lock);
+	if (m->text && m->h == h && m->len == len && !memcmp(m->text, text, len)) {
+		memcpy(key, m->key, LT_SHA256_LEN);
+		pthread_mutex_unlock(&cc.lock);
+		return;
+	}
+	pthread_mutex_unlock(&cc.lock);
+	lt_sha256_init(&c);
+	lt_sha256_update(&c, text, len);
+	lt_sha256_final(&c, key);
+	if (len > MEMO_MAX_TEXT || !(copy = malloc(len ? len : 1)))
+		return;
+	memcpy(copy, text, len);
+	pthread_mutex_lock(&cc.lock);
+	if (m->text) {
+		memo_bytes -= m->len;
+		free(m->text);
+		m->text = NULL;
+	}
+	if (memo_bytes + len <= MEMO_MAX_BYTES) {
+		m->h = h;
+		m->len = len;
+		m->text = copy;
+		memcpy(m->key, key, LT_SHA256_LEN);
+		memo_bytes += len;
+		copy = NULL;
+	}
+	pthread_mutex_unlock(&cc.lock);
+	free(copy);
+}
 
 static int copy_dets(struct detection **dst, const struct detection *src, size_t n)
 {
@@ -472,7 +559,6 @@ int classcache_classify(const struct classify_ctx *ctx, const struct licensedb *
 {
 	unsigned char key[LT_SHA256_LEN];
 	char ident[HEX_LEN + 1];
-	struct lt_sha256 h;
 	struct entry *e;
 	unsigned long seq = 0;
 	int rc, dfd, room = 0;
@@ -480,9 +566,7 @@ int classcache_classify(const struct classify_ctx *ctx, const struct licensedb *
 	memset(out, 0, sizeof(*out));
 	if (!db || len > CLASSIFY_MAX_TEXT)
 		return classify_text(ctx, text, len, out, err);
-	lt_sha256_init(&h);
-	lt_sha256_update(&h, text, len);
-	lt_sha256_final(&h, key);
+	text_key(text, len, key);
 	pthread_mutex_lock(&cc.lock);
 	cache_bind(ctx, db);
 	e = slot_of(key);
@@ -535,6 +619,7 @@ void classcache_forget(void)
 {
 	pthread_mutex_lock(&cc.lock);
 	drop_all();
+	memo_clear();
 	disk_close();
 	cc.ctx = NULL;
 	cc.db = NULL;

@@ -9,6 +9,10 @@
  * (wire_release does). So a database loaded again, from changed licenses/ or
  * rules/ or not, never gets an answer computed with other data.
  *
+ * The text's SHA-256 is itself remembered for texts seen recently (a slot chosen
+ * by a fast hash, the text kept and compared in full, at most 8 MiB of texts), so
+ * a repeated LICENSE is hashed once.
+ *
  * Bounded: at most CLASSCACHE_MAX_ENTRIES results; when full, it starts again.
  * Thread-safe (one lock); classify_text itself runs outside the lock.
  *

@@ -30,8 +30,8 @@ const char *at_sget(const struct json_t *o, const char *k);
 /* s (text from a report: model ids come from model repositories) made safe for a
  * terminal; "?" for NULL. */
 void at_put_safe(FILE *out, const char *s);
-/* j as indented JSON, written in blocks. 0 or -1. */
-int at_put_json(FILE *out, const struct json_t *j, int indent);
+/* j as compact JSON (the layout of an audit's report). 0 or -1. */
+int at_put_json(FILE *out, const struct json_t *j);
 
 int cmd_audit_merge(int argc, char **argv);
 

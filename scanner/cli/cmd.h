@@ -30,6 +30,7 @@ struct common_opts {
 	const char *users, *revenue, *use, *distribution;
 	int train_on_outputs;
 	struct opt_list juris;
+	int compact_json; /* not an option: audits write compact JSON (report.h) */
 };
 
 #define COMMON_OPT_SPECS(T)                                                                        \

@@ -231,37 +231,38 @@ static int write_json(FILE *out, const json_t *head, const struct entry *e, size
 		}
 	}
 
-	fputs("{\n  \"tool\": ", out);
-	rc |= at_put_json(out, json_object_get(head, "tool"), 2);
+	/* compact, a model a line: the layout of a single audit's report */
+	fputs("{\"tool\":", out);
+	rc |= at_put_json(out, json_object_get(head, "tool"));
 	if ((v = json_object_get(head, "jurisdiction"))) {
-		fputs(",\n  \"jurisdiction\": ", out);
-		rc |= at_put_json(out, v, 2);
+		fputs(",\"jurisdiction\":", out);
+		rc |= at_put_json(out, v);
 	}
 	json_object_foreach ((json_t *)head, key, v) {
 		if (!strcmp(key, "tool") || !strcmp(key, "jurisdiction"))
 			continue;
 		json_t *k = report_json_str(key);
-		fputs(",\n  ", out);
-		rc |= at_put_json(out, k, 2);
-		fputs(": ", out);
-		rc |= at_put_json(out, v, 2);
+		fputs(",", out);
+		rc |= at_put_json(out, k);
+		fputs(":", out);
+		rc |= at_put_json(out, v);
 		json_decref(k);
 	}
-	fputs(",\n  \"models\": [", out);
+	fputs(",\"models\":[", out);
 	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ",\n    " : "\n    ", out);
-		rc |= at_put_json(out, e[i].model, 4);
+		fputs(i ? ",\n" : "\n", out);
+		rc |= at_put_json(out, e[i].model);
 	}
-	fputs(n ? "\n  ],\n" : "],\n", out);
-	fputs("  \"summary\": ", out);
-	rc |= at_put_json(out, sj, 2);
+	fputs(n ? "\n]," : "],", out);
+	fputs("\"summary\":", out);
+	rc |= at_put_json(out, sj);
 	json_decref(sj);
 	if (json_object_size(allkinds)) {
-		fputs(",\n  \"finding_kinds\": ", out);
-		rc |= kinds ? at_put_json(out, kinds, 2) : -1;
+		fputs(",\"finding_kinds\":", out);
+		rc |= kinds ? at_put_json(out, kinds) : -1;
 	}
 	json_decref(kinds);
-	fprintf(out, ",\n  \"verdict\": \"%s\"\n}\n", verdict_name(overall));
+	fprintf(out, ",\"verdict\":\"%s\"}\n", verdict_name(overall));
 	return rc || ferror(out) ? -1 : 0;
 }
 

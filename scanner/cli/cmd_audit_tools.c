@@ -103,37 +103,13 @@ void at_put_safe(FILE *out, const char *s)
 	report_put_safe(out, s ? s : "?");
 }
 
-/* jansson's output, each newline followed by indent spaces (as the JSON writer
- * lays out its report, so a merged report has the bytes of a single run's). */
-struct indent_out {
-	FILE *out;
-	int indent;
-};
-
-static int put_chunk(const char *buf, size_t size, void *data)
+/* Compact, as an audit lays out its JSON report (so a merged report has the bytes
+ * of a single run's). */
+int at_put_json(FILE *out, const json_t *j)
 {
-	static const char spaces[] = "                ";
-	const struct indent_out *io = data;
-
-	while (size) {
-		const char *nl = memchr(buf, '\n', size);
-		size_t n = nl ? (size_t)(nl - buf) + 1 : size;
-		if (fwrite(buf, 1, n, io->out) != n ||
-		    (nl && fwrite(spaces, 1, (size_t)io->indent, io->out) != (size_t)io->indent))
-			return -1;
-		buf += n;
-		size -= n;
-	}
-	return 0;
-}
-
-int at_put_json(FILE *out, const json_t *j, int indent)
-{
-	struct indent_out io = { out, indent };
-
 	if (!j)
 		return -1;
-	return json_dump_callback(j, put_chunk, &io, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	return json_dumpf(j, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
 }
 
 /* ---- audit diff ---- */

@@ -73,6 +73,7 @@ int scan_run_begin(struct scan_run *r, const struct common_opts *c)
 	r->rctx.quiet = c->quiet;
 	r->rctx.jurisdiction = r->prof.njuris ? r->juris_text : c->jurisdiction;
 	r->rctx.version = LT_VERSION;
+	r->rctx.compact_json = c->compact_json;
 	r->wr->begin(r->wr, &r->rctx);
 	gmtime_r(&t, &tm);
 	strftime(r->date, sizeof(r->date), "%Y-%m-%d", &tm);

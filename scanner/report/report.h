@@ -43,6 +43,8 @@ struct report_ctx {
 	const char *jurisdiction;
 	const char *version;
 	time_t now;           /* stamped into BOMs and the HTML footer; 0: the current time */
+	int compact_json;     /* json: no indentation, one model a line (audits: a third
+	                       * fewer bytes); the same document */
 };
 
 struct report_writer {

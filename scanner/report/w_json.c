@@ -20,6 +20,7 @@
 #include "lineage/datasets.h"
 #include "assessment.h"
 #include "summary.h"
+#include "jstream.h"
 #include "core/str.h"
 #include "record/record.h"
 
@@ -35,7 +36,21 @@ struct jw {
 	 * (title, why, fix) is written once, in "finding_kinds" at the end */
 	const struct finding_def **kinds;
 	size_t nkinds, kcap;
+	struct jstream *js; /* each model is written through it */
+	int compact; /* ctx->compact_json: one line a model, no indentation */
 };
+
+/* The pretty or the compact spelling of a fixed piece of the layout. */
+static const char *lay(const struct jw *j, const char *pretty, const char *compact)
+{
+	return j->compact ? compact : pretty;
+}
+
+/* put_json's indent argument for j's layout. */
+static int ind(const struct jw *j, int indent)
+{
+	return j->compact ? JSTREAM_COMPACT : indent;
+}
 
 /* Remember def as used; -1 when out of memory. */
 static int kind_use(struct jw *j, const struct finding_def *def)
@@ -55,72 +70,19 @@ static int kind_use(struct jw *j, const struct finding_def *def)
 	return 0;
 }
 
-/* jansson hands its output over in many tiny pieces (a key, a quote, a comma):
- * they are gathered here and written a block at a time, not one fwrite each. */
-struct indent_out {
-	FILE *out;
-	int indent;
-	int failed;
-	size_t len;
-	char block[32768];
-};
-
-static void flush_block(struct indent_out *io)
-{
-	if (io->len && fwrite(io->block, 1, io->len, io->out) != io->len)
-		io->failed = 1;
-	io->len = 0;
-}
-
-static void put_bytes(struct indent_out *io, const char *p, size_t n)
-{
-	if (n > sizeof(io->block) - io->len)
-		flush_block(io);
-	if (n > sizeof(io->block)) {
-		if (fwrite(p, 1, n, io->out) != n)
-			io->failed = 1;
-		return;
-	}
-	memcpy(io->block + io->len, p, n);
-	io->len += n;
-}
-
-/* jansson's output, each newline followed by the indent (JSON strings hold no raw
- * newline, so each '\n' starts a line). */
-static int put_chunk(const char *buf, size_t size, void *data)
-{
-	static const char spaces[] = "                ";
-	struct indent_out *io = data;
-
-	while (size) {
-		const char *nl = memchr(buf, '\n', size);
-		size_t n = nl ? (size_t)(nl - buf) + 1 : size;
-		put_bytes(io, buf, n);
-		if (nl)
-			put_bytes(io, spaces, (size_t)io->indent);
-		buf += n;
-		size -= n;
-	}
-	return io->failed ? -1 : 0;
-}
-
 /* Write j as JSON indented by 2, every line after the first shifted right by
- * indent (at most 16) spaces, straight to out. */
+ * indent spaces, straight to out. */
 static int put_json(FILE *out, json_t *j, int indent)
 {
-	struct indent_out *io;
+	struct jstream *js;
 	int rc;
 
-	if (!j || !(io = malloc(sizeof(*io))))
+	if (!j || !(js = malloc(sizeof(*js))))
 		return -1;
-	io->out = out;
-	io->indent = indent;
-	io->failed = 0;
-	io->len = 0;
-	rc = json_dump_callback(j, put_chunk, io, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
-	flush_block(io);
-	rc = rc || io->failed ? -1 : 0;
-	free(io);
+	jstream_init(js, out, indent);
+	jstream_json(js, j);
+	rc = jstream_flush(js);
+	free(js);
 	return rc;
 }
 
@@ -130,19 +92,49 @@ static json_t *jstr(const char *s)
 	return report_json_str(s);
 }
 
-static json_t *jwhere(const char *file, int line, const char *field)
+/* "key": "s" (null when s is NULL) */
+static void kstr(struct jstream *js, const char *key, const char *s)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "file", jstr(file && *file ? file : NULL));
-	json_object_set_new(o, "line", line > 0 ? json_integer(line) : json_null());
-	if (field)
-		json_object_set_new(o, "field", jstr(field));
-	return o;
+	jstream_key(js, key);
+	jstream_str(js, s);
 }
 
-static json_t *lic_ref(const struct licdef *l)
+static void kbool(struct jstream *js, const char *key, int v)
 {
-	return l ? jstr(l->id) : json_null();
+	jstream_key(js, key);
+	jstream_bool(js, v);
+}
+
+/* {"file", "line", "field"} as the value of key */
+static void kwhere(struct jstream *js, const char *key, const char *file, int line,
+		   const char *field)
+{
+	jstream_key(js, key);
+	jstream_open(js, 0);
+	kstr(js, "file", file && *file ? file : NULL);
+	jstream_key(js, "line");
+	if (line > 0)
+		jstream_int(js, line);
+	else
+		jstream_null(js);
+	if (field)
+		kstr(js, "field", field);
+	jstream_close(js);
+}
+
+/* {"value", "from"} as the value of key */
+static void kvalue_from(struct jstream *js, const char *key, const char *value, const char *from)
+{
+	jstream_key(js, key);
+	jstream_open(js, 0);
+	kstr(js, "value", value);
+	kstr(js, "from", from);
+	jstream_close(js);
+}
+
+static const char *lic_id(const struct licdef *l)
+{
+	return l ? l->id : NULL;
 }
 
 static int j_begin(struct report_writer *w, const struct report_ctx *ctx)
@@ -153,218 +145,285 @@ static int j_begin(struct report_writer *w, const struct report_ctx *ctx)
 
 	w->ctx = ctx;
 	w->impl = j;
-	if (!j)
+	if (!j || !(j->js = malloc(sizeof(*j->js))))
 		return -1;
 	j->sum = summary_new(ctx->db); /* NULL: the report fails at its end */
+	j->compact = ctx->compact_json;
 	tool = json_pack("{s:s, s:s}", "name", "lictrace", "version", ctx->version ? ctx->version : "0");
-	fputs("{\n  \"tool\": ", ctx->out);
-	rc = put_json(ctx->out, tool, 2);
+	fputs(lay(j, "{\n  \"tool\": ", "{\"tool\":"), ctx->out);
+	rc = put_json(ctx->out, tool, ind(j, 2));
 	json_decref(tool);
 	if (ctx->jurisdiction) {
 		json_t *js = jstr(ctx->jurisdiction);
-		fputs(",\n  \"jurisdiction\": ", ctx->out);
-		rc |= put_json(ctx->out, js, 2);
+		fputs(lay(j, ",\n  \"jurisdiction\": ", ",\"jurisdiction\":"), ctx->out);
+		rc |= put_json(ctx->out, js, ind(j, 2));
 		json_decref(js);
 	}
-	fputs(",\n  \"models\": [", ctx->out);
+	fputs(lay(j, ",\n  \"models\": [", ",\"models\":["), ctx->out);
+	/* the models go through one block, flushed when full and at the end */
+	jstream_init(j->js, ctx->out, ind(j, 4));
 	j->failed = rc != 0;
 	return rc;
 }
 
-static json_t *lineage(const struct model_report *m)
+static void lineage(struct jstream *js, const struct model_report *m)
 {
-	json_t *nodes = json_array(), *edges = json_array(), *o = json_object();
 	const struct lnode *all[1 + 4096];
 	size_t n = 0;
 
 	all[n++] = m->node;
 	for (size_t i = 0; i < m->nanc && n < 4097; i++)
 		all[n++] = m->anc[i].node;
+	jstream_key(js, "lineage");
+	jstream_open(js, 0);
+	jstream_key(js, "nodes");
+	jstream_open(js, 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct lnode *x = all[i];
-		json_t *jn = json_object(), *ls = json_array();
 		const struct licdef *l[64];
 		size_t k = x->rec ? record_licenses(x->rec, l, 64) : 0;
-		const char *status = report_node_status(x, i == 0);
+
+		jstream_open(js, 0);
+		kstr(js, "id", x->id);
+		kstr(js, "revision", x->rec && x->rec->revision ? x->rec->revision : x->rev);
+		kstr(js, "status", report_node_status(x, i == 0));
+		jstream_key(js, "licenses");
+		jstream_open(js, 1);
 		for (size_t j = 0; j < k; j++)
-			json_array_append_new(ls, jstr(l[j]->id));
-		json_object_set_new(jn, "id", jstr(x->id));
-		json_object_set_new(jn, "revision", jstr(x->rec && x->rec->revision ? x->rec->revision : x->rev));
-		json_object_set_new(jn, "status", jstr(status));
-		json_object_set_new(jn, "licenses", ls);
-		json_object_set_new(jn, "source", jstr(x->rec ? x->rec->source_kind : NULL));
+			jstream_str(js, l[j]->id);
+		jstream_close(js);
+		kstr(js, "source", x->rec ? x->rec->source_kind : NULL);
 		if (x->error)
-			json_object_set_new(jn, "error", jstr(x->error));
-		json_array_append_new(nodes, jn);
+			kstr(js, "error", x->error);
+		jstream_close(js);
+	}
+	jstream_close(js);
+	jstream_key(js, "edges");
+	jstream_open(js, 1);
+	for (size_t i = 0; i < n; i++) {
+		const struct lnode *x = all[i];
 		for (size_t e = 0; e < x->nparents; e++) {
-			json_t *je = json_object();
 			const struct ledge *ed = &x->parents[e];
-			json_object_set_new(je, "from", jstr(x->id));
-			json_object_set_new(je, "to", jstr(ed->to->id));
-			json_object_set_new(je, "relation", jstr(ed->p ? ed->p->relation : NULL));
-			json_object_set_new(je, "inferred", json_boolean(ed->p && ed->p->inferred));
-			json_object_set_new(je, "cycle", json_boolean(ed->closes_cycle));
+			jstream_open(js, 0);
+			kstr(js, "from", x->id);
+			kstr(js, "to", ed->to->id);
+			kstr(js, "relation", ed->p ? ed->p->relation : NULL);
+			kbool(js, "inferred", ed->p && ed->p->inferred);
+			kbool(js, "cycle", ed->closes_cycle);
 			if (ed->p)
-				json_object_set_new(je, "evidence", jwhere(ed->p->at.file, ed->p->at.line, ed->p->at.field));
-			json_array_append_new(edges, je);
+				kwhere(js, "evidence", ed->p->at.file, ed->p->at.line, ed->p->at.field);
+			jstream_close(js);
 		}
 	}
-	json_object_set_new(o, "nodes", nodes);
-	json_object_set_new(o, "edges", edges);
-	return o;
+	jstream_close(js);
+	jstream_close(js);
 }
 
+/* A jansson value built elsewhere (the assessment, the AI Act view) as the
+ * value of key (taken over); a failure when it could not be built. */
+static void ktree(struct jstream *js, const char *key, json_t *v)
+{
+	if (!v) {
+		js->failed = 1;
+		return;
+	}
+	jstream_key(js, key);
+	jstream_json(js, v);
+	json_decref(v);
+}
+
+static void obligations(struct jstream *js, const struct model_report *m)
+{
+	jstream_key(js, "obligations");
+	jstream_open(js, 1);
+	for (size_t i = 0; i < m->ob.n; i++) {
+		const struct eff_ob *e = &m->ob.v[i];
+		jstream_open(js, 0);
+		kstr(js, "kind", ob_kind_name(e->ob->kind));
+		kstr(js, "license", e->lic->id);
+		if (e->ob->text)
+			kstr(js, "text", e->ob->text);
+		if (e->ob->url)
+			kstr(js, "url", e->ob->url);
+		if (e->ob->value) {
+			jstream_key(js, "value");
+			jstream_int(js, (long long)e->ob->value);
+		}
+		if (e->ob->period)
+			kstr(js, "period", e->ob->period);
+		if (e->ob->territories.n) {
+			jstream_key(js, "territories");
+			jstream_open(js, 1);
+			for (size_t k = 0; k < e->ob->territories.n; k++)
+				jstream_str(js, e->ob->territories.v[k]);
+			jstream_close(js);
+			kstr(js, "scope", e->ob->scope ? e->ob->scope : "all");
+		}
+		kstr(js, "from", e->model);
+		kbool(js, "inherited", !e->self);
+		kstr(js, "chain", e->chain);
+		jstream_close(js);
+	}
+	jstream_close(js);
+}
+
+static void datasets(struct jstream *js, const struct model_report *m)
+{
+	jstream_key(js, "datasets");
+	jstream_open(js, 1);
+	for (size_t i = 0; i < m->ndatasets; i++) {
+		const struct report_dataset *d = &m->datasets[i];
+		jstream_open(js, 0);
+		kstr(js, "id", d->ds->id);
+		kstr(js, "via", d->via);
+		kstr(js, "status", report_dataset_status(d));
+		jstream_key(js, "licenses");
+		jstream_open(js, 1);
+		for (size_t k = 0; k < d->nlics; k++)
+			jstream_str(js, d->lics[k]->id);
+		jstream_close(js);
+		kstr(js, "source", d->ds->rec ? d->ds->rec->source_kind : NULL);
+		kstr(js, "error", d->ds->error);
+		jstream_close(js);
+	}
+	jstream_close(js);
+}
+
+/* One model, written as it is walked: no tree is built (an audit writes tens of
+ * kilobytes a model, and building then freeing each model's tree cost more than
+ * the rest of the run). The layout is jansson's, as in every other part. */
 static int j_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
 {
 	struct jw *j = w->impl;
+	struct jstream *js = j ? j->js : NULL;
 	const struct model_record *r = m->node->rec;
-	json_t *o = json_object(), *a;
 	char *target;
 
+	if (!js) /* begin ran out of memory */
+		return -1;
 	(void)g;
 	if (summary_add_report(j->sum, m))
 		j->failed = 1;
-	json_object_set_new(o, "id", jstr(m->node->id));
+	if (j->nmodels++)
+		jstream_raw(js, ",", 1);
+	jstream_raw(js, "\n    ", j->compact ? 1 : 5);
+	jstream_open(js, 0);
+	kstr(js, "id", m->node->id);
 	target = report_redact(r->target); /* no credentials of a URL target */
-	json_object_set_new(o, "source", json_pack("{s:o, s:o}", "kind", jstr(r->source_kind), "target", jstr(target)));
+	jstream_key(js, "source");
+	jstream_open(js, 0);
+	kstr(js, "kind", r->source_kind);
+	kstr(js, "target", target);
+	jstream_close(js);
 	free(target);
-	json_object_set_new(o, "revision", jstr(r->revision));
-	json_object_set_new(o, "name", json_pack("{s:o, s:o}", "value", jstr(r->name), "from", jstr(r->name_from)));
-	json_object_set_new(o, "owner", json_pack("{s:o, s:o}", "value", jstr(r->owner), "from", jstr(r->owner_from)));
+	kstr(js, "revision", r->revision);
+	kvalue_from(js, "name", r->name, r->name_from);
+	kvalue_from(js, "owner", r->owner, r->owner_from);
 
-	a = json_array();
+	jstream_key(js, "declared");
+	jstream_open(js, 1);
 	for (size_t i = 0; i < r->ndeclared; i++) {
 		const struct declared *d = &r->declared[i];
-		json_t *x = json_object();
-		json_object_set_new(x, "value", jstr(d->value));
-		json_object_set_new(x, "license", lic_ref(d->lic));
-		json_object_set_new(x, "spdx", d->lic ? jstr(report_spdx(d->lic)) : json_null());
-		json_object_set_new(x, "evidence", jwhere(d->at.file, d->at.line, d->at.field));
-		json_array_append_new(a, x);
+		jstream_open(js, 0);
+		kstr(js, "value", d->value);
+		kstr(js, "license", lic_id(d->lic));
+		kstr(js, "spdx", d->lic ? report_spdx(d->lic) : NULL);
+		kwhere(js, "evidence", d->at.file, d->at.line, d->at.field);
+		jstream_close(js);
 	}
-	json_object_set_new(o, "declared", a);
+	jstream_close(js);
 
-	a = json_array();
+	jstream_key(js, "detected");
+	jstream_open(js, 1);
 	for (size_t i = 0; i < r->ndetected; i++) {
 		const struct detected *d = &r->detected[i];
-		json_t *x = json_object();
-		json_object_set_new(x, "license", lic_ref(d->lic));
-		json_object_set_new(x, "spdx", jstr(report_spdx(d->lic)));
-		json_object_set_new(x, "kind", jstr(d->kind == RULE_POLICY ? "policy" : d->kind == RULE_NOTICE ? "notice" : "license"));
-		json_object_set_new(x, "confidence", json_real(d->confidence));
-		json_object_set_new(x, "rule", jstr(d->rule));
-		json_object_set_new(x, "third_party", json_boolean(d->third_party));
-		json_object_set_new(x, "evidence", jwhere(d->at.file, d->at.line, NULL));
-		json_array_append_new(a, x);
+		jstream_open(js, 0);
+		kstr(js, "license", lic_id(d->lic));
+		kstr(js, "spdx", report_spdx(d->lic));
+		kstr(js, "kind", d->kind == RULE_POLICY ? "policy" : d->kind == RULE_NOTICE ? "notice" : "license");
+		jstream_key(js, "confidence");
+		jstream_real(js, d->confidence);
+		kstr(js, "rule", d->rule);
+		kbool(js, "third_party", d->third_party);
+		kwhere(js, "evidence", d->at.file, d->at.line, NULL);
+		jstream_close(js);
 	}
-	json_object_set_new(o, "detected", a);
+	jstream_close(js);
 
-	a = json_array();
+	jstream_key(js, "files");
+	jstream_open(js, 1);
 	for (size_t i = 0; i < r->nexamined; i++) {
 		const struct examined *e = &r->examined[i];
-		json_t *x = json_pack("{s:o, s:o, s:I, s:o}", "path", jstr(e->path), "role", jstr(e->role),
-				      "size", (json_int_t)e->size, "read", jstr(e->what ? e->what : ""));
-		if (x && e->lfs_pointer)
-			json_object_set_new(x, "lfs", json_pack("{s:o, s:I}", "oid", jstr(e->lfs_oid),
-								 "size", (json_int_t)e->lfs_size));
-		if (x)
-			json_array_append_new(a, x);
+		jstream_open(js, 0);
+		kstr(js, "path", e->path);
+		kstr(js, "role", e->role);
+		jstream_key(js, "size");
+		jstream_int(js, (long long)e->size);
+		kstr(js, "read", e->what ? e->what : "");
+		if (e->lfs_pointer) {
+			jstream_key(js, "lfs");
+			jstream_open(js, 0);
+			kstr(js, "oid", e->lfs_oid);
+			jstream_key(js, "size");
+			jstream_int(js, (long long)e->lfs_size);
+			jstream_close(js);
+		}
+		jstream_close(js);
 	}
-	json_object_set_new(o, "files", a);
+	jstream_close(js);
 
 	/* effective: every license binding the model (own and inherited) */
-	a = json_array();
+	jstream_key(js, "effective");
+	jstream_open(js, 1);
 	for (size_t i = 0; i < m->neffective; i++)
-		json_array_append_new(a, jstr(m->effective[i]->id));
-	json_object_set_new(o, "effective", a);
+		jstream_str(js, m->effective[i]->id);
+	jstream_close(js);
 
-	a = json_array();
+	jstream_key(js, "parents");
+	jstream_open(js, 1);
 	for (size_t i = 0; i < r->nparents; i++) {
 		const struct parent *p = &r->parents[i];
-		json_t *x = json_object();
-		json_object_set_new(x, "id", jstr(p->id));
-		json_object_set_new(x, "relation", jstr(p->relation));
-		json_object_set_new(x, "inferred", json_boolean(p->inferred));
-		json_object_set_new(x, "local_path", json_boolean(p->local_path));
+		jstream_open(js, 0);
+		kstr(js, "id", p->id);
+		kstr(js, "relation", p->relation);
+		kbool(js, "inferred", p->inferred);
+		kbool(js, "local_path", p->local_path);
 		if (p->revision)
-			json_object_set_new(x, "revision", jstr(p->revision));
-		json_object_set_new(x, "evidence", jwhere(p->at.file, p->at.line, p->at.field));
-		json_array_append_new(a, x);
+			kstr(js, "revision", p->revision);
+		kwhere(js, "evidence", p->at.file, p->at.line, p->at.field);
+		jstream_close(js);
 	}
-	json_object_set_new(o, "parents", a);
-	json_object_set_new(o, "lineage", lineage(m));
+	jstream_close(js);
+	lineage(js, m);
+	obligations(js, m);
 
-	a = json_array();
-	for (size_t i = 0; i < m->ob.n; i++) {
-		const struct eff_ob *e = &m->ob.v[i];
-		json_t *x = json_object();
-		json_object_set_new(x, "kind", jstr(ob_kind_name(e->ob->kind)));
-		json_object_set_new(x, "license", jstr(e->lic->id));
-		if (e->ob->text)
-			json_object_set_new(x, "text", jstr(e->ob->text));
-		if (e->ob->url)
-			json_object_set_new(x, "url", jstr(e->ob->url));
-		if (e->ob->value)
-			json_object_set_new(x, "value", json_integer((json_int_t)e->ob->value));
-		if (e->ob->period)
-			json_object_set_new(x, "period", jstr(e->ob->period));
-		if (e->ob->territories.n) {
-			json_t *t = json_array();
-			for (size_t k = 0; k < e->ob->territories.n; k++)
-				json_array_append_new(t, jstr(e->ob->territories.v[k]));
-			json_object_set_new(x, "territories", t);
-			json_object_set_new(x, "scope", jstr(e->ob->scope ? e->ob->scope : "all"));
-		}
-		json_object_set_new(x, "from", jstr(e->model));
-		json_object_set_new(x, "inherited", json_boolean(!e->self));
-		json_object_set_new(x, "chain", jstr(e->chain));
-		json_array_append_new(a, x);
-	}
-	json_object_set_new(o, "obligations", a);
-
-	a = json_array();
+	jstream_key(js, "findings");
+	jstream_open(js, 1);
 	for (size_t i = 0; i < m->nf; i++) {
 		const struct finding *f = &m->f[i];
-		json_t *x = json_object();
-		json_object_set_new(x, "id", jstr(f->def->id));
-		json_object_set_new(x, "severity", jstr(severity_name(f->severity)));
-		json_object_set_new(x, "message", jstr(f->message));
-		json_object_set_new(x, "subject", jstr(f->subject));
-		json_object_set_new(x, "evidence", jwhere(f->file, f->line, NULL));
-		json_object_set_new(x, "chain", jstr(f->chain));
-		json_object_set_new(x, "incomplete", json_boolean(f->incomplete));
-		json_object_set_new(x, "exception", jstr(f->exception));
-		json_array_append_new(a, x);
+		jstream_open(js, 0);
+		kstr(js, "id", f->def->id);
+		kstr(js, "severity", severity_name(f->severity));
+		kstr(js, "message", f->message);
+		kstr(js, "subject", f->subject);
+		kwhere(js, "evidence", f->file, f->line, NULL);
+		kstr(js, "chain", f->chain);
+		kbool(js, "incomplete", f->incomplete);
+		kstr(js, "exception", f->exception);
+		jstream_close(js);
 		if (kind_use(j, f->def))
 			j->failed = 1;
 	}
-	json_object_set_new(o, "findings", a);
-	json_object_set_new(o, "verdict", jstr(verdict_name(m->verdict)));
+	jstream_close(js);
+	kstr(js, "verdict", verdict_name(m->verdict));
 	if (m->assessment) /* the pre-adoption answer, only when a profile was given */
-		json_object_set_new(o, "assessment", report_assessment_json(m->assessment));
+		ktree(js, "assessment", report_assessment_json(m->assessment));
 	if (m->aiact) /* the EU AI Act view, only with an EU or EEA jurisdiction */
-		json_object_set_new(o, "ai_act", report_aiact_json(m->aiact));
-	if (m->ndatasets) { /* the training data named along the lineage */
-		a = json_array();
-		for (size_t i = 0; i < m->ndatasets; i++) {
-			const struct report_dataset *d = &m->datasets[i];
-			json_t *l = json_array();
-			for (size_t k = 0; k < d->nlics; k++)
-				json_array_append_new(l, jstr(d->lics[k]->id));
-			json_array_append_new(
-				a, json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "id", jstr(d->ds->id), "via",
-					     jstr(d->via), "status", jstr(report_dataset_status(d)),
-					     "licenses", l, "source",
-					     jstr(d->ds->rec ? d->ds->rec->source_kind : NULL), "error",
-					     jstr(d->ds->error)));
-		}
-		json_object_set_new(o, "datasets", a);
-	}
-	fputs(j->nmodels++ ? ",\n    " : "\n    ", w->ctx->out);
-	if (put_json(w->ctx->out, o, 4))
-		j->failed = 1;
-	json_decref(o);
-	return j->failed ? -1 : 0;
+		ktree(js, "ai_act", report_aiact_json(m->aiact));
+	if (m->ndatasets) /* the training data named along the lineage */
+		datasets(js, m);
+	jstream_close(js);
+	return j->failed || js->failed ? -1 : 0;
 }
 
 /* A model already in its JSON form (a resumed audit's earlier runs). */
@@ -374,6 +433,8 @@ static int j_model_json(struct report_writer *w, const json_t *o)
 	json_t *f;
 	size_t i;
 
+	if (!j || !j->js)
+		return -1;
 	/* counted in the summary like a model scanned now, its finding kinds explained */
 	if (summary_add_json(j->sum, o))
 		j->failed = 1;
@@ -384,10 +445,11 @@ static int j_model_json(struct report_writer *w, const json_t *o)
 		if (d && kind_use(j, d))
 			j->failed = 1;
 	}
-	fputs(j->nmodels++ ? ",\n    " : "\n    ", w->ctx->out);
-	if (put_json(w->ctx->out, (json_t *)o, 4))
-		j->failed = 1;
-	return j->failed ? -1 : 0;
+	if (j->nmodels++)
+		jstream_raw(j->js, ",", 1);
+	jstream_raw(j->js, "\n    ", j->compact ? 1 : 5);
+	jstream_json(j->js, o);
+	return j->failed || j->js->failed ? -1 : 0;
 }
 
 /* {"<id>": {"title", "severity" (the default), "why", "fix", "help"}} for every
@@ -418,22 +480,30 @@ static int j_end(struct report_writer *w, enum verdict overall)
 {
 	struct jw *j = w->impl;
 	FILE *out = w->ctx->out;
-	json_t *kinds = finding_kinds(j);
+	json_t *kinds, *sum;
 
-	json_t *sum = summary_json(j->sum);
-
-	fputs(j->nmodels ? "\n  ],\n" : "],\n", out);
+	if (!j || !j->js)
+		return -1;
+	kinds = finding_kinds(j);
+	sum = summary_json(j->sum);
+	if (jstream_flush(j->js)) /* the last models */
+		j->failed = 1;
+	if (j->nmodels)
+		fputs(lay(j, "\n  ", "\n"), out);
+	fputs(lay(j, "],\n", "],"), out);
 	/* the digest of every model: after them, since they are streamed */
-	fputs("  \"summary\": ", out);
-	if (put_json(out, sum, 2))
+	fputs(lay(j, "  \"summary\": ", "\"summary\":"), out);
+	if (put_json(out, sum, ind(j, 2)))
 		j->failed = 1;
 	json_decref(sum);
-	fputs(",\n  \"finding_kinds\": ", out);
-	if (put_json(out, kinds, 2))
+	fputs(lay(j, ",\n  \"finding_kinds\": ", ",\"finding_kinds\":"), out);
+	if (put_json(out, kinds, ind(j, 2)))
 		j->failed = 1;
 	json_decref(kinds);
-	fputs(",\n", out);
-	fprintf(out, "  \"verdict\": \"%s\"\n}\n", verdict_name(overall));
+	if (j->compact)
+		fprintf(out, ",\"verdict\":\"%s\"}\n", verdict_name(overall));
+	else
+		fprintf(out, ",\n  \"verdict\": \"%s\"\n}\n", verdict_name(overall));
 	return j->failed || ferror(out) ? -1 : 0;
 }
 
@@ -444,6 +514,7 @@ static void j_free(struct report_writer *w)
 	if (j) {
 		summary_free(j->sum);
 		free(j->kinds);
+		free(j->js);
 	}
 	free(j);
 }

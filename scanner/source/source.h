@@ -90,7 +90,8 @@ int source_read_memory(struct buf *out, const char *path, const void *data, size
 
 /* Backends. */
 /* A local folder: symlinks are listed as problems and never followed; special
- * files are skipped; depth and entry count are capped (limits.h). */
+ * files are skipped; depth and entry count are capped (limits.h). A small
+ * top-level file is read once, while listing (see src_dir.c). */
 int source_open_dir(struct source **out, const char *path, struct lt_error *err);
 /* A folder whose symlinks are followed only when they resolve inside link_root
  * (the huggingface_hub cache: files in snapshots/<sha>/ link into blobs/). */

@@ -13,6 +13,15 @@
  * starts at the root folder opened once, when the source was opened (the folder
  * that was listed), not by its name again for each read.
  *
+ * Read once: a small top-level file (a card, a config, a short LICENSE) is read
+ * whole at listing time anyway, to see whether it is an LFS pointer; those bytes
+ * are kept (up to DIR_KEEP_TOTAL a source) with the identity of the file they
+ * came from (device, inode, size, modification and change times, from the open
+ * descriptor). A later read of that name serves the kept bytes only when one
+ * fstatat (no link followed: the name has no '/') still finds a regular file with
+ * that identity; anything else (a link, another file, a file written since, a
+ * name gone) takes the full path above, with its checks and errors.
+ *
  * Skipped: ".git" (git's metadata) and ".cache" folders (huggingface_hub's
  * local-dir download state), special files (recorded). Capped: depth
  * LT_MAX_DIR_DEPTH and LT_MAX_DIR_ENTRIES files (recorded when hit).
@@ -42,13 +51,32 @@
 /* Characters of a symbolic link's target quoted in a problem. */
 #define DIR_LINK_QUOTE 200
 
+/* Bytes of small top-level files kept from the listing, at most, per source (a
+ * model folder has a few; the cap bounds a folder of many small files). */
+#define DIR_KEEP_TOTAL ((size_t)1 << 20)
+
+/* A small top-level file's bytes as read at listing time, and what they were
+ * read from. */
+struct kept_file {
+	char *name;
+	char *data;
+	size_t len;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtim, ctim;
+};
+
 struct dir_impl {
 	char *root;
 	int rootfd; /* the listed folder, open for the source's life */
+	struct kept_file *kept; /* sorted by name once listed */
+	size_t nkept, kcap, kept_bytes;
 };
 
 struct walker {
 	struct source *src;
+	struct dir_impl *dir; /* where small top-level files are kept */
 	int full; /* entry cap reached */
 };
 
@@ -182,21 +210,65 @@ static int read_fd_capped(int fd, unsigned long long size, const char *path, siz
 	}
 }
 
+static int cmp_kept(const void *a, const void *b)
+{
+	return strcmp(((const struct kept_file *)a)->name, ((const struct kept_file *)b)->name);
+}
+
+static int same_file(const struct stat *st, const struct kept_file *k)
+{
+	return S_ISREG(st->st_mode) && st->st_dev == k->dev && st->st_ino == k->ino &&
+	       st->st_size == k->size && st->st_mtim.tv_sec == k->mtim.tv_sec &&
+	       st->st_mtim.tv_nsec == k->mtim.tv_nsec && st->st_ctim.tv_sec == k->ctim.tv_sec &&
+	       st->st_ctim.tv_nsec == k->ctim.tv_nsec;
+}
+
+/* The kept bytes of path when its name still leads to the very file they were
+ * read from (see the top of this file), else NULL. */
+static const struct kept_file *kept_current(const struct dir_impl *d, const char *path)
+{
+	struct kept_file key;
+	const struct kept_file *k;
+	struct stat st;
+
+	if (!d->nkept || strchr(path, '/'))
+		return NULL;
+	key.name = (char *)path;
+	k = bsearch(&key, d->kept, d->nkept, sizeof(*d->kept), cmp_kept);
+	if (!k || fstatat(d->rootfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0 || !same_file(&st, k))
+		return NULL;
+	return k;
+}
+
 static int dir_read(struct source *src, const char *path, size_t max, struct buf *out,
 		    int *truncated, struct lt_error *err)
 {
 	struct dir_impl *d = src->impl;
+	const struct kept_file *k;
 	struct stat st;
 	int fd, rc;
 
 	if (truncated)
 		*truncated = 0;
+	if (path_is_safe_relative(path) && (k = kept_current(d, path)) != NULL)
+		return source_read_memory(out, path, k->data, k->len, k->len, max, truncated, err);
 	rc = open_beneath(d->rootfd, path, &fd, &st, err);
 	if (rc)
 		return rc;
 	rc = read_fd_capped(fd, (unsigned long long)st.st_size, path, max, out, truncated, err);
 	close(fd);
 	return rc;
+}
+
+static void free_kept(struct dir_impl *d)
+{
+	for (size_t i = 0; i < d->nkept; i++) {
+		free(d->kept[i].name);
+		free(d->kept[i].data);
+	}
+	free(d->kept);
+	d->kept = NULL;
+	d->nkept = d->kcap = d->kept_bytes = 0;
 }
 
 static void dir_free(struct source *src)
@@ -208,14 +280,52 @@ static void dir_free(struct source *src)
 	if (d->rootfd >= 0)
 		close(d->rootfd);
 	free(d->root);
+	free_kept(d);
 	free(d);
 	src->impl = NULL;
 }
 
 static const struct source_ops dir_ops = { dir_read, dir_free };
 
-/* Fill e's LFS fields when the small regular file name (in dfd) is a pointer. */
-static void probe_lfs(int dfd, const char *name, struct source_entry *e)
+/* Keep data[0..n), the whole of top-level file name as read from the file st
+ * describes; nothing is kept when out of memory or over DIR_KEEP_TOTAL. */
+static void keep_file(struct dir_impl *d, const char *name, const char *data, size_t n,
+		      const struct stat *st)
+{
+	struct kept_file *k;
+
+	if (n > DIR_KEEP_TOTAL - d->kept_bytes)
+		return;
+	if (d->nkept == d->kcap) {
+		size_t cap = d->kcap ? 2 * d->kcap : 8;
+		struct kept_file *v = realloc(d->kept, cap * sizeof(*v));
+		if (!v)
+			return;
+		d->kept = v;
+		d->kcap = cap;
+	}
+	k = &d->kept[d->nkept];
+	k->name = lt_strdup(name);
+	k->data = malloc(n ? n : 1);
+	if (!k->name || !k->data) {
+		free(k->name);
+		free(k->data);
+		return;
+	}
+	memcpy(k->data, data, n);
+	k->len = n;
+	k->dev = st->st_dev;
+	k->ino = st->st_ino;
+	k->size = st->st_size;
+	k->mtim = st->st_mtim;
+	k->ctim = st->st_ctim;
+	d->kept_bytes += n;
+	d->nkept++;
+}
+
+/* Fill e's LFS fields when the small regular file name (in dfd) is a pointer;
+ * keep (d not NULL: a top-level file) what was read when it is the whole file. */
+static void probe_lfs(int dfd, const char *name, struct source_entry *e, struct dir_impl *d)
 {
 	char data[DIR_LFS_PROBE_BYTES];
 	ssize_t n;
@@ -230,6 +340,9 @@ static void probe_lfs(int dfd, const char *name, struct source_entry *e)
 		while (n < 0 && errno == EINTR);
 		if (n > 0 && source_parse_lfs_pointer(data, (size_t)n, &e->lfs_oid, &e->lfs_size))
 			e->lfs_pointer = 1;
+		/* whole: as many bytes as the file has, and fewer than asked for */
+		if (d && n >= 0 && (size_t)n < sizeof(data) && (off_t)n == st.st_size)
+			keep_file(d, name, data, (size_t)n, &st);
 	}
 	close(fd);
 }
@@ -251,21 +364,102 @@ static void record_link(struct source *src, int dfd, const char *name, const cha
 	source_add_entry(src, &e);
 }
 
-/* Walk the directory open at dfd (taken over: closed here), listed as rel. */
-static int walk(struct walker *w, int dfd, const char *rel, int depth)
+/* Listing a folder: on Linux with glibc 2.30 or later straight from
+ * getdents64 on the descriptor already open (fdopendir would add an fstat and
+ * two fcntl calls a folder, and would take the descriptor over, so the root's
+ * would need a copy); elsewhere with fdopendir/readdir. */
+#if !defined(LT_NO_GETDENTS) && defined(__linux__) && defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
+#define DIR_GETDENTS 1
+#define DIR_LIST_BUF 32768
+#endif
+
+struct lister {
+	int fd, own; /* own: fd is closed with the lister */
+#ifdef DIR_GETDENTS
+	char *buf;
+	size_t len, pos;
+#else
+	DIR *d;
+#endif
+};
+
+/* 0, or -1 with errno (fd is closed then when owned). */
+static int lister_open(struct lister *l, int fd, int own)
+{
+	l->fd = fd;
+	l->own = own;
+#ifdef DIR_GETDENTS
+	l->len = l->pos = 0;
+	if (!(l->buf = malloc(DIR_LIST_BUF))) {
+		if (own)
+			close(fd);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+#else
+	if (!own && (fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return -1;
+	l->fd = fd;
+	if (!(l->d = fdopendir(fd))) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return 0;
+#endif
+}
+
+/* The next name in the folder; NULL at its end (or when it cannot be read on). */
+static const char *lister_next(struct lister *l)
+{
+#ifdef DIR_GETDENTS
+	struct dirent64 *de;
+
+	if (l->pos >= l->len) {
+		ssize_t n;
+		do
+			n = getdents64(l->fd, l->buf, DIR_LIST_BUF);
+		while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			return NULL;
+		l->len = (size_t)n;
+		l->pos = 0;
+	}
+	de = (struct dirent64 *)(void *)(l->buf + l->pos);
+	l->pos += de->d_reclen;
+	return de->d_name;
+#else
+	struct dirent *de = readdir(l->d);
+	return de ? de->d_name : NULL;
+#endif
+}
+
+static void lister_close(struct lister *l)
+{
+#ifdef DIR_GETDENTS
+	free(l->buf);
+	if (l->own)
+		close(l->fd);
+#else
+	closedir(l->d);
+#endif
+}
+
+/* Walk the directory open at dfd (taken over and closed here when own), listed as rel. */
+static int walk(struct walker *w, int dfd, int own, const char *rel, int depth)
 {
 	struct source *src = w->src;
-	DIR *d = fdopendir(dfd);
-	struct dirent *de;
+	struct lister l;
+	const char *name;
 	int rc = 0;
 
-	if (!d) {
-		close(dfd);
+	if (lister_open(&l, dfd, own)) {
 		source_problem(src, "'%s' cannot be listed: %s", rel[0] ? rel : ".", strerror(errno));
 		return 0;
 	}
-	while (!rc && (de = readdir(d)) != NULL) {
-		const char *name = de->d_name;
+	while (!rc && (name = lister_next(&l)) != NULL) {
 		char *crel = NULL;
 		const char *why;
 		struct stat st;
@@ -283,7 +477,7 @@ static int walk(struct walker *w, int dfd, const char *rel, int depth)
 			rc = LT_ENOMEM;
 			break;
 		}
-		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		if (fstatat(l.fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			source_problem(src, "'%s' cannot be examined: %s", crel, strerror(errno));
 		} else if ((why = source_path_problem(crel)) != NULL) {
 			source_problem(src, "'%s' %s; skipped", crel, why);
@@ -293,16 +487,16 @@ static int walk(struct walker *w, int dfd, const char *rel, int depth)
 					source_problem(src, "'%s' is nested more than %d folders deep; not read",
 						       crel, LT_MAX_DIR_DEPTH);
 				} else {
-					int sub = open_dir_nofollow(dirfd(d), name);
+					int sub = open_dir_nofollow(l.fd, name);
 					if (sub < 0)
 						source_problem(src, "'%s' cannot be opened: %s", crel,
 							       strerror(errno));
 					else
-						rc = walk(w, sub, crel, depth + 1);
+						rc = walk(w, sub, 1, crel, depth + 1);
 				}
 			}
 		} else if (S_ISLNK(st.st_mode)) {
-			record_link(src, dirfd(d), name, crel);
+			record_link(src, l.fd, name, crel);
 		} else if (S_ISREG(st.st_mode)) {
 			struct source_entry e;
 
@@ -311,7 +505,7 @@ static int walk(struct walker *w, int dfd, const char *rel, int depth)
 			e.size = (unsigned long long)st.st_size;
 			e.readable = 1;
 			if (st.st_size > 0 && st.st_size < DIR_LFS_PROBE_BYTES)
-				probe_lfs(dirfd(d), name, &e);
+				probe_lfs(l.fd, name, &e, depth == 0 ? w->dir : NULL);
 			if (source_add_entry(src, &e))
 				rc = LT_ENOMEM;
 			free(e.lfs_oid);
@@ -321,7 +515,7 @@ static int walk(struct walker *w, int dfd, const char *rel, int depth)
 		}
 		free(crel);
 	}
-	closedir(d);
+	lister_close(&l);
 	return rc;
 }
 
@@ -347,17 +541,18 @@ int source_open_dir(struct source **out, const char *path, struct lt_error *err)
 	d = calloc(1, sizeof(*d));
 	if (d)
 		d->rootfd = -1;
-	if (!src || !d || !(d->root = lt_strdup(path)) ||
-	    (d->rootfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0) {
+	if (!src || !d || !(d->root = lt_strdup(path))) {
 		rc = lt_error_set(err, LT_ENOMEM, path, 0, "out of memory");
 		goto done;
 	}
+	d->rootfd = fd; /* listed, then kept for reads */
+	fd = -1;
 	src->impl = d;
+	w.dir = d;
 	d = NULL;
 	w.src = src;
 	w.full = 0;
-	rc = walk(&w, fd, "", 0);
-	fd = -1; /* walk closed it */
+	rc = walk(&w, w.dir->rootfd, 0, "", 0);
 	if (rc) {
 		rc = lt_error_set(err, rc, path, 0, "out of memory while listing '%s'", path);
 		goto done;
@@ -366,6 +561,8 @@ int source_open_dir(struct source **out, const char *path, struct lt_error *err)
 		source_problem(src, "'%s' has more than %d files; the rest are not listed", path,
 			       LT_MAX_DIR_ENTRIES);
 	source_sort(src);
+	if (w.dir->nkept > 1)
+		qsort(w.dir->kept, w.dir->nkept, sizeof(*w.dir->kept), cmp_kept);
 	*out = src;
 	src = NULL;
 done:

@@ -1173,6 +1173,61 @@ static int same_answer(const struct classify_ctx *c, const struct licensedb *db,
  * classifier's answers; other data never reads the first data's entries (and
  * deletes them); a damaged entry, a forged one naming an unknown license and a
  * symbolic link are ignored, the text classified again with the same answer. */
+/* Texts of one length that differ in a byte, and one text cut short, are told
+ * apart: the memo of SHA-256s reuses a key only for the very same bytes. */
+static void test_classcache_same_length(void)
+{
+	struct licensedb *a = load_db();
+	struct classify_ctx *ca = NULL;
+	struct classcache_stats st, st0;
+	struct classify_result r, d;
+	struct lt_error err;
+	struct buf mit;
+	char *alt = NULL;
+	size_t n;
+
+	buf_init(&mit, MAX_TEXT);
+	if (!a || read_path(&mit, LT_SOURCE_DIR "/licenses/texts/MIT.txt") != 0 || mit.len < 200)
+		goto out;
+	n = mit.len;
+	alt = malloc(n + 1);
+	if (!alt)
+		goto out;
+	/* the same length, no longer MIT: its grant replaced with filler */
+	memset(alt, 'x', n);
+	memcpy(alt, mit.data, 40);
+	alt[n] = '\0';
+	classcache_forget();
+	classcache_get_stats(&st0); /* counts run on across tests */
+	CHECK_EQ_INT(classify_new(&ca, a, &err), 0);
+	for (int round = 0; ca && round < 3; round++) {
+		const char *t[] = { mit.data, alt, mit.data };
+		size_t len[] = { n, n, n - 100 };
+		for (size_t i = 0; i < 3; i++) {
+			CHECK_EQ_INT(classcache_classify(ca, a, t[i], len[i], &r, &err), 0);
+			CHECK_EQ_INT(classify_text(ca, t[i], len[i], &d, &err), 0);
+			CHECK_EQ_INT(r.n, d.n);
+			for (size_t k = 0; k < r.n && k < d.n; k++)
+				CHECK(r.v[k].lic == d.v[k].lic && r.v[k].rule == d.v[k].rule);
+			if (i == 0)
+				CHECK(has_license(&r, "mit"));
+			if (i == 1)
+				CHECK(!has_license(&r, "mit"));
+			classify_result_release(&d);
+			classify_result_release(&r);
+		}
+	}
+	classcache_get_stats(&st);
+	CHECK_EQ_INT((int)(st.misses - st0.misses), 3); /* three distinct texts */
+	CHECK_EQ_INT((int)(st.hits - st0.hits), 6);
+out:
+	classcache_forget();
+	classify_free(ca);
+	licensedb_free(a);
+	buf_release(&mit);
+	free(alt);
+}
+
 static void test_classcache_disk(void)
 {
 	char dir[] = "/tmp/lt-classcache-XXXXXX", sub[128], name[256], path[512], victim[512];
@@ -1337,5 +1392,5 @@ TESTS(T(normalize_basics), T(normalize_versions_and_numbers), T(normalize_markdo
       T(normalize_entities_and_html), T(normalize_headers), T(normalize_unicode),
       T(normalize_offsets), T(normalize_modes_and_limits), T(normalize_fuzz_prefixes),
       T(ac_matches_naive), T(ac_limits), T(similar), T(similar_long), T(classify_fixtures),
-      T(classify_semantics), T(classify_added_licenses), T(shipped_phrases_are_clean), T(check_phrases_finds_problems), T(classcache), T(classcache_disk),
+      T(classify_semantics), T(classify_added_licenses), T(shipped_phrases_are_clean), T(check_phrases_finds_problems), T(classcache), T(classcache_disk), T(classcache_same_length),
       T(corpus))

@@ -13,6 +13,7 @@
 #include "lineage/resolver.h"
 #include "record/record.h"
 #include "report/csv.h"
+#include "report/jstream.h"
 #include "report/report.h"
 #include "report/summary.h"
 
@@ -1370,6 +1371,140 @@ static void test_json_finding_kinds(void)
 	scan_free(&s);
 }
 
-TESTS(T(formats_listed), T(json_streamed), T(json_finding_kinds), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date),
+/* Write j through the jstream calls, member by member (strings as text, so the
+ * escaping is jstream's own), the way the JSON writer streams a model. */
+static void stream_value(struct jstream *js, json_t *j)
+{
+	const char *k;
+	json_t *v;
+	size_t i;
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		jstream_open(js, 0);
+		json_object_foreach(j, k, v) {
+			jstream_key(js, k);
+			stream_value(js, v);
+		}
+		jstream_close(js);
+		break;
+	case JSON_ARRAY:
+		jstream_open(js, 1);
+		json_array_foreach(j, i, v)
+			stream_value(js, v);
+		jstream_close(js);
+		break;
+	case JSON_STRING: jstream_str(js, json_string_value(j)); break;
+	case JSON_INTEGER: jstream_int(js, (long long)json_integer_value(j)); break;
+	case JSON_REAL: jstream_real(js, json_real_value(j)); break;
+	case JSON_TRUE: jstream_bool(js, 1); break;
+	case JSON_FALSE: jstream_bool(js, 0); break;
+	case JSON_NULL: jstream_null(js); break;
+	}
+}
+
+/* jstream's text is jansson's JSON_INDENT(2) | JSON_PRESERVE_ORDER text, byte
+ * for byte, shifted by the base indent: escapes, empty and nested containers,
+ * numbers, a jansson subtree in the middle, and text that is not UTF-8 (each
+ * bad byte U+FFFD, as report_json_str gives jansson). */
+static void test_jstream_layout(void)
+{
+	static const char *strs[] = { "", "plain", "q\"uote", "back\\slash", "sl/ash", "tab\tnl\ncr\r",
+				      "\b\f\x01\x1f\x7f", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+				      "</script>", "bad \xff byte", "cut \xe2\x82", "\xc0\xaf" };
+	json_t *doc = json_object(), *a = json_array(), *sub;
+	char *want = NULL, *got = NULL, *shifted = NULL;
+	size_t glen = 0;
+	FILE *f;
+	struct jstream *js = malloc(sizeof(*js));
+
+	for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++)
+		json_array_append_new(a, report_json_str(strs[i]));
+	json_object_set_new(doc, "strings", a);
+	json_object_set_new(doc, "empty_list", json_array());
+	json_object_set_new(doc, "empty_object", json_object());
+	json_object_set_new(doc, "nested", json_pack("[[[]], {s:[{}]}, [i, i, I]]", "k", 1, -2,
+							  (json_int_t)9007199254740993LL));
+	json_object_set_new(doc, "reals", json_pack("[f, f, f, f, f]", 0.95, 1.0, 1e-7, 123456789012.5, -0.0));
+	json_object_set_new(doc, "flags", json_pack("[b, b, n]", 1, 0));
+	json_object_set_new(doc, "null", json_null());
+	want = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	CHECK(want != NULL && js != NULL);
+	if (!want || !js)
+		goto done;
+	/* base 0: the same text */
+	f = open_memstream(&got, &glen);
+	jstream_init(js, f, 0);
+	/* strings streamed as raw C text: the bad bytes are jstream's to replace */
+	jstream_open(js, 0);
+	jstream_key(js, "strings");
+	jstream_open(js, 1);
+	for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++)
+		jstream_str(js, strs[i]);
+	jstream_close(js);
+	sub = json_object_get(doc, "nested");
+	jstream_key(js, "empty_list");
+	stream_value(js, json_object_get(doc, "empty_list"));
+	jstream_key(js, "empty_object");
+	stream_value(js, json_object_get(doc, "empty_object"));
+	jstream_key(js, "nested");
+	jstream_json(js, sub); /* a jansson subtree, mid-stream */
+	jstream_key(js, "reals");
+	stream_value(js, json_object_get(doc, "reals"));
+	jstream_key(js, "flags");
+	stream_value(js, json_object_get(doc, "flags"));
+	jstream_key(js, "null");
+	jstream_null(js);
+	jstream_close(js);
+	CHECK_EQ_INT(jstream_flush(js), 0);
+	fclose(f);
+	CHECK_STR(got, want);
+	free(got);
+	got = NULL;
+	/* base 4: every line after the first shifted by four spaces */
+	{
+		struct buf b;
+		buf_init(&b, 1u << 20);
+		for (const char *p = want; *p; p++) {
+			buf_add(&b, p, 1);
+			if (*p == '\n')
+				buf_adds(&b, "    ");
+		}
+		shifted = buf_detach(&b, NULL);
+	}
+	f = open_memstream(&got, &glen);
+	jstream_init(js, f, 4);
+	stream_value(js, doc);
+	CHECK_EQ_INT(jstream_flush(js), 0);
+	fclose(f);
+	CHECK_STR(got, shifted);
+	/* compact: jansson's JSON_COMPACT text */
+	free(want);
+	free(got);
+	got = NULL;
+	want = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	f = open_memstream(&got, &glen);
+	jstream_init(js, f, JSTREAM_COMPACT);
+	stream_value(js, doc);
+	CHECK_EQ_INT(jstream_flush(js), 0);
+	fclose(f);
+	CHECK_STR(got, want);
+	/* misuse fails, sticky: a key inside a list, a close with nothing open */
+	jstream_init(js, stdout, 0);
+	jstream_open(js, 1);
+	jstream_key(js, "no");
+	CHECK_EQ_INT(js->failed, 1);
+	jstream_init(js, stdout, 0);
+	jstream_close(js);
+	CHECK_EQ_INT(jstream_flush(js), -1);
+done:
+	free(js);
+	free(want);
+	free(got);
+	free(shifted);
+	json_decref(doc);
+}
+
+TESTS(T(formats_listed), T(json_streamed), T(jstream_layout), T(json_finding_kinds), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date),
       T(cyclonedx), T(cyclonedx_other), T(spdx), T(spdx3), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
       T(empty), T(summary), T(summary_empty), T(csv_cell), T(csv))

@@ -298,6 +298,68 @@ done:
 	tmp_free(t);
 }
 
+/* Small top-level files are read once, at listing time, and served from memory
+ * only while the name still leads to the same unchanged file: a file written in
+ * place, replaced or removed since is read (or refused) as it is now. */
+static void test_dir_read_once(void)
+{
+	char *t = tmp_new();
+	char *p, *q;
+	struct source *s = NULL;
+	struct lt_error err;
+	struct buf b;
+	int rc, trunc = 0, fd;
+
+	put_str(t, "README.md", "card one\n");
+	put_str(t, "LICENSE", "MIT\n");
+	put_str(t, "config.json", "{\"a\": 1}\n");
+	put_str(t, "gone.txt", "soon gone\n");
+	put_str(t, "sub/NOTICE", "nested\n");
+	CHECK_EQ_INT(source_open_dir(&s, t, &err), 0);
+	if (!s)
+		goto done;
+	CHECK_EQ_INT(s->nentries, 5);
+	check_text(s, "README.md", "card one\n");
+	check_text(s, "README.md", "card one\n"); /* again: the same bytes */
+	check_text(s, "sub/NOTICE", "nested\n");
+	/* written in place (same inode, same size) */
+	p = lt_asprintf("%s/README.md", t);
+	fd = open(p, O_WRONLY | O_TRUNC);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK_EQ_INT((int)write(fd, "card two\n", 9), 9);
+		close(fd);
+	}
+	check_text(s, "README.md", "card two\n");
+	free(p);
+	/* replaced by another file */
+	p = lt_asprintf("%s/LICENSE.new", t);
+	q = lt_asprintf("%s/LICENSE", t);
+	put_str(t, "LICENSE.new", "Apache-2.0\n");
+	CHECK_EQ_INT(rename(p, q), 0);
+	check_text(s, "LICENSE", "Apache-2.0\n");
+	free(p);
+	free(q);
+	/* removed */
+	p = lt_asprintf("%s/gone.txt", t);
+	unlink(p);
+	free(p);
+	CHECK(read_text(s, "gone.txt", &rc) == NULL);
+	CHECK_EQ_INT(rc, LT_ENOTFOUND);
+	/* the byte cap holds for a kept file as for a read one */
+	buf_init(&b, 1u << 20);
+	lt_error_clear(&err);
+	CHECK_EQ_INT(source_read(s, "config.json", 3, &b, NULL, &err), LT_ETOOBIG);
+	CHECK_EQ_INT(source_read(s, "config.json", 3, &b, &trunc, &err), 0);
+	CHECK_EQ_INT(trunc, 1);
+	CHECK_EQ_INT((int)b.len, 3);
+	buf_release(&b);
+	check_text(s, "config.json", "{\"a\": 1}\n");
+done:
+	source_free(s);
+	tmp_free(t);
+}
+
 static void test_dir_depth_and_names(void)
 {
 	char *t = tmp_new();
@@ -1736,7 +1798,7 @@ static void test_hub_release_facts(void)
 	CHECK_STR(hub_fact(HUB_INFO("\"author\": [\"x\"]"), 1), "");
 }
 
-TESTS(T(dir_listing), T(dir_read_caps), T(dir_swapped_to_links), T(dir_depth_and_names),
+TESTS(T(dir_listing), T(dir_read_caps), T(dir_swapped_to_links), T(dir_read_once), T(dir_depth_and_names),
       T(dir_missing), T(git_head), T(git_revisions), T(git_index), T(git_read_caps),
       T(git_hostile_tree), T(git_clone_cache), T(git_stale_tmp), T(git_failed_clone_leaves_nothing),
       T(git_token), T(archive_tgz), T(archive_no_common_top), T(archive_hostile_names),

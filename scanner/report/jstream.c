@@ -1,0 +1,263 @@
+/* jstream.c - JSON written as it is produced; see jstream.h. */
+#include "jstream.h"
+#include "core/str.h"
+
+#include <string.h>
+
+static void flush_block(struct jstream *js)
+{
+	if (js->len && fwrite(js->block, 1, js->len, js->out) != js->len)
+		js->failed = 1;
+	js->len = 0;
+}
+
+static void put(struct jstream *js, const char *p, size_t n)
+{
+	if (n > sizeof(js->block) - js->len)
+		flush_block(js);
+	if (n > sizeof(js->block)) {
+		if (fwrite(p, 1, n, js->out) != n)
+			js->failed = 1;
+		return;
+	}
+	memcpy(js->block + js->len, p, n);
+	js->len += n;
+}
+
+static void put_spaces(struct jstream *js, size_t n)
+{
+	static const char spaces[] = "                                ";
+
+	while (n) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		put(js, spaces, k);
+		n -= k;
+	}
+}
+
+/* A new line at the indent of the current depth (nothing when compact). */
+static void newline(struct jstream *js)
+{
+	if (js->compact)
+		return;
+	put(js, "\n", 1);
+	put_spaces(js, (size_t)js->base + 2 * (size_t)js->depth);
+}
+
+void jstream_init(struct jstream *js, FILE *out, int base)
+{
+	js->out = out;
+	js->failed = 0;
+	js->compact = base == JSTREAM_COMPACT;
+	js->base = js->compact ? 0 : base;
+	js->depth = 0;
+	js->len = 0;
+}
+
+int jstream_flush(struct jstream *js)
+{
+	flush_block(js);
+	return js->failed ? -1 : 0;
+}
+
+void jstream_raw(struct jstream *js, const char *p, size_t n)
+{
+	put(js, p, n);
+}
+
+/* Before a value: inside a list, the separator and the item's line. */
+static void item(struct jstream *js)
+{
+	if (js->depth == 0 || !js->array[js->depth - 1])
+		return;
+	if (js->count[js->depth - 1]++)
+		put(js, ",", 1);
+	newline(js);
+}
+
+/* The escaped body of a string (no quotes); s is valid UTF-8 of n bytes. */
+static void put_escaped(struct jstream *js, const char *s, size_t n)
+{
+	const char *run = s, *end = s + n;
+
+	for (const char *p = s; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+		const char *esc;
+		char seq[7];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		put(js, run, (size_t)(p - run));
+		run = p + 1;
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\b': esc = "\\b"; break;
+		case '\f': esc = "\\f"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		default:
+			snprintf(seq, sizeof(seq), "\\u%04X", (unsigned)c);
+			esc = seq;
+		}
+		put(js, esc, strlen(esc));
+	}
+	put(js, run, (size_t)(end - run));
+}
+
+void jstream_key(struct jstream *js, const char *key)
+{
+	if (js->depth == 0 || js->array[js->depth - 1]) {
+		js->failed = 1;
+		return;
+	}
+	if (js->count[js->depth - 1]++)
+		put(js, ",", 1);
+	newline(js);
+	put(js, "\"", 1);
+	put_escaped(js, key, strlen(key));
+	put(js, "\": ", js->compact ? 2 : 3);
+}
+
+void jstream_open(struct jstream *js, int array)
+{
+	item(js);
+	if (js->depth >= JSTREAM_MAX_DEPTH) {
+		js->failed = 1;
+		return;
+	}
+	put(js, array ? "[" : "{", 1);
+	js->array[js->depth] = (char)(array != 0);
+	js->count[js->depth] = 0;
+	js->depth++;
+}
+
+void jstream_close(struct jstream *js)
+{
+	int array;
+
+	if (js->depth == 0) {
+		js->failed = 1;
+		return;
+	}
+	js->depth--;
+	array = js->array[js->depth];
+	if (js->count[js->depth])
+		newline(js);
+	put(js, array ? "]" : "}", 1);
+}
+
+/* Bytes of the valid UTF-8 sequence s starts with, 0 when none (a string ends
+ * with NUL, so a short tail fails the continuation test). */
+static size_t utf8_seq(const unsigned char *s)
+{
+	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+		   : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n && lt_utf8_valid((const char *)s, n) ? n : 0;
+}
+
+/* 1 for the bytes a string cannot hold as they are: control characters, '"',
+ * '\\' (escaped), and every byte of 0x80 and over (checked as UTF-8). */
+static int special(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+}
+
+/* One pass: runs of plain bytes and valid UTF-8 sequences are copied, the rest
+ * escaped, and each byte that starts no valid sequence becomes U+FFFD (for a
+ * valid string the same as escaping it whole; for another, the same as escaping
+ * report_json_str's repaired copy). */
+void jstream_str(struct jstream *js, const char *s)
+{
+	const char *p, *run;
+	unsigned char c;
+
+	item(js);
+	if (!s) {
+		put(js, "null", 4);
+		return;
+	}
+	put(js, "\"", 1);
+	for (p = run = s; (c = (unsigned char)*p) != 0;) {
+		size_t k;
+
+		if (!special(c)) {
+			p++;
+			continue;
+		}
+		if (c < 0x80) {
+			put(js, run, (size_t)(p - run));
+			put_escaped(js, p, 1);
+			run = ++p;
+		} else if ((k = utf8_seq((const unsigned char *)p)) != 0) {
+			p += k;
+		} else {
+			put(js, run, (size_t)(p - run));
+			put(js, "\xEF\xBF\xBD", 3);
+			run = ++p;
+		}
+	}
+	put(js, run, (size_t)(p - run));
+	put(js, "\"", 1);
+}
+
+void jstream_int(struct jstream *js, long long v)
+{
+	char num[32];
+	int n = snprintf(num, sizeof(num), "%lld", v);
+
+	item(js);
+	put(js, num, (size_t)n);
+}
+
+void jstream_bool(struct jstream *js, int v)
+{
+	item(js);
+	put(js, v ? "true" : "false", v ? 4 : 5);
+}
+
+void jstream_null(struct jstream *js)
+{
+	item(js);
+	put(js, "null", 4);
+}
+
+void jstream_real(struct jstream *js, double v)
+{
+	json_t *r = json_real(v); /* jansson's own spelling of a number */
+
+	jstream_json(js, r);
+	json_decref(r);
+}
+
+/* jansson's output, each newline followed by the indent of the depth the value
+ * started at (JSON strings hold no raw newline, so each '\n' starts a line). */
+static int put_dumped(const char *buf, size_t size, void *data)
+{
+	struct jstream *js = data;
+
+	while (size) {
+		const char *nl = memchr(buf, '\n', size);
+		size_t n = nl ? (size_t)(nl - buf) + 1 : size;
+		put(js, buf, n);
+		if (nl)
+			put_spaces(js, (size_t)js->base + 2 * (size_t)js->depth);
+		buf += n;
+		size -= n;
+	}
+	return js->failed ? -1 : 0;
+}
+
+void jstream_json(struct jstream *js, const json_t *j)
+{
+	item(js);
+	if (!j || json_dump_callback(j, put_dumped, js,
+				     (js->compact ? JSON_COMPACT : JSON_INDENT(2)) | JSON_PRESERVE_ORDER |
+					     JSON_ENCODE_ANY))
+		js->failed = 1;
+}

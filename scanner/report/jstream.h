@@ -1,0 +1,66 @@
+/*
+ * jstream.h - JSON written as it is produced, without building a tree first.
+ *
+ * The layout is exactly jansson's JSON_INDENT(2) | JSON_PRESERVE_ORDER output
+ * with every line after the first shifted right by `base` spaces, so a writer
+ * can stream the bulk of a document and still hand a jansson subtree over
+ * (jstream_json) without a seam in the text: a report written either way is the
+ * same bytes. Output gathers in a 32 KB block and goes to the FILE a block at a
+ * time; jstream_flush() writes what is left (call it before anything else writes
+ * to that FILE). Errors are sticky: a failed write, an allocation failure or
+ * nesting deeper than JSTREAM_MAX_DEPTH sets `failed`, later calls write
+ * nothing more, and jstream_flush() returns -1.
+ *
+ * Compact (base JSTREAM_COMPACT): jansson's JSON_COMPACT layout instead, no
+ * newline and no space anywhere (separators "," and ":").
+ *
+ * Strings: NULL is written as null; text that is not valid UTF-8 has each bad
+ * byte replaced by U+FFFD (as report_json_str()); '"', '\\' and control
+ * characters are escaped as jansson escapes them.
+ */
+#ifndef LT_JSTREAM_H
+#define LT_JSTREAM_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define JSTREAM_MAX_DEPTH 32
+/* jstream_init's base for the compact layout */
+#define JSTREAM_COMPACT (-1)
+
+struct jstream {
+	FILE *out; /* borrowed */
+	int failed;
+	int base;  /* spaces before every line after the first */
+	int compact; /* no newlines, no spaces (base JSTREAM_COMPACT) */
+	int depth; /* containers open */
+	size_t count[JSTREAM_MAX_DEPTH]; /* members written so far in each */
+	char array[JSTREAM_MAX_DEPTH];   /* 1: a list, 0: an object */
+	size_t len;
+	char block[32768];
+};
+
+void jstream_init(struct jstream *js, FILE *out, int base);
+/* Write what is gathered; 0, or -1 when anything failed since jstream_init. */
+int jstream_flush(struct jstream *js);
+/* Bytes as they are, outside the JSON structure (a separator between documents). */
+void jstream_raw(struct jstream *js, const char *p, size_t n);
+
+/* A container as the next value: '{' (array 0) or '[' (array 1); jstream_close
+ * ends the innermost ("{}" and "[]" when empty, as jansson). */
+void jstream_open(struct jstream *js, int array);
+void jstream_close(struct jstream *js);
+/* The name of the next member of the object open now; its value follows. */
+void jstream_key(struct jstream *js, const char *key);
+
+/* Values: the next member's value, or the next item of the list open now. */
+void jstream_str(struct jstream *js, const char *s);
+void jstream_int(struct jstream *js, long long v);
+void jstream_bool(struct jstream *js, int v);
+void jstream_null(struct jstream *js);
+void jstream_real(struct jstream *js, double v);
+/* A jansson value (borrowed), laid out at the current depth; NULL fails. */
+void jstream_json(struct jstream *js, const json_t *j);
+
+#endif
