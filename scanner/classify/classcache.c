@@ -264,8 +264,11 @@ static int entry_name(const char *n)
 	       is_hex(n + HEX_LEN + 1, HEX_LEN) && !strcmp(n + 2 * HEX_LEN + 1, ".cls");
 }
 
-/* The identity of the data an answer depends on: the version and the whole
- * database as its snapshot encodes it (with a zero fingerprint). */
+/* The identity of the data an answer depends on: the version and, when the
+ * database came from a checked snapshot, that snapshot's id (it names this exact
+ * data, as the classifier image's key does); else the whole database as a
+ * snapshot encodes it (with a zero fingerprint), which costs about 27M
+ * instructions, ten times a one-file start. */
 static int data_identity(const struct licensedb *db, char out[HEX_LEN + 1])
 {
 	static const unsigned char zero[LICDB_FP_LEN];
@@ -274,6 +277,15 @@ static int data_identity(const struct licensedb *db, char out[HEX_LEN + 1])
 	struct buf b;
 	int rc;
 
+	if (db->snapshot_id[0]) {
+		lt_sha256_init(&h);
+		lt_sha256_update(&h, "lictrace " LT_VERSION "\nsnapshot ", strlen("lictrace " LT_VERSION "\nsnapshot "));
+		lt_sha256_update(&h, db->snapshot_id, strlen(db->snapshot_id));
+		lt_sha256_final(&h, d);
+		lt_hex(d, sizeof(d), out);
+		out[HEX_LEN] = '\0';
+		return 0;
+	}
 	buf_init(&b, 256u * 1024u * 1024u);
 	rc = licdb_snap_encode(&b, db, zero);
 	if (rc == 0 && !buf_error(&b)) {

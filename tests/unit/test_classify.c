@@ -1372,6 +1372,26 @@ static void test_classcache_disk(void)
 		classify_free(cb);
 		b->nrules = all;
 	}
+
+	/* data from a checked snapshot is named by the snapshot's id (no encoding of the
+	 * whole database): the same id finds its entries, another id does not */
+	lt_strlcpy(a->snapshot_id, "0123abcd", sizeof(a->snapshot_id));
+	classcache_forget();
+	classcache_get_stats(&s0);
+	CHECK(same_answer(ca, a, texts[0]));
+	classcache_forget();
+	CHECK(same_answer(ca, a, texts[0]));
+	classcache_get_stats(&st);
+	CHECK_EQ_INT(st.disk_writes - s0.disk_writes, 1);
+	CHECK_EQ_INT(st.disk_hits - s0.disk_hits, 1);
+	lt_strlcpy(a->snapshot_id, "0123abce", sizeof(a->snapshot_id));
+	classcache_forget();
+	classcache_get_stats(&s0);
+	CHECK(same_answer(ca, a, texts[0]));
+	classcache_get_stats(&st);
+	CHECK_EQ_INT(st.disk_hits - s0.disk_hits, 0);
+	CHECK_EQ_INT(st.disk_writes - s0.disk_writes, 1);
+	a->snapshot_id[0] = '\0';
 out:
 	classcache_forget();
 	classcache_set_dir(NULL);
