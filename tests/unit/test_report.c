@@ -1505,6 +1505,47 @@ done:
 	json_decref(doc);
 }
 
-TESTS(T(formats_listed), T(json_streamed), T(jstream_layout), T(json_finding_kinds), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date),
+/* Strings long enough for jstream's eight-bytes-at-a-time scan: each kind of byte
+ * that needs care, at every offset around the word boundaries, comes out as
+ * jansson writes the repaired string. */
+static void test_jstream_long_strings(void)
+{
+	static const char *const odd[] = { "\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9",
+					   "\xe2\x82\xac", "\xff", "\xe2\x82", " " };
+	int bad = 0;
+
+	for (size_t k = 0; k < sizeof(odd) / sizeof(*odd); k++) {
+		for (size_t pos = 0; pos < 26; pos++) {
+			char s[64], *got = NULL, *want;
+			size_t glen = 0, at = 0;
+			struct jstream js;
+			json_t *j;
+			FILE *f;
+
+			for (size_t i = 0; i < pos; i++)
+				s[at++] = (char)('a' + i % 26);
+			for (const char *o = odd[k]; *o; o++)
+				s[at++] = *o;
+			while (at < 40)
+				s[at++] = 'z';
+			s[at] = '\0';
+			j = report_json_str(s);
+			want = json_dumps(j, JSON_ENCODE_ANY);
+			f = open_memstream(&got, &glen);
+			jstream_init(&js, f, 0);
+			jstream_str(&js, s);
+			jstream_flush(&js);
+			fclose(f);
+			if (!want || !got || strcmp(want, got) != 0)
+				bad++;
+			free(want);
+			free(got);
+			json_decref(j);
+		}
+	}
+	CHECK_EQ_INT(bad, 0);
+}
+
+TESTS(T(formats_listed), T(json_streamed), T(jstream_layout), T(jstream_long_strings), T(json_finding_kinds), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date),
       T(cyclonedx), T(cyclonedx_other), T(spdx), T(spdx3), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
       T(empty), T(summary), T(summary_empty), T(csv_cell), T(csv))
