@@ -411,6 +411,7 @@ int cmd_audit(int argc, char **argv)
 	batch = (size_t)o.graph_limit < AUDIT_PREFETCH_BATCH ? (size_t)o.graph_limit : AUDIT_PREFETCH_BATCH;
 	for (size_t i = 0; i < ntargets; i += batch) {
 		const char *ids[AUDIT_PREFETCH_BATCH], *revs[AUDIT_PREFETCH_BATCH];
+		signed char is_dir[AUDIT_PREFETCH_BATCH]; /* -1 not looked at */
 		enum verdict v;
 		size_t nids = 0, end = i + batch < ntargets ? i + batch : ntargets;
 
@@ -418,11 +419,13 @@ int cmd_audit(int argc, char **argv)
 		scan_run_trim(&run, (size_t)o.graph_limit);
 		/* resolve this batch's hub models and their lineages together, one
 		 * concurrent round per level of depth, before scanning them */
+		memset(is_dir, -1, sizeof(is_dir));
 		for (size_t k = i; k < end; k++) {
 			if (fnv1a(targets[k]) % sn != si || strmap_get(&done, targets[k]) ||
 			    audit_state_get(&st, targets[k], &v))
 				continue;
-			if (record_is_hub_id(targets[k]) && !strchr(targets[k], '@') && !lt_is_dir(targets[k])) {
+			if (record_is_hub_id(targets[k]) && !strchr(targets[k], '@') &&
+			    !(is_dir[k - i] = (signed char)lt_is_dir(targets[k]))) {
 				ids[nids] = targets[k];
 				revs[nids++] = o.c.rev;
 			}
@@ -458,7 +461,7 @@ int cmd_audit(int argc, char **argv)
 				fprintf(stderr, "lictrace: state file '%s': the record of '%s' cannot be read again; it is scanned again\n",
 					o.state, targets[k]);
 			}
-			v = scan_run_target(&run, targets[k]);
+			v = scan_run_target_hint(&run, targets[k], is_dir[k - i]);
 			counts[v]++;
 			scanned++;
 			if (state)

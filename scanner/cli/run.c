@@ -89,6 +89,11 @@ void scan_run_prefetch(struct scan_run *r, const char *const *ids, const char *c
 
 enum verdict scan_run_target(struct scan_run *r, const char *target)
 {
+	return scan_run_target_hint(r, target, -1);
+}
+
+enum verdict scan_run_target_hint(struct scan_run *r, const char *target, int is_dir)
+{
 	struct model_record *rec = NULL;
 	struct lnode *root = NULL;
 	struct model_report m;
@@ -105,7 +110,8 @@ enum verdict scan_run_target(struct scan_run *r, const char *target)
 	}
 	/* a hub id whose record a prefetch already resolved (the node lgraph_add_root
 	 * would keep anyway): not built twice */
-	if (record_is_hub_id(target) && !strchr(target, '@') && !lt_is_dir(target))
+	if (record_is_hub_id(target) && !strchr(target, '@') &&
+	    !(is_dir >= 0 ? is_dir : lt_is_dir(target)))
 		root = lgraph_find(&r->g, target);
 	if (root && !root->rec)
 		root = NULL;

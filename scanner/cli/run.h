@@ -71,6 +71,9 @@ void scan_run_prefetch(struct scan_run *r, const char *const *ids, const char *c
 		       size_t n);
 /* Scan one target into the report; returns its verdict. */
 enum verdict scan_run_target(struct scan_run *r, const char *target);
+/* The same, told whether target is a local folder (1, 0; -1: not known, look):
+ * an audit that already looked saves a system call a model. */
+enum verdict scan_run_target_hint(struct scan_run *r, const char *target, int is_dir);
 
 /* Between batches of an audit: when the lineage graph holds more than max_nodes
  * models, drop it and start an empty one, so that memory stays bounded however
