@@ -229,12 +229,15 @@ int prose_base_models(const struct card *c, struct prose_hit **out, size_t *n)
 	while (!rc && next_text_line(&it, &s, &len, &line)) {
 		for (int t = 0; base_triggers[t] && !rc; t++) {
 			size_t tl = strlen(base_triggers[t]);
+			/* the first letter decides most positions without a call */
+			int c0 = tolower((unsigned char)base_triggers[t][0]);
 			for (size_t i = 0; i + tl <= len && !rc; i++) {
 				size_t j;
 				int link, again = 1;
 				char *v;
 
-				if (strncasecmp(s + i, base_triggers[t], tl) != 0)
+				if (tolower((unsigned char)s[i]) != c0 ||
+				    strncasecmp(s + i, base_triggers[t], tl) != 0)
 					continue;
 				/* a whole phrase: not the tail of a longer word */
 				if (i > 0 && isalpha((unsigned char)s[i - 1]) && (unsigned char)s[i] < 0x80)
