@@ -34,8 +34,9 @@ static void add_lic(struct side *s, const struct licdef *l, const char *from)
 
 static void collect(struct side *s, const struct lnode *start)
 {
-	const struct lnode **stack = calloc(COMPAT_MAX_VISIT, sizeof(*stack));
-	const struct lnode **seen = calloc(COMPAT_MAX_VISIT, sizeof(*seen));
+	/* read only below top and nseen: not zeroed (they are large) */
+	const struct lnode **stack = malloc(COMPAT_MAX_VISIT * sizeof(*stack));
+	const struct lnode **seen = malloc(COMPAT_MAX_VISIT * sizeof(*seen));
 	size_t top = 0, nseen = 0;
 
 	if (!stack || !seen) {

@@ -799,12 +799,14 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
 	memcpy(m->own, buf, m->nown * sizeof(*buf));
 
-	in = calloc(MAX_LICS * (m->nanc + 1), sizeof(*in));
+	/* not zeroed as a whole (up to 64 entries an ancestor): each entry used is */
+	in = malloc(MAX_LICS * (m->nanc + 1) * sizeof(*in));
 	if (!in)
 		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
 	for (size_t i = 0; i < m->nown; i++) {
 		if (family_guess_only(root->rec, m->own[i]))
 			continue;
+		memset(&in[nin], 0, sizeof(*in));
 		in[nin].lic = m->own[i];
 		in[nin].model = root->id;
 		in[nin].self = 1;
@@ -819,6 +821,7 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 		for (size_t j = 0; j < k; j++) {
 			if (family_guess_only(n->rec, buf[j]))
 				continue;
+			memset(&in[nin], 0, sizeof(*in));
 			in[nin].lic = buf[j];
 			in[nin].model = n->id;
 			in[nin].chain = m->anc[i].chain;
