@@ -12,13 +12,23 @@ static void flush_block(struct jstream *js)
 	js->len = 0;
 }
 
-static void put(struct jstream *js, const char *p, size_t n)
+static void put_slow(struct jstream *js, const char *p, size_t n)
 {
-	if (n > sizeof(js->block) - js->len)
-		flush_block(js);
+	flush_block(js);
 	if (n > sizeof(js->block)) {
 		if (fwrite(p, 1, n, js->out) != n)
 			js->failed = 1;
+		return;
+	}
+	memcpy(js->block + js->len, p, n);
+	js->len += n;
+}
+
+/* Most pieces are a few bytes that fit the block: a copy, inline. */
+static inline void put(struct jstream *js, const char *p, size_t n)
+{
+	if (n > sizeof(js->block) - js->len) {
+		put_slow(js, p, n);
 		return;
 	}
 	memcpy(js->block + js->len, p, n);
@@ -76,16 +86,49 @@ static void item(struct jstream *js)
 	newline(js);
 }
 
+/* 1 for the bytes a string cannot hold as they are: control characters, '"',
+ * '\\' (escaped), and every byte of 0x80 and over (checked as UTF-8). */
+static int special(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
+}
+
+/* Bytes at the start of p[0..n) that need no care, eight at a time: a word is
+ * plain when none of its bytes is below 0x20, '"', '\\' or 0x80 and over (the
+ * usual "has a byte less than / equal to" bit tests: never a miss, and a false
+ * alarm only sends the word to the byte loop). */
+static size_t plain_run(const unsigned char *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, q, b;
+		memcpy(&x, p + i, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		if (((x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) != 0)
+			break;
+	}
+	while (i < n && !special(p[i]))
+		i++;
+	return i;
+}
+
 /* The escaped body of a string (no quotes); s is valid UTF-8 of n bytes. */
 static void put_escaped(struct jstream *js, const char *s, size_t n)
 {
 	const char *run = s, *end = s + n;
 
 	for (const char *p = s; p < end; p++) {
-		unsigned char c = (unsigned char)*p;
+		unsigned char c;
 		const char *esc;
 		char seq[7];
 
+		p += plain_run((const unsigned char *)p, (size_t)(end - p));
+		if (p >= end)
+			break;
+		c = (unsigned char)*p;
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		put(js, run, (size_t)(p - run));
@@ -162,38 +205,11 @@ static size_t utf8_seq(const unsigned char *s)
 	return n && lt_utf8_valid((const char *)s, n) ? n : 0;
 }
 
-/* 1 for the bytes a string cannot hold as they are: control characters, '"',
- * '\\' (escaped), and every byte of 0x80 and over (checked as UTF-8). */
-static int special(unsigned char c)
-{
-	return c < 0x20 || c == '"' || c == '\\' || c >= 0x80;
-}
 
 /* One pass: runs of plain bytes and valid UTF-8 sequences are copied, the rest
  * escaped, and each byte that starts no valid sequence becomes U+FFFD (for a
  * valid string the same as escaping it whole; for another, the same as escaping
  * report_json_str's repaired copy). */
-/* Bytes at the start of p[0..n) that need no care, eight at a time: a word is
- * plain when none of its bytes is below 0x20, '"', '\\' or 0x80 and over (the
- * usual "has a byte less than / equal to" bit tests: never a miss, and a false
- * alarm only sends the word to the byte loop). */
-static size_t plain_run(const unsigned char *p, size_t n)
-{
-	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x, q, b;
-		memcpy(&x, p + i, 8);
-		q = x ^ (ones * '"');
-		b = x ^ (ones * '\\');
-		if (((x | ((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) != 0)
-			break;
-	}
-	while (i < n && !special(p[i]))
-		i++;
-	return i;
-}
 
 void jstream_str(struct jstream *js, const char *s)
 {
