@@ -207,6 +207,10 @@ static int read_fd_capped(int fd, unsigned long long size, const char *path, siz
 		if (buf_add(out, chunk, (size_t)n))
 			return lt_error_set(err, buf_error(out), path, 0, "cannot hold '%s' in memory",
 					    path);
+		/* the whole file as fstat sized it, under the cap: no read just to see its
+		 * end (a file that grows meanwhile is read as it was when opened) */
+		if (size && total == size && size < max)
+			return 0;
 	}
 }
 
