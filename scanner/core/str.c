@@ -181,3 +181,15 @@ int lt_line_of(const char *text, size_t len, size_t off)
 			line++;
 	return line;
 }
+
+size_t lt_utf8_seq(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+		   : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
+
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n && lt_utf8_valid(str, n) ? n : 0;
+}

@@ -20,6 +20,9 @@ int lt_strieq(const char *a, const char *b);              /* ASCII case-insensit
 void lt_str_lower(char *s);                              /* ASCII only, in place */
 /* 1 when s[0..n) is valid UTF-8 (no overlongs, no surrogates). */
 int lt_utf8_valid(const char *s, size_t n);
+/* Length (1..4) of the valid UTF-8 sequence s starts with, 0 when the byte there
+ * starts none; s is NUL-terminated, so a short tail fails the continuation test. */
+size_t lt_utf8_seq(const char *s);
 /* Case-insensitive glob with '*' and '?' (ASCII). */
 int lt_glob_match(const char *pattern, const char *s);
 /* Trim ASCII whitespace in place; returns s. */

@@ -192,18 +192,6 @@ void jstream_close(struct jstream *js)
 	put(js, array ? "]" : "}", 1);
 }
 
-/* Bytes of the valid UTF-8 sequence s starts with, 0 when none (a string ends
- * with NUL, so a short tail fails the continuation test). */
-static size_t utf8_seq(const unsigned char *s)
-{
-	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
-		   : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
-
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n && lt_utf8_valid((const char *)s, n) ? n : 0;
-}
 
 
 /* One pass: runs of plain bytes and valid UTF-8 sequences are copied, the rest
@@ -234,7 +222,7 @@ void jstream_str(struct jstream *js, const char *s)
 			put(js, run, (size_t)(p - run));
 			put_escaped(js, p, 1);
 			run = ++p;
-		} else if ((k = utf8_seq((const unsigned char *)p)) != 0) {
+		} else if ((k = lt_utf8_seq(p)) != 0) {
 			p += k;
 		} else {
 			put(js, run, (size_t)(p - run));

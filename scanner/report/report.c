@@ -251,18 +251,6 @@ int report_add_section(struct buf *body, struct buf *section, const char *note)
 	return rc ? -1 : 0;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when the byte there does
- * not start one. */
-static size_t utf8_seq(const unsigned char *s)
-{
-	size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
-		   : (s[0] & 0xf8) == 0xf0 ? 4 : 0;
-
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n && lt_utf8_valid((const char *)s, n) ? n : 0;
-}
 
 json_t *report_json_str(const char *s)
 {
@@ -277,7 +265,7 @@ json_t *report_json_str(const char *s)
 		return json_stringn_nocheck(s, len);
 	buf_init(&b, 3 * len + 1);
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		size_t n = utf8_seq(p);
+		size_t n = lt_utf8_seq((const char *)p);
 		if (n) {
 			buf_add(&b, p, n);
 			p += n;
@@ -303,7 +291,7 @@ size_t report_char(const char *s, const char **repl)
 	}
 	if (*p < 0x80)
 		return 1;
-	n = utf8_seq(p);
+	n = lt_utf8_seq((const char *)p);
 	if (!n) {
 		*repl = "\xEF\xBF\xBD";
 		return 1;

@@ -55,6 +55,17 @@ static void idstring(struct buf *b, const char *s)
 			    ? (char)*p : '-');
 }
 
+/* Fill annotation a (of type, by who, dated ts, saying text) and append it to ann. */
+static void annotate(json_t *ann, json_t *a, const char *ts, const char *who, const char *type,
+		     const char *text)
+{
+	json_object_set_new(a, "annotationDate", json_string(ts));
+	json_object_set_new(a, "annotationType", json_string(type));
+	json_object_set_new(a, "annotator", jstr(who ? who : "Tool: lictrace"));
+	json_object_set_new(a, "comment", jstr(text));
+	json_array_append_new(ann, a);
+}
+
 /* A fresh SPDXID for a node: "SPDXRef-Model-<id>", made unique with a suffix. */
 static const char *spdxid(struct spdx *x, const struct lnode *n)
 {
@@ -320,11 +331,7 @@ static int x_model(struct report_writer *w, const struct model_report *m, const 
 			buf_printf(&b, " [chain: %s]", f->chain);
 		if (f->exception)
 			buf_printf(&b, " [accepted: %s]", f->exception);
-		json_object_set_new(a, "annotationDate", json_string(ts));
-		json_object_set_new(a, "annotationType", json_string("REVIEW"));
-		json_object_set_new(a, "annotator", jstr(who ? who : "Tool: lictrace"));
-		json_object_set_new(a, "comment", jstr(buf_cstr(&b)));
-		json_array_append_new(ann, a);
+		annotate(ann, a, ts, who, "REVIEW", buf_cstr(&b));
 		buf_release(&b);
 	}
 	if (m->aiact) {
@@ -334,11 +341,7 @@ static int x_model(struct report_writer *w, const struct model_report *m, const 
 
 		buf_init(&b, 64 * 1024);
 		report_aiact_plain(&b, m->aiact);
-		json_object_set_new(a, "annotationDate", json_string(ts));
-		json_object_set_new(a, "annotationType", json_string("OTHER"));
-		json_object_set_new(a, "annotator", jstr(who ? who : "Tool: lictrace"));
-		json_object_set_new(a, "comment", jstr(buf_cstr(&b)));
-		json_array_append_new(ann, a);
+		annotate(ann, a, ts, who, "OTHER", buf_cstr(&b));
 		buf_release(&b);
 	}
 	free(who);

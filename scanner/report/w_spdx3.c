@@ -418,6 +418,15 @@ static const char *node_id(struct spdx3 *x, const struct lnode *n)
 	return json_string_value(json_object_get(x->ids, n->key));
 }
 
+
+/* An Annotation a of type about subject, saying statement. */
+static void annotate(json_t *a, const char *subject, const char *type, const char *statement)
+{
+	json_object_set_new(a, "annotationType", json_string(type));
+	json_object_set_new(a, "subject", json_string(subject));
+	json_object_set_new(a, "statement", jstr(statement));
+}
+
 static int x_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
 {
 	struct spdx3 *x = w->impl;
@@ -496,9 +505,7 @@ static int x_model(struct report_writer *w, const struct model_report *m, const 
 			buf_printf(&b, " [chain: %s]", f->chain);
 		if (f->exception)
 			buf_printf(&b, " [accepted: %s]", f->exception);
-		json_object_set_new(a, "annotationType", json_string("review"));
-		json_object_set_new(a, "subject", json_string(rid));
-		json_object_set_new(a, "statement", jstr(buf_cstr(&b)));
+		annotate(a, rid, "review", buf_cstr(&b));
 		buf_release(&b);
 	}
 	if (m->aiact) {
@@ -512,9 +519,7 @@ static int x_model(struct report_writer *w, const struct model_report *m, const 
 			return -1;
 		buf_init(&b, 64 * 1024);
 		report_aiact_plain(&b, m->aiact);
-		json_object_set_new(a, "annotationType", json_string("other"));
-		json_object_set_new(a, "subject", json_string(rid));
-		json_object_set_new(a, "statement", jstr(buf_cstr(&b)));
+		annotate(a, rid, "other", buf_cstr(&b));
 		buf_release(&b);
 	}
 	return 0;
