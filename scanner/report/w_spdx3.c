@@ -418,13 +418,19 @@ static const char *node_id(struct spdx3 *x, const struct lnode *n)
 	return json_string_value(json_object_get(x->ids, n->key));
 }
 
-
-/* An Annotation a of type about subject, saying statement. */
-static void annotate(json_t *a, const char *subject, const char *type, const char *statement)
+/* The next Annotation element, of type, about subject, saying statement. 0 or -1. */
+static int annotate(struct spdx3 *x, const char *subject, const char *type, const char *statement)
 {
+	char num[32];
+	json_t *a;
+
+	snprintf(num, sizeof(num), "%zu", ++x->nann);
+	if (!(a = element(x, "Annotation", "annotation", num)))
+		return -1;
 	json_object_set_new(a, "annotationType", json_string(type));
 	json_object_set_new(a, "subject", json_string(subject));
 	json_object_set_new(a, "statement", jstr(statement));
+	return 0;
 }
 
 static int x_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
@@ -488,13 +494,9 @@ static int x_model(struct report_writer *w, const struct model_report *m, const 
 	free(c);
 	for (size_t i = 0; i < m->nf; i++) {
 		const struct finding *f = &m->f[i];
-		char num[32];
-		json_t *a;
 		struct buf b;
+		int rc;
 
-		snprintf(num, sizeof(num), "%zu", ++x->nann);
-		if (!(a = element(x, "Annotation", "annotation", num)))
-			return -1;
 		buf_init(&b, 64 * 1024);
 		buf_printf(&b, "%s %s: %s", severity_name(f->severity), f->def->id, f->message);
 		if (f->file && f->line > 0)
@@ -505,22 +507,22 @@ static int x_model(struct report_writer *w, const struct model_report *m, const 
 			buf_printf(&b, " [chain: %s]", f->chain);
 		if (f->exception)
 			buf_printf(&b, " [accepted: %s]", f->exception);
-		annotate(a, rid, "review", buf_cstr(&b));
+		rc = annotate(x, rid, "review", buf_cstr(&b));
 		buf_release(&b);
+		if (rc)
+			return -1;
 	}
 	if (m->aiact) {
 		/* the EU AI Act view, as the other formats show it */
-		char num[32];
-		json_t *a;
 		struct buf b;
+		int rc;
 
-		snprintf(num, sizeof(num), "%zu", ++x->nann);
-		if (!(a = element(x, "Annotation", "annotation", num)))
-			return -1;
 		buf_init(&b, 64 * 1024);
 		report_aiact_plain(&b, m->aiact);
-		annotate(a, rid, "other", buf_cstr(&b));
+		rc = annotate(x, rid, "other", buf_cstr(&b));
 		buf_release(&b);
+		if (rc)
+			return -1;
 	}
 	return 0;
 }
