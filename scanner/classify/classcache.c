@@ -69,6 +69,7 @@ struct memo_slot {
 
 static struct memo_slot memo[MEMO_SLOTS];
 static size_t memo_bytes;
+static size_t memo_kept; /* slots holding a text: none, and clearing touches no page */
 
 static uint64_t fast_hash(const char *s, size_t n)
 {
@@ -88,6 +89,9 @@ static uint64_t fast_hash(const char *s, size_t n)
 
 static void memo_clear(void)
 {
+	if (!memo_kept)
+		return;
+	memo_kept = 0;
 	for (size_t i = 0; i < MEMO_SLOTS; i++) {
 		free(memo[i].text);
 		memo[i].text = NULL;
@@ -128,6 +132,7 @@ static void text_key(const char *text, size_t len, unsigned char key[LT_SHA256_L
 		m->text = copy;
 		memcpy(m->key, key, LT_SHA256_LEN);
 		memo_bytes += len;
+		memo_kept++;
 		copy = NULL;
 	}
 	pthread_mutex_unlock(&cc.lock);
