@@ -238,8 +238,7 @@ int cache_get(struct cache *c, const struct cache_key *k, size_t max, struct buf
 		goto done; /* larger than the caller takes: a miss, as documented */
 	if (rrc)
 		goto done;
-	p = file.data;
-	end = p + file.len;
+	p = file.data; /* NULL for an empty file: no pointer arithmetic before the length test */
 	if (file.len >= 9 && memcmp(p, "LTCACHE1\n", 9) == 0)
 		goto done; /* the older format: no checksum, fetched again and rewritten */
 	/* from here on a mismatch is damage (disk, an editor, a torn copy), said so */
@@ -247,6 +246,7 @@ int cache_get(struct cache *c, const struct cache_key *k, size_t max, struct buf
 	if (file.len < CACHE_MAGIC_LEN + CACHE_SUM_LEN || memcmp(p, CACHE_MAGIC, CACHE_MAGIC_LEN) != 0 ||
 	    memcmp(p + CACHE_MAGIC_LEN, "sha256 ", 7) != 0 || p[CACHE_MAGIC_LEN + CACHE_SUM_LEN - 1] != '\n')
 		goto corrupt;
+	end = p + file.len;
 	p += CACHE_MAGIC_LEN + CACHE_SUM_LEN;
 	lt_sha256_hex(p, (size_t)(end - p), sum);
 	if (memcmp(sum, file.data + CACHE_MAGIC_LEN + 7, 64) != 0)
