@@ -59,6 +59,7 @@ static struct {
 #define MEMO_SLOTS 512u
 #define MEMO_MAX_TEXT ((size_t)256 << 10)
 #define MEMO_MAX_BYTES ((size_t)8 << 20)
+#define MEMO_SEED 0x6c746d656d6fULL /* picks a slot (the snapshot's fast hash) */
 
 struct memo_slot {
 	uint64_t h;
@@ -70,22 +71,6 @@ struct memo_slot {
 static struct memo_slot memo[MEMO_SLOTS];
 static size_t memo_bytes;
 static size_t memo_kept; /* slots holding a text: none, and clearing touches no page */
-
-static uint64_t fast_hash(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15u ^ (uint64_t)n, w;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		h = ((h ^ w) << 27 | (h ^ w) >> 37) * 0x100000001b3u;
-	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdu;
-	return h ^ (h >> 33);
-}
 
 static void memo_clear(void)
 {
@@ -102,7 +87,7 @@ static void memo_clear(void)
 /* key = SHA-256 of text[0..len), from the memo when it holds this very text. */
 static void text_key(const char *text, size_t len, unsigned char key[LT_SHA256_LEN])
 {
-	uint64_t h = fast_hash(text, len);
+	uint64_t h = licdb_snap_hash(text, len, MEMO_SEED);
 	struct memo_slot *m = &memo[h & (MEMO_SLOTS - 1)];
 	struct lt_sha256 c;
 	char *copy;

@@ -322,9 +322,9 @@ int wire_resolver(struct wire *w, const struct common_opts *c)
 		if (!dh)
 			return EXIT_USAGE;
 		ldatasets_set_hub(w->ds, dh);
+		if (!(list[n++] = hub_resolver(w, c, &env, HUB_REPO_MODEL)))
+			n--;
 	}
-	if (want_hub(c) && !(list[n++] = hub_resolver(w, c, &env, HUB_REPO_MODEL)))
-		n--;
 	for (size_t i = 0; i < n; i++)
 		if (!list[i])
 			return EXIT_USAGE;

@@ -246,8 +246,7 @@ void ldatasets_prefetch(struct ldatasets *c, const char *const *ids, size_t n)
 			resolve_hub(c, d);
 			continue;
 		}
-		miss[k] = d;
-		mid[k++] = d->id;
+		miss[k++] = d;
 	}
 	if (c->hub && c->hub->prefetch && k) {
 		size_t m = 0;
