@@ -734,7 +734,8 @@ int source_open_archive(struct source **out, const char *path, const struct arch
 	if (rc)
 		goto done;
 	strip_top_dir(&c);
-	qsort(c.items, c.n, sizeof(*c.items), cmp_item);
+	if (c.n > 1) /* qsort's base may not be NULL, even for no items */
+		qsort(c.items, c.n, sizeof(*c.items), cmp_item);
 	for (size_t i = 0; i < c.n; i++) {
 		struct source_entry e;
 
