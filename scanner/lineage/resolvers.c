@@ -8,7 +8,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 int resolver_resolve(struct resolver *r, const char *id, const char *rev,
 		     struct model_record **out, struct lt_error *err)
@@ -83,13 +82,6 @@ struct mirror {
 	struct resolver_env env;
 };
 
-/* lstat: a mirror entry that is a symlink is not followed out of the mirror. */
-static int is_dir(const char *p)
-{
-	struct stat st;
-	return lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* The mirror's spelling of "org/name" found by listing, each component compared
  * without case; NULL when there is none. */
 static char *mirror_spelling_nocase(const char *root, const char *id)
@@ -108,43 +100,53 @@ static char *mirror_spelling_nocase(const char *root, const char *id)
 	return out;
 }
 
-/* Hub ids are case-insensitive: the mirror's own spelling of "org/name" (exact
- * when it exists), as a new string, or NULL when the mirror has no such model.
- * *dir_known is set when the spelling was found to be a folder (lstat: not a
- * link) on the way. */
-static char *mirror_spelling(const char *root, const char *id, int *dir_known)
+/* A mirror entry that is a symbolic link is not followed out of the mirror
+ * (NOFOLLOW); a model's folder is read at once (AS_LISTED). LT_ENOTFOUND,
+ * LT_EINVAL or LT_EUNSAFE: no folder of that name. */
+static int mirror_open(struct source **src, const char *root, const char *spelling,
+		       struct lt_error *err)
 {
-	char *exact = path_join(root, id);
-	struct stat st;
+	char *dir = path_join(root, spelling);
+	int rc;
 
-	/* the exact spelling first: one lstat, no listing */
-	*dir_known = exact && lstat(exact, &st) == 0 && S_ISDIR(st.st_mode);
-	free(exact);
-	return *dir_known ? lt_strdup(id) : mirror_spelling_nocase(root, id);
+	if (!dir)
+		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+	rc = source_open_dir_flags(src, dir, SOURCE_DIR_NOFOLLOW | SOURCE_DIR_AS_LISTED, err);
+	free(dir);
+	return rc;
 }
 
+static int no_folder(int rc)
+{
+	return rc == LT_ENOTFOUND || rc == LT_EINVAL || rc == LT_EUNSAFE;
+}
+
+/* Hub ids are case-insensitive: the mirror's exact spelling of "org/name" is
+ * opened first (no listing), then its spelling found by listing. */
 static int mirror_resolve(struct resolver *r, const char *id, const char *rev,
 			  struct model_record **out, struct lt_error *err)
 {
 	struct mirror *m = r->impl;
 	struct source *src = NULL;
-	char *dir = NULL, *real;
-	int rc, dir_known;
+	char *real = NULL;
+	int rc;
 
 	if (!record_is_hub_id(id))
 		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not a model id", id);
-	real = mirror_spelling(m->root, id, &dir_known);
-	if (real)
-		dir = path_join(m->root, real);
-	if (!real || !dir || (!dir_known && !is_dir(dir))) {
-		free(dir);
-		free(real);
-		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not in the mirror", id);
+	rc = mirror_open(&src, m->root, id, err);
+	if (no_folder(rc)) {
+		real = mirror_spelling_nocase(m->root, id);
+		rc = real && strcmp(real, id) != 0 ? mirror_open(&src, m->root, real, err)
+						   : LT_ENOTFOUND;
+		if (no_folder(rc)) {
+			free(real);
+			lt_error_clear(err);
+			return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not in the mirror",
+					    id);
+		}
 	}
-	rc = source_open_dir(&src, dir, err);
-	free(dir);
 	if (rc == 0)
-		rc = build_from_source(src, real, rev, &m->env, "mirror", out, err);
+		rc = build_from_source(src, real ? real : id, rev, &m->env, "mirror", out, err);
 	source_free(src);
 	free(real);
 	return rc;

@@ -93,6 +93,15 @@ int source_read_memory(struct buf *out, const char *path, const void *data, size
  * files are skipped; depth and entry count are capped (limits.h). A small
  * top-level file is read once, while listing (see src_dir.c). */
 int source_open_dir(struct source **out, const char *path, struct lt_error *err);
+/* source_open_dir with flags: */
+/* the folder itself may not be a symbolic link (LT_EUNSAFE; a missing folder is
+ * LT_ENOTFOUND, a file LT_EINVAL) */
+#define SOURCE_DIR_NOFOLLOW 1u
+/* small top-level files are served as they were read while listing, without a
+ * check that they are unchanged: for a source read at once (a mirror's model) */
+#define SOURCE_DIR_AS_LISTED 2u
+int source_open_dir_flags(struct source **out, const char *path, unsigned flags,
+			  struct lt_error *err);
 /* A folder whose symlinks are followed only when they resolve inside link_root
  * (the huggingface_hub cache: files in snapshots/<sha>/ link into blobs/). */
 int source_open_linked_dir(struct source **out, const char *dir, const char *link_root,

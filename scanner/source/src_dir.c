@@ -20,7 +20,14 @@
  * descriptor). A later read of that name serves the kept bytes only when one
  * fstatat (no link followed: the name has no '/') still finds a regular file with
  * that identity; anything else (a link, another file, a file written since, a
- * name gone) takes the full path above, with its checks and errors.
+ * name gone) takes the full path above, with its checks and errors. A source
+ * opened SOURCE_DIR_AS_LISTED (read at once, as a mirror's model) serves the kept
+ * bytes without that fstatat: it is the folder as listed.
+ *
+ * Every other top-level regular file is remembered by its identity (device and
+ * inode) from the listing: a read opens the name at once (O_NOFOLLOW) and reads
+ * it when the open file is that same regular file, so the listing's fstatat is
+ * not repeated; any other answer takes the full path.
  *
  * Skipped: ".git" (git's metadata) and ".cache" folders (huggingface_hub's
  * local-dir download state), special files (recorded). Capped: depth
@@ -55,11 +62,11 @@
  * model folder has a few; the cap bounds a folder of many small files). */
 #define DIR_KEEP_TOTAL ((size_t)1 << 20)
 
-/* A small top-level file's bytes as read at listing time, and what they were
- * read from. */
+/* A top-level regular file as listed: for a small one its bytes as read at
+ * listing time (data), else data NULL; and what it was (read from). */
 struct kept_file {
 	char *name;
-	char *data;
+	char *data; /* NULL: only the identity is known */
 	size_t len;
 	dev_t dev;
 	ino_t ino;
@@ -70,6 +77,7 @@ struct kept_file {
 struct dir_impl {
 	char *root;
 	int rootfd; /* the listed folder, open for the source's life */
+	int as_listed; /* SOURCE_DIR_AS_LISTED */
 	struct kept_file *kept; /* sorted by name once listed */
 	size_t nkept, kcap, kept_bytes;
 };
@@ -227,21 +235,44 @@ static int same_file(const struct stat *st, const struct kept_file *k)
 	       st->st_ctim.tv_nsec == k->ctim.tv_nsec;
 }
 
-/* The kept bytes of path when its name still leads to the very file they were
- * read from (see the top of this file), else NULL. */
-static const struct kept_file *kept_current(const struct dir_impl *d, const char *path)
+/* What the listing saw of top-level name path, or NULL. */
+static const struct kept_file *listed_file(const struct dir_impl *d, const char *path)
 {
 	struct kept_file key;
-	const struct kept_file *k;
-	struct stat st;
 
 	if (!d->nkept || strchr(path, '/'))
 		return NULL;
 	key.name = (char *)path;
-	k = bsearch(&key, d->kept, d->nkept, sizeof(*d->kept), cmp_kept);
-	if (!k || fstatat(d->rootfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0 || !same_file(&st, k))
-		return NULL;
-	return k;
+	return bsearch(&key, d->kept, d->nkept, sizeof(*d->kept), cmp_kept);
+}
+
+/* k's kept bytes may be served: the source is as listed, or the name still leads
+ * to the very file they were read from (see the top of this file). */
+static int kept_current(const struct dir_impl *d, const char *path, const struct kept_file *k)
+{
+	struct stat st;
+
+	if (d->as_listed)
+		return 1;
+	return fstatat(d->rootfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && same_file(&st, k);
+}
+
+/* Read the top-level file k names straight away when the name still opens the
+ * regular file the listing saw: 0 or an error after reading, or -1 (nothing
+ * read: take the full path). */
+static int read_listed(const struct dir_impl *d, const char *path, const struct kept_file *k,
+		       size_t max, struct buf *out, int *truncated, struct lt_error *err)
+{
+	struct stat st;
+	int fd = openat(d->rootfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int rc = -1;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == k->dev && st.st_ino == k->ino)
+		rc = read_fd_capped(fd, (unsigned long long)st.st_size, path, max, out, truncated, err);
+	close(fd);
+	return rc;
 }
 
 static int dir_read(struct source *src, const char *path, size_t max, struct buf *out,
@@ -254,8 +285,13 @@ static int dir_read(struct source *src, const char *path, size_t max, struct buf
 
 	if (truncated)
 		*truncated = 0;
-	if (path_is_safe_relative(path) && (k = kept_current(d, path)) != NULL)
-		return source_read_memory(out, path, k->data, k->len, k->len, max, truncated, err);
+	if (path_is_safe_relative(path) && (k = listed_file(d, path)) != NULL) {
+		if (k->data && kept_current(d, path, k))
+			return source_read_memory(out, path, k->data, k->len, k->len, max, truncated,
+						  err);
+		if (!k->data && (rc = read_listed(d, path, k, max, out, truncated, err)) >= 0)
+			return rc;
+	}
 	rc = open_beneath(d->rootfd, path, &fd, &st, err);
 	if (rc)
 		return rc;
@@ -291,15 +327,16 @@ static void dir_free(struct source *src)
 
 static const struct source_ops dir_ops = { dir_read, dir_free };
 
-/* Keep data[0..n), the whole of top-level file name as read from the file st
- * describes; nothing is kept when out of memory or over DIR_KEEP_TOTAL. */
+/* Remember top-level file name as the file st describes, with data[0..n), its
+ * whole content, when data is not NULL; the bytes are not kept when over
+ * DIR_KEEP_TOTAL, nothing when out of memory. */
 static void keep_file(struct dir_impl *d, const char *name, const char *data, size_t n,
 		      const struct stat *st)
 {
 	struct kept_file *k;
 
-	if (n > DIR_KEEP_TOTAL - d->kept_bytes)
-		return;
+	if (data && n > DIR_KEEP_TOTAL - d->kept_bytes)
+		data = NULL;
 	if (d->nkept == d->kcap) {
 		size_t cap = d->kcap ? 2 * d->kcap : 8;
 		struct kept_file *v = realloc(d->kept, cap * sizeof(*v));
@@ -310,13 +347,16 @@ static void keep_file(struct dir_impl *d, const char *name, const char *data, si
 	}
 	k = &d->kept[d->nkept];
 	k->name = lt_strdup(name);
-	k->data = malloc(n ? n : 1);
-	if (!k->name || !k->data) {
+	k->data = data ? malloc(n ? n : 1) : NULL;
+	if (!k->name || (data && !k->data)) {
 		free(k->name);
 		free(k->data);
 		return;
 	}
-	memcpy(k->data, data, n);
+	if (data)
+		memcpy(k->data, data, n);
+	else
+		n = 0;
 	k->len = n;
 	k->dev = st->st_dev;
 	k->ino = st->st_ino;
@@ -328,16 +368,18 @@ static void keep_file(struct dir_impl *d, const char *name, const char *data, si
 }
 
 /* Fill e's LFS fields when the small regular file name (in dfd) is a pointer;
- * keep (d not NULL: a top-level file) what was read when it is the whole file. */
-static void probe_lfs(int dfd, const char *name, struct source_entry *e, struct dir_impl *d)
+ * keep (d not NULL: a top-level file) what was read when it is the whole file.
+ * 1 when the file was remembered (keep_file), else 0. */
+static int probe_lfs(int dfd, const char *name, struct source_entry *e, struct dir_impl *d)
 {
 	char data[DIR_LFS_PROBE_BYTES];
 	ssize_t n;
 	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
+	int kept = 0;
 
 	if (fd < 0)
-		return;
+		return 0;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
 		do
 			n = read(fd, data, sizeof(data));
@@ -345,10 +387,13 @@ static void probe_lfs(int dfd, const char *name, struct source_entry *e, struct 
 		if (n > 0 && source_parse_lfs_pointer(data, (size_t)n, &e->lfs_oid, &e->lfs_size))
 			e->lfs_pointer = 1;
 		/* whole: as many bytes as the file has, and fewer than asked for */
-		if (d && n >= 0 && (size_t)n < sizeof(data) && (off_t)n == st.st_size)
+		if (d && n >= 0 && (size_t)n < sizeof(data) && (off_t)n == st.st_size) {
 			keep_file(d, name, data, (size_t)n, &st);
+			kept = 1;
+		}
 	}
 	close(fd);
+	return kept;
 }
 
 static void record_link(struct source *src, int dfd, const char *name, const char *rel)
@@ -503,13 +548,16 @@ static int walk(struct walker *w, int dfd, int own, const char *rel, int depth)
 			record_link(src, l.fd, name, crel);
 		} else if (S_ISREG(st.st_mode)) {
 			struct source_entry e;
+			int kept = 0;
 
 			memset(&e, 0, sizeof(e));
 			e.path = crel;
 			e.size = (unsigned long long)st.st_size;
 			e.readable = 1;
 			if (st.st_size > 0 && st.st_size < DIR_LFS_PROBE_BYTES)
-				probe_lfs(l.fd, name, &e, depth == 0 ? w->dir : NULL);
+				kept = probe_lfs(l.fd, name, &e, depth == 0 ? w->dir : NULL);
+			if (depth == 0 && !kept) /* remembered by identity only */
+				keep_file(w->dir, name, NULL, 0, &st);
 			if (source_add_entry(src, &e))
 				rc = LT_ENOMEM;
 			free(e.lfs_oid);
@@ -525,6 +573,12 @@ static int walk(struct walker *w, int dfd, int own, const char *rel, int depth)
 
 int source_open_dir(struct source **out, const char *path, struct lt_error *err)
 {
+	return source_open_dir_flags(out, path, 0, err);
+}
+
+int source_open_dir_flags(struct source **out, const char *path, unsigned flags,
+			  struct lt_error *err)
+{
 	struct source *src = NULL;
 	struct dir_impl *d = NULL;
 	struct walker w;
@@ -533,12 +587,25 @@ int source_open_dir(struct source **out, const char *path, struct lt_error *err)
 	*out = NULL;
 	if (!path || !*path)
 		return lt_error_set(err, LT_EINVAL, NULL, 0, "no folder given");
-	/* the root is what the user named: following a link to it is their choice */
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* O_DIRECTORY: a folder or nothing */
+	/* the root is what the user named: following a link to it is their choice,
+	 * unless the caller says otherwise (O_DIRECTORY: a folder or nothing) */
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+				(flags & SOURCE_DIR_NOFOLLOW ? O_NOFOLLOW : 0));
 	if (fd < 0) {
-		rc = errno == ENOTDIR ? lt_error_set(err, LT_EINVAL, path, 0, "'%s' is not a folder", path)
-				      : lt_error_set(err, errno == ENOENT ? LT_ENOTFOUND : LT_EIO, path, 0,
-						     "cannot open folder '%s': %s", path, strerror(errno));
+		int e = errno;
+		struct stat lst;
+		/* Linux answers ENOTDIR, not ELOOP, for a link opened O_DIRECTORY|O_NOFOLLOW */
+		if ((flags & SOURCE_DIR_NOFOLLOW) && e == ENOTDIR && lstat(path, &lst) == 0 &&
+		    S_ISLNK(lst.st_mode))
+			e = ELOOP;
+		if (e == ENOTDIR)
+			rc = lt_error_set(err, LT_EINVAL, path, 0, "'%s' is not a folder", path);
+		else if (e == ELOOP && (flags & SOURCE_DIR_NOFOLLOW))
+			rc = lt_error_set(err, LT_EUNSAFE, path, 0,
+					  "'%s' is a symbolic link; not followed", path);
+		else
+			rc = lt_error_set(err, e == ENOENT ? LT_ENOTFOUND : LT_EIO, path, 0,
+					  "cannot open folder '%s': %s", path, strerror(e));
 		goto done;
 	}
 	src = source_new(SOURCE_DIR, path, &dir_ops);
@@ -550,6 +617,7 @@ int source_open_dir(struct source **out, const char *path, struct lt_error *err)
 		goto done;
 	}
 	d->rootfd = fd; /* listed, then kept for reads */
+	d->as_listed = (flags & SOURCE_DIR_AS_LISTED) != 0;
 	fd = -1;
 	src->impl = d;
 	w.dir = d;

@@ -298,6 +298,104 @@ done:
 	tmp_free(t);
 }
 
+/* A top-level file too big to keep is remembered by its identity: a read opens
+ * the name at once and reads it only when it is still that regular file; a file
+ * put in its place is read as it is now, a link or a FIFO is refused. */
+static void test_dir_listed_identity(void)
+{
+	char *t = tmp_new();
+	char big[3000], *p, *q;
+	struct source *s = NULL;
+	struct lt_error err;
+	int rc;
+
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	put_str(t, "LICENSE", big);
+	put_str(t, "NOTICE", big);
+	put_str(t, "USE_POLICY.md", big);
+	put_str(t, "other", "small\n");
+	CHECK_EQ_INT(source_open_dir(&s, t, &err), 0);
+	if (!s)
+		goto done;
+	check_text(s, "LICENSE", big);
+	/* replaced by another file: read as it is now */
+	p = lt_asprintf("%s/LICENSE.new", t);
+	q = lt_asprintf("%s/LICENSE", t);
+	put_str(t, "LICENSE.new", "Apache-2.0\n");
+	CHECK_EQ_INT(rename(p, q), 0);
+	check_text(s, "LICENSE", "Apache-2.0\n");
+	free(p);
+	free(q);
+	/* replaced by a link to a file outside: refused, not followed */
+	p = lt_asprintf("%s/NOTICE", t);
+	unlink(p);
+	CHECK_EQ_INT(symlink("other", p), 0);
+	free(p);
+	CHECK(read_text(s, "NOTICE", &rc) == NULL);
+	CHECK_EQ_INT(rc, LT_EUNSAFE);
+	/* replaced by a FIFO: refused, never read */
+	p = lt_asprintf("%s/USE_POLICY.md", t);
+	unlink(p);
+	CHECK_EQ_INT(mkfifo(p, 0600), 0);
+	free(p);
+	CHECK(read_text(s, "USE_POLICY.md", &rc) == NULL);
+	CHECK_EQ_INT(rc, LT_EUNSAFE);
+done:
+	source_free(s);
+	tmp_free(t);
+}
+
+/* SOURCE_DIR_AS_LISTED serves small files as they were when listed;
+ * SOURCE_DIR_NOFOLLOW refuses a folder that is a symbolic link. */
+static void test_dir_flags(void)
+{
+	char *t = tmp_new();
+	char *root = lt_asprintf("%s/m", t), *link = lt_asprintf("%s/l", t), *p;
+	struct source *s = NULL;
+	struct lt_error err;
+	int fd;
+
+	put_str(root, "README.md", "card one\n");
+	CHECK_EQ_INT(source_open_dir_flags(&s, root, SOURCE_DIR_AS_LISTED, &err), 0);
+	if (!s)
+		goto done;
+	p = lt_asprintf("%s/README.md", root);
+	fd = open(p, O_WRONLY | O_TRUNC);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK_EQ_INT((int)write(fd, "card two\n", 9), 9);
+		close(fd);
+	}
+	free(p);
+	check_text(s, "README.md", "card one\n"); /* as listed */
+	source_free(s);
+	s = NULL;
+	CHECK_EQ_INT(source_open_dir(&s, root, &err), 0);
+	check_text(s, "README.md", "card two\n");
+	source_free(s);
+	s = NULL;
+	/* the folder as a link: followed by default, refused with NOFOLLOW */
+	CHECK_EQ_INT(symlink("m", link), 0);
+	CHECK_EQ_INT(source_open_dir(&s, link, &err), 0);
+	source_free(s);
+	s = NULL;
+	CHECK_EQ_INT(source_open_dir_flags(&s, link, SOURCE_DIR_NOFOLLOW, &err), LT_EUNSAFE);
+	CHECK(s == NULL);
+	CHECK(strstr(err.message, "symbolic link") != NULL);
+	p = lt_asprintf("%s/README.md", root);
+	CHECK_EQ_INT(source_open_dir_flags(&s, p, SOURCE_DIR_NOFOLLOW, &err), LT_EINVAL);
+	free(p);
+	p = lt_asprintf("%s/none", t);
+	CHECK_EQ_INT(source_open_dir_flags(&s, p, SOURCE_DIR_NOFOLLOW, &err), LT_ENOTFOUND);
+	free(p);
+done:
+	source_free(s);
+	free(root);
+	free(link);
+	tmp_free(t);
+}
+
 /* Small top-level files are read once, at listing time, and served from memory
  * only while the name still leads to the same unchanged file: a file written in
  * place, replaced or removed since is read (or refused) as it is now. */
@@ -1798,7 +1896,8 @@ static void test_hub_release_facts(void)
 	CHECK_STR(hub_fact(HUB_INFO("\"author\": [\"x\"]"), 1), "");
 }
 
-TESTS(T(dir_listing), T(dir_read_caps), T(dir_swapped_to_links), T(dir_read_once), T(dir_depth_and_names),
+TESTS(T(dir_listing), T(dir_read_caps), T(dir_swapped_to_links), T(dir_read_once), T(dir_listed_identity), T(dir_flags),
+      T(dir_depth_and_names),
       T(dir_missing), T(git_head), T(git_revisions), T(git_index), T(git_read_caps),
       T(git_hostile_tree), T(git_clone_cache), T(git_stale_tmp), T(git_failed_clone_leaves_nothing),
       T(git_token), T(archive_tgz), T(archive_no_common_top), T(archive_hostile_names),
