@@ -1,5 +1,6 @@
 /* audit_state.c - the audit resume file; see audit_state.h. */
 #include "audit_state.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/str.h"
 
@@ -341,24 +342,49 @@ json_t *audit_state_model(const struct audit_state *s, FILE *f, const char *targ
 	return m;
 }
 
+char *audit_state_format_text(const struct audit_state *s, const char *target, enum verdict v,
+			      const char *model, size_t len)
+{
+	json_t *t = json_string(target);
+	char *tj = t ? json_dumps(t, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	char *line = NULL;
+	struct buf b;
+	uint64_t h;
+
+	json_decref(t);
+	if (!tj || !len || model[0] != '{' || model[len - 1] != '}' || memchr(model, '\n', len)) {
+		free(tj);
+		return NULL;
+	}
+	/* the members in the order the reader checks: target, verdict, config, model */
+	buf_init(&b, AUDIT_STATE_MAX_LINE);
+	buf_adds(&b, "{\"target\":");
+	buf_adds(&b, tj);
+	buf_adds(&b, ",\"verdict\":\"");
+	buf_adds(&b, verdict_names[v]);
+	buf_adds(&b, "\",\"config\":");
+	buf_adds(&b, s->config);
+	buf_add(&b, model_key, sizeof(model_key) - 1);
+	buf_add(&b, model, len);
+	free(tj);
+	/* the check covers everything before it */
+	if (!buf_error(&b) && b.len + CHECK_TAIL + 1 < AUDIT_STATE_MAX_LINE) {
+		h = check_of(b.data, b.len);
+		buf_printf(&b, "%s%016llx\"}\n", check_key, (unsigned long long)h);
+		if (!buf_error(&b))
+			line = buf_detach(&b, NULL);
+	}
+	buf_release(&b);
+	return line;
+}
+
 char *audit_state_format(const struct audit_state *s, const char *target, enum verdict v,
 			 const json_t *model)
 {
-	json_error_t jerr;
-	json_t *j = json_object(), *cfg = json_loads(s->config, 0, &jerr);
-	char *d = NULL, *line = NULL;
-	size_t n;
+	char *d = json_is_object(model) ? json_dumps(model, JSON_COMPACT | JSON_PRESERVE_ORDER)
+					: NULL;
+	char *line = d ? audit_state_format_text(s, target, v, d, strlen(d)) : NULL;
 
-	if (j && cfg && !json_object_set_new(j, "target", json_string(target)) &&
-	    !json_object_set_new(j, "verdict", json_string(verdict_names[v])) &&
-	    !json_object_set(j, "config", cfg) && !json_object_set(j, "model", (json_t *)model))
-		d = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(j);
-	json_decref(cfg);
-	/* d ends with the object's '}': the check goes before it, over what precedes */
-	if (d && (n = strlen(d)) > 1 && n - 1 + CHECK_TAIL < AUDIT_STATE_MAX_LINE)
-		line = lt_asprintf("%.*s%s%016llx\"}\n", (int)(n - 1), d, check_key,
-				   (unsigned long long)check_of(d, n - 1));
 	free(d);
 	return line;
 }

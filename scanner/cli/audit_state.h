@@ -89,6 +89,10 @@ struct json_t *audit_state_model(const struct audit_state *s, FILE *f, const cha
  * exceed AUDIT_STATE_MAX_LINE. */
 char *audit_state_format(const struct audit_state *s, const char *target, enum verdict v,
 			 const struct json_t *model);
+/* The same with the section as its compact JSON text model[0..len) (what the
+ * JSON writer wrote for it: report_writer.model_tap), inserted as it is. */
+char *audit_state_format_text(const struct audit_state *s, const char *target, enum verdict v,
+			      const char *model, size_t len);
 /* The keys of two configuration objects (compact JSON) whose values differ, as
  * "key (was X, now Y); ..." in out (truncated to size). */
 void audit_state_config_diff(const char *was, const char *now, char *out, size_t size);

@@ -226,46 +226,21 @@ fail:
 }
 
 /* The report writer of a run with --state: the run's own (JSON) writer, plus
- * each model's JSON object kept for its state line. */
+ * each model's section as that writer wrote it, kept for its state line. */
 struct tee {
 	struct report_writer *inner;
-	json_t *last; /* the last model's section, or NULL */
+	struct buf last; /* the last model's section (compact JSON), or empty */
 };
-
-/* m's section of the JSON report, as the JSON writer makes it: a one-model
- * report written to memory and read back. NULL when out of memory. */
-static json_t *model_section(const struct report_ctx *ctx, const struct model_report *m, const struct lgraph *g)
-{
-	struct report_writer *jw = report_writer_new("json");
-	struct report_ctx c = *ctx;
-	json_error_t jerr;
-	json_t *doc = NULL, *sec = NULL;
-	char *mem = NULL;
-	size_t len = 0;
-	int ok;
-
-	c.color = 0;
-	if (!jw || !(c.out = open_memstream(&mem, &len))) {
-		report_writer_free(jw);
-		return NULL;
-	}
-	ok = !jw->begin(jw, &c) && !jw->model(jw, m, g) && !jw->end(jw, m->verdict);
-	ok = !fclose(c.out) && ok;
-	report_writer_free(jw);
-	if (ok && mem && (doc = json_loadb(mem, len, 0, &jerr)))
-		sec = json_incref(json_array_get(json_object_get(doc, "models"), 0));
-	json_decref(doc);
-	free(mem);
-	return sec;
-}
 
 static int tee_model(struct report_writer *w, const struct model_report *m, const struct lgraph *g)
 {
 	struct tee *t = w->impl;
-	int rc = t->inner->model(t->inner, m, g);
+	int rc;
 
-	json_decref(t->last);
-	t->last = model_section(t->inner->ctx, m, g);
+	buf_reset(&t->last);
+	t->inner->model_tap = &t->last;
+	rc = t->inner->model(t->inner, m, g);
+	t->inner->model_tap = NULL;
 	return rc;
 }
 
@@ -289,7 +264,7 @@ static void tee_free(struct report_writer *w)
 
 	if (t) {
 		report_writer_free(t->inner);
-		json_decref(t->last);
+		buf_release(&t->last);
 		free(t);
 	}
 }
@@ -306,6 +281,7 @@ static int tee_wrap(struct scan_run *run)
 		return -1;
 	}
 	t->inner = run->wr;
+	buf_init(&t->last, AUDIT_STATE_MAX_LINE);
 	w->impl = t;
 	w->ctx = run->wr->ctx;
 	w->model_json = tee_model_json;
@@ -313,24 +289,27 @@ static int tee_wrap(struct scan_run *run)
 	return 0;
 }
 
-/* Record a finished target with its report section (the tee's last model). */
+/* Record a finished target with its report section (the tee's last model).
+ * Each line is handed to the kernel at once (a killed run loses nothing) and
+ * synced to disk once a batch (cmd_audit): after a power cut the lines of the
+ * last batch may be missing or torn, and their targets are scanned again. */
 static void append_state(FILE *f, const struct audit_state *st, struct report_writer *w, const char *target,
 			 enum verdict v)
 {
 	struct tee *t = w->impl;
-	char *line = t->last ? audit_state_format(st, target, v, t->last) : NULL;
+	char *line = t->last.len && !buf_error(&t->last)
+			     ? audit_state_format_text(st, target, v, t->last.data, t->last.len)
+			     : NULL;
 
 	if (line) {
 		fputs(line, f);
 		fflush(f);
-		fsync(fileno(f));
 	} else {
 		fprintf(stderr, "lictrace: '%s': its report section is too large for the state file (%u bytes a line) or could not be made: it is scanned again on resume\n",
 			target, AUDIT_STATE_MAX_LINE);
 	}
 	free(line);
-	json_decref(t->last);
-	t->last = NULL;
+	buf_reset(&t->last);
 }
 
 int cmd_audit(int argc, char **argv)
@@ -471,6 +450,8 @@ int cmd_audit(int argc, char **argv)
 				fprintf(stderr, "lictrace: [%zu/%zu] %s: %s (%lds)\n", k + 1, ntargets, targets[k],
 					verdict_name(v), (long)(time(NULL) - t0));
 		}
+		if (state)
+			(void)fsync(fileno(state)); /* this batch's lines, on disk */
 	}
 	rc = scan_run_end(&run);
 	fprintf(stderr, "lictrace: audit: %zu scanned, %zu already done, shard %lu/%lu: %zu pass, %zu review, %zu fail, %zu incomplete\n",

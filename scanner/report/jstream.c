@@ -7,6 +7,10 @@
 
 static void flush_block(struct jstream *js)
 {
+	if (js->tap) {
+		buf_add(js->tap, js->block + js->tap_from, js->len - js->tap_from);
+		js->tap_from = 0;
+	}
 	if (js->len && fwrite(js->block, 1, js->len, js->out) != js->len)
 		js->failed = 1;
 	js->len = 0;
@@ -16,6 +20,8 @@ static void put_slow(struct jstream *js, const char *p, size_t n)
 {
 	flush_block(js);
 	if (n > sizeof(js->block)) {
+		if (js->tap)
+			buf_add(js->tap, p, n);
 		if (fwrite(p, 1, n, js->out) != n)
 			js->failed = 1;
 		return;
@@ -63,6 +69,16 @@ void jstream_init(struct jstream *js, FILE *out, int base)
 	js->base = js->compact ? 0 : base;
 	js->depth = 0;
 	js->len = 0;
+	js->tap = NULL;
+	js->tap_from = 0;
+}
+
+void jstream_tap(struct jstream *js, struct buf *tap)
+{
+	if (js->tap)
+		buf_add(js->tap, js->block + js->tap_from, js->len - js->tap_from);
+	js->tap = tap;
+	js->tap_from = js->len;
 }
 
 int jstream_flush(struct jstream *js)

@@ -21,6 +21,8 @@
 #ifndef LT_JSTREAM_H
 #define LT_JSTREAM_H
 
+#include "core/buf.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -38,12 +40,17 @@ struct jstream {
 	size_t count[JSTREAM_MAX_DEPTH]; /* members written so far in each */
 	char array[JSTREAM_MAX_DEPTH];   /* 1: a list, 0: an object */
 	size_t len;
+	struct buf *tap; /* jstream_tap: also gets the bytes from tap_from on */
+	size_t tap_from;
 	char block[32768];
 };
 
 void jstream_init(struct jstream *js, FILE *out, int base);
 /* Write what is gathered; 0, or -1 when anything failed since jstream_init. */
 int jstream_flush(struct jstream *js);
+/* Copy what is written from now on into tap as well (NULL: stop); see
+ * buf_error(tap) for a failed copy. */
+void jstream_tap(struct jstream *js, struct buf *tap);
 /* Bytes as they are, outside the JSON structure (a separator between documents). */
 void jstream_raw(struct jstream *js, const char *p, size_t n);
 

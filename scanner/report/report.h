@@ -56,6 +56,9 @@ struct report_writer {
 	 * object (what the json writer writes for it), e.g. a model a resumed audit
 	 * finished in an earlier run (cli/audit_state.h). */
 	int (*model_json)(struct report_writer *w, const struct json_t *model);
+	/* Optional, json only, compact layout only: when set, each model's section
+	 * (its object, as written) is also appended here, for an audit's state file. */
+	struct buf *model_tap;
 	void (*free_impl)(struct report_writer *w);
 	const struct report_ctx *ctx;
 	void *impl;

@@ -307,6 +307,8 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	if (j->nmodels++)
 		jstream_raw(js, ",", 1);
 	jstream_raw(js, "\n    ", j->compact ? 1 : 5);
+	if (w->model_tap && j->compact)
+		jstream_tap(js, w->model_tap);
 	jstream_open(js, 0);
 	kstr(js, "id", m->node->id);
 	target = report_redact(r->target); /* no credentials of a URL target */
@@ -423,6 +425,8 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	if (m->ndatasets) /* the training data named along the lineage */
 		datasets(js, m);
 	jstream_close(js);
+	if (w->model_tap && j->compact)
+		jstream_tap(js, NULL);
 	return j->failed || js->failed ? -1 : 0;
 }
 
