@@ -440,57 +440,87 @@ int lgraph_prefetch(struct lgraph *g, const char *const *ids, const char *const 
 	return expand_levels(g, level, nlevel, err);
 }
 
+/* "chain -> id (relation)", or NULL when out of memory. */
+static char *chain_step(const char *chain, const char *id, const char *relation)
+{
+	size_t a = strlen(chain), b = strlen(id), c = strlen(relation);
+	char *s = malloc(a + b + c + 8);
+
+	if (s) {
+		char *p = s;
+		memcpy(p, chain, a);
+		p += a;
+		memcpy(p, " -> ", 4);
+		p += 4;
+		memcpy(p, id, b);
+		p += b;
+		*p++ = ' ';
+		*p++ = '(';
+		memcpy(p, relation, c);
+		p += c;
+		*p++ = ')';
+		*p = '\0';
+	}
+	return s;
+}
+
+/* Breadth-first from root, each ancestor once (the first path found): nodes
+ * are marked seen with colour 4 and every mark is undone before returning
+ * (colours are 0 between operations; the graph is used by one thread). */
 int lgraph_ancestors(const struct lgraph *g, struct lnode *root, struct lancestor **out,
 		     size_t *n)
 {
 	struct lancestor *a = NULL;
-	size_t na = 0, head = 0;
-	struct strmap seen;
+	size_t na = 0, cap = 0, head = 0;
+	int oom = 0, root_color = root->color_;
 
 	(void)g;
 	*out = NULL;
 	*n = 0;
-	strmap_init(&seen);
-	strmap_put(&seen, root->key, root);
-	/* BFS with a queue stored in the result array itself; the root is a virtual
-	 * element at index -1 whose chain is its id. */
-	for (;;) {
-		struct lnode *cur = head == 0 && na == 0 ? root : NULL;
+	root->color_ = 4;
+	/* the queue is the result array itself; the root comes first, unlisted */
+	for (size_t q = 0; !oom; q++) {
+		struct lnode *cur;
 		const char *chain;
 		int depth;
 
-		if (!cur) {
+		if (q == 0) {
+			cur = root;
+			chain = root->id;
+			depth = 0;
+		} else {
 			if (head >= na)
 				break;
 			cur = a[head].node;
-			chain = a[head].chain;
+			chain = a[head].chain ? a[head].chain : "";
 			depth = a[head].depth;
 			head++;
-		} else {
-			chain = root->id;
-			depth = 0;
 		}
 		for (size_t i = 0; i < cur->nparents; i++) {
 			struct lnode *t = cur->parents[i].to;
-			struct lancestor *p;
-			if (strmap_get(&seen, t->key))
+			if (t->color_ == 4)
 				continue;
-			strmap_put(&seen, t->key, t);
-			p = realloc(a, (na + 1) * sizeof(*p));
-			if (!p)
-				break;
-			a = p;
+			if (na == cap) {
+				size_t ncap = cap ? 2 * cap : 8;
+				struct lancestor *p = realloc(a, ncap * sizeof(*p));
+				if (!p) {
+					oom = 1;
+					break;
+				}
+				a = p;
+				cap = ncap;
+			}
+			t->color_ = 4;
 			a[na].node = t;
 			a[na].depth = depth + 1;
 			a[na].relation = cur->parents[i].p ? cur->parents[i].p->relation : NULL;
-			a[na].chain = lt_asprintf("%s -> %s (%s)", chain, t->id,
-						  a[na].relation ? a[na].relation : "parent");
+			a[na].chain = chain_step(chain, t->id, a[na].relation ? a[na].relation : "parent");
 			na++;
 		}
-		if (head == 0 && cur == root && na == 0)
-			break;
 	}
-	strmap_release(&seen);
+	for (size_t i = 0; i < na; i++)
+		a[i].node->color_ = 0;
+	root->color_ = root_color;
 	*out = a;
 	*n = na;
 	return 0;

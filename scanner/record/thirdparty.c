@@ -12,29 +12,39 @@
  * "third party to do so" inside a license body are not headings.
  */
 
+/* A phrase (lower case) and its length. */
+struct phrase {
+	const char *s;
+	size_t n;
+};
+#define P(lit) { lit, sizeof(lit) - 1 }
+
 /* Phrases that open a third-party section when a block starts with them. */
-static const char *const openers[] = {
-	"license for ", "licence for ", "licenses for ", "third party", "third-party", "3rd party",
-	"this product includes", "this software incorporates", "this repository includes",
-	"this repository also contains", "this repository contains code", "this project includes",
-	"includes software", "includes code from", "contains code from", "portions of this",
-	"portions copyright", "other dependencies", "dependencies and licenses",
-	"open source software licensed under", "component.", "open source license/copyright notice",
-	"notices for", "attributions", "bundled", NULL
+static const struct phrase openers[] = {
+	P("license for "), P("licence for "), P("licenses for "), P("third party"), P("third-party"),
+	P("3rd party"), P("this product includes"), P("this software incorporates"),
+	P("this repository includes"), P("this repository also contains"),
+	P("this repository contains code"), P("this project includes"), P("includes software"),
+	P("includes code from"), P("contains code from"), P("portions of this"),
+	P("portions copyright"), P("other dependencies"), P("dependencies and licenses"),
+	P("open source software licensed under"), P("component."),
+	P("open source license/copyright notice"), P("notices for"), P("attributions"),
+	P("bundled"), { NULL, 0 }
 };
 
 /* Phrases that make a short first line of a block (a heading: "Flash Attention
  * (third-party code)") third-party wherever they stand in it. */
-static const char *const heading_words[] = {
-	"third party", "third-party", "3rd party", "license for ", "licence for ", NULL
+static const struct phrase heading_words[] = {
+	P("third party"), P("third-party"), P("3rd party"), P("license for "), P("licence for "),
+	{ NULL, 0 }
 };
 
 /* Phrases of a lead-in sentence ("The code in x.py is derived from y, under this
  * license:"): they count in a block's first line that ends with a colon or is
  * short, never in a long paragraph of license prose. */
-static const char *const leadin_words[] = {
-	" is derived from ", " are derived from ", "contains code from", "includes code from",
-	"code from other projects", NULL
+static const struct phrase leadin_words[] = {
+	P(" is derived from "), P(" are derived from "), P("contains code from"),
+	P("includes code from"), P("code from other projects"), { NULL, 0 }
 };
 
 #define HEADING_MAX 100   /* characters of a heading */
@@ -65,20 +75,19 @@ static int is_rule_line(const char *s, size_t n)
 
 #define BLOCK_LINE_MAX 400 /* a lead-in sentence; longer first lines are license prose */
 
-static int starts_with_ci(const char *s, size_t n, const char *p)
+/* The first character is compared before the call: most tries fail there. */
+static int starts_with_ci(const char *s, size_t n, const struct phrase *p)
 {
-	size_t pl = strlen(p);
-	return n >= pl && strncasecmp(s, p, pl) == 0;
+	return n >= p->n && tolower((unsigned char)s[0]) == p->s[0] &&
+	       strncasecmp(s, p->s, p->n) == 0;
 }
 
-/* The first character is compared before the call: most positions fail there. */
-static int contains_ci(const char *s, size_t n, const char *p)
+static int contains_ci(const char *s, size_t n, const struct phrase *p)
 {
-	size_t pl = strlen(p);
-	int c0 = tolower((unsigned char)p[0]);
+	int c0 = p->s[0];
 
-	for (size_t i = 0; i + pl <= n; i++)
-		if (tolower((unsigned char)s[i]) == c0 && strncasecmp(s + i, p, pl) == 0)
+	for (size_t i = 0; i + p->n <= n; i++)
+		if (tolower((unsigned char)s[i]) == c0 && strncasecmp(s + i, p->s, p->n) == 0)
 			return 1;
 	return 0;
 }
@@ -126,16 +135,16 @@ int thirdparty_first_line(const char *text, size_t len)
 		if (block_start && i < n && n - i <= BLOCK_LINE_MAX) {
 			size_t rest = n - i;
 			int colon = s[n - 1] == ':';
-			for (int k = 0; openers[k] && (colon || rest <= LEADIN_SHORT); k++)
-				if (starts_with_ci(s + i, rest, openers[k]))
+			for (int k = 0; openers[k].s && (colon || rest <= LEADIN_SHORT); k++)
+				if (starts_with_ci(s + i, rest, &openers[k]))
 					return line;
 			if (rest <= HEADING_MAX && count_words(s + i, rest) <= HEADING_WORDS)
-				for (int k = 0; heading_words[k]; k++)
-					if (contains_ci(s + i, rest, heading_words[k]))
+				for (int k = 0; heading_words[k].s; k++)
+					if (contains_ci(s + i, rest, &heading_words[k]))
 						return line;
 			if (colon || rest <= LEADIN_SHORT)
-				for (int k = 0; leadin_words[k]; k++)
-					if (contains_ci(s + i, rest, leadin_words[k]))
+				for (int k = 0; leadin_words[k].s; k++)
+					if (contains_ci(s + i, rest, &leadin_words[k]))
 						return line;
 		}
 		line++;
