@@ -103,15 +103,22 @@ static char *mirror_spelling_nocase(const char *root, const char *id)
 /* A mirror entry that is a symbolic link is not followed out of the mirror
  * (NOFOLLOW); a model's folder is read at once (AS_LISTED). LT_ENOTFOUND,
  * LT_EINVAL or LT_EUNSAFE: no folder of that name. */
-static int mirror_open(struct source **src, const char *root, const char *spelling,
+static int reads_whole(void *db, const char *name)
+{
+	return record_reads_whole(db, name);
+}
+
+static int mirror_open(struct source **src, const struct mirror *m, const char *spelling,
 		       struct lt_error *err)
 {
-	char *dir = path_join(root, spelling);
+	char *dir = path_join(m->root, spelling);
+	struct source_dir_opts o = { SOURCE_DIR_NOFOLLOW | SOURCE_DIR_AS_LISTED, reads_whole,
+				     (void *)m->env.db };
 	int rc;
 
 	if (!dir)
 		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
-	rc = source_open_dir_flags(src, dir, SOURCE_DIR_NOFOLLOW | SOURCE_DIR_AS_LISTED, err);
+	rc = source_open_dir_opts(src, dir, &o, err);
 	free(dir);
 	return rc;
 }
@@ -133,10 +140,10 @@ static int mirror_resolve(struct resolver *r, const char *id, const char *rev,
 
 	if (!record_is_hub_id(id))
 		return lt_error_set(err, LT_ENOTFOUND, NULL, 0, "'%s' is not a model id", id);
-	rc = mirror_open(&src, m->root, id, err);
+	rc = mirror_open(&src, m, id, err);
 	if (no_folder(rc)) {
 		real = mirror_spelling_nocase(m->root, id);
-		rc = real && strcmp(real, id) != 0 ? mirror_open(&src, m->root, real, err)
+		rc = real && strcmp(real, id) != 0 ? mirror_open(&src, m, real, err)
 						   : LT_ENOTFOUND;
 		if (no_folder(rc)) {
 			free(real);

@@ -259,6 +259,18 @@ static const char *role_of(const struct licensedb *db, const char *path)
 	return NULL;
 }
 
+int record_reads_whole(const struct licensedb *db, const char *name)
+{
+	static const char *const whole[] = { "card", "license", "notice", "policy", "config",
+					      "adapter", "mergekit", "quant-config" };
+	const char *role = strchr(name, '/') ? NULL : role_of(db, name);
+
+	for (size_t i = 0; role && i < sizeof(whole) / sizeof(whole[0]); i++)
+		if (!strcmp(role, whole[i]))
+			return 1;
+	return 0;
+}
+
 int rec_read_file(struct source *src, const char *path, size_t max, struct buf *b,
 		  int *truncated, struct lt_error *err)
 {

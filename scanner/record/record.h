@@ -151,6 +151,9 @@ struct record_opts {
 };
 
 /* Build a record from an opened source. Borrows src, db and cls. */
+/* 1 when record_build reads the top-level file name whole, as text (a card,
+ * license, notice, policy or config): a source may read it while listing. */
+int record_reads_whole(const struct licensedb *db, const char *name);
 int record_build(struct model_record **out, struct source *src, const struct licensedb *db,
 		 const struct classify_ctx *cls, const struct record_opts *opts,
 		 struct lt_error *err);

@@ -93,15 +93,25 @@ int source_read_memory(struct buf *out, const char *path, const void *data, size
  * files are skipped; depth and entry count are capped (limits.h). A small
  * top-level file is read once, while listing (see src_dir.c). */
 int source_open_dir(struct source **out, const char *path, struct lt_error *err);
-/* source_open_dir with flags: */
+/* source_open_dir with options: */
 /* the folder itself may not be a symbolic link (LT_EUNSAFE; a missing folder is
  * LT_ENOTFOUND, a file LT_EINVAL) */
 #define SOURCE_DIR_NOFOLLOW 1u
-/* small top-level files are served as they were read while listing, without a
- * check that they are unchanged: for a source read at once (a mirror's model) */
+/* top-level files read while listing are served as they were read then, without
+ * a check that they are unchanged: for a source read at once (a mirror's model) */
 #define SOURCE_DIR_AS_LISTED 2u
-int source_open_dir_flags(struct source **out, const char *path, unsigned flags,
-			  struct lt_error *err);
+struct source_dir_opts {
+	unsigned flags; /* SOURCE_DIR_* */
+	/* Optional: 1 for a top-level name the caller will read (a card, a license).
+	 * Such a regular file is opened straight away and, when it is no bigger
+	 * than SOURCE_DIR_READ_SOON_MAX, read while listing: the open file's fstat
+	 * serves instead of an fstatat before the open. */
+	int (*read_soon)(void *arg, const char *name);
+	void *arg;
+};
+#define SOURCE_DIR_READ_SOON_MAX ((size_t)256 * 1024)
+int source_open_dir_opts(struct source **out, const char *path, const struct source_dir_opts *o,
+			 struct lt_error *err);
 /* A folder whose symlinks are followed only when they resolve inside link_root
  * (the huggingface_hub cache: files in snapshots/<sha>/ link into blobs/). */
 int source_open_linked_dir(struct source **out, const char *dir, const char *link_root,

@@ -84,6 +84,7 @@ struct dir_impl {
 
 struct walker {
 	struct source *src;
+	const struct source_dir_opts *o;
 	struct dir_impl *dir; /* where small top-level files are kept */
 	int full; /* entry cap reached */
 };
@@ -367,31 +368,54 @@ static void keep_file(struct dir_impl *d, const char *name, const char *data, si
 	d->nkept++;
 }
 
-/* Fill e's LFS fields when the small regular file name (in dfd) is a pointer;
- * keep (d not NULL: a top-level file) what was read when it is the whole file.
- * 1 when the file was remembered (keep_file), else 0. */
+/* Read the regular file open at fd (st: its fstat) whole, at most max bytes:
+ * fill e's LFS fields when it is a pointer, and keep (d not NULL: a top-level
+ * file) what was read when it is the whole file. 1 when the file was
+ * remembered (keep_file), else 0. */
+static int probe_fd(int fd, const struct stat *st, size_t max, const char *name,
+		    struct source_entry *e, struct dir_impl *d)
+{
+	char small[DIR_LFS_PROBE_BYTES], *data = small;
+	size_t got = 0;
+	int kept = 0;
+
+	if (max > sizeof(small) && !(data = malloc(max)))
+		return 0;
+	/* up to the fstat size: a file that grows meanwhile is read as it was */
+	while (got < max) {
+		ssize_t n = read(fd, data + got, max - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if ((off_t)got >= st->st_size)
+			break;
+	}
+	if (got && got < DIR_LFS_PROBE_BYTES &&
+	    source_parse_lfs_pointer(data, got, &e->lfs_oid, &e->lfs_size))
+		e->lfs_pointer = 1;
+	/* whole: as many bytes as the file has, and fewer than asked for */
+	if (d && got < max && (off_t)got == st->st_size) {
+		keep_file(d, name, data, got, st);
+		kept = 1;
+	}
+	if (data != small)
+		free(data);
+	return kept;
+}
+
+/* The small regular file name (in dfd): probe_fd. */
 static int probe_lfs(int dfd, const char *name, struct source_entry *e, struct dir_impl *d)
 {
-	char data[DIR_LFS_PROBE_BYTES];
-	ssize_t n;
 	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	int kept = 0;
 
 	if (fd < 0)
 		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		do
-			n = read(fd, data, sizeof(data));
-		while (n < 0 && errno == EINTR);
-		if (n > 0 && source_parse_lfs_pointer(data, (size_t)n, &e->lfs_oid, &e->lfs_size))
-			e->lfs_pointer = 1;
-		/* whole: as many bytes as the file has, and fewer than asked for */
-		if (d && n >= 0 && (size_t)n < sizeof(data) && (off_t)n == st.st_size) {
-			keep_file(d, name, data, (size_t)n, &st);
-			kept = 1;
-		}
-	}
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		kept = probe_fd(fd, &st, DIR_LFS_PROBE_BYTES, name, e, d);
 	close(fd);
 	return kept;
 }
@@ -460,8 +484,9 @@ static int lister_open(struct lister *l, int fd, int own)
 #endif
 }
 
-/* The next name in the folder; NULL at its end (or when it cannot be read on). */
-static const char *lister_next(struct lister *l)
+/* The next name in the folder and its type (DT_UNKNOWN when the file system
+ * does not say); NULL at its end (or when it cannot be read on). */
+static const char *lister_next(struct lister *l, unsigned char *type)
 {
 #ifdef DIR_GETDENTS
 	struct dirent64 *de;
@@ -478,9 +503,15 @@ static const char *lister_next(struct lister *l)
 	}
 	de = (struct dirent64 *)(void *)(l->buf + l->pos);
 	l->pos += de->d_reclen;
+	*type = de->d_type;
 	return de->d_name;
 #else
 	struct dirent *de = readdir(l->d);
+#ifdef _DIRENT_HAVE_D_TYPE
+	*type = de ? de->d_type : DT_UNKNOWN;
+#else
+	*type = DT_UNKNOWN;
+#endif
 	return de ? de->d_name : NULL;
 #endif
 }
@@ -502,16 +533,18 @@ static int walk(struct walker *w, int dfd, int own, const char *rel, int depth)
 	struct source *src = w->src;
 	struct lister l;
 	const char *name;
+	unsigned char type;
 	int rc = 0;
 
 	if (lister_open(&l, dfd, own)) {
 		source_problem(src, "'%s' cannot be listed: %s", rel[0] ? rel : ".", strerror(errno));
 		return 0;
 	}
-	while (!rc && (name = lister_next(&l)) != NULL) {
+	while (!rc && (name = lister_next(&l, &type)) != NULL) {
 		char *crel = NULL;
 		const char *why;
 		struct stat st;
+		int fd = -1;
 
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
@@ -526,7 +559,16 @@ static int walk(struct walker *w, int dfd, int own, const char *rel, int depth)
 			rc = LT_ENOMEM;
 			break;
 		}
-		if (fstatat(l.fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		/* a file the caller will read: opened at once, its fstat is the examination */
+		if (depth == 0 && type == DT_REG && w->o->read_soon &&
+		    w->o->read_soon(w->o->arg, name) && !source_path_problem(crel)) {
+			fd = openat(l.fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+			if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+				close(fd); /* changed since the listing: examined as any name */
+				fd = -1;
+			}
+		}
+		if (fd < 0 && fstatat(l.fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 			source_problem(src, "'%s' cannot be examined: %s", crel, strerror(errno));
 		} else if ((why = source_path_problem(crel)) != NULL) {
 			source_problem(src, "'%s' %s; skipped", crel, why);
@@ -554,8 +596,13 @@ static int walk(struct walker *w, int dfd, int own, const char *rel, int depth)
 			e.path = crel;
 			e.size = (unsigned long long)st.st_size;
 			e.readable = 1;
-			if (st.st_size > 0 && st.st_size < DIR_LFS_PROBE_BYTES)
-				kept = probe_lfs(l.fd, name, &e, depth == 0 ? w->dir : NULL);
+			if (fd >= 0 && st.st_size > 0 &&
+			    (size_t)st.st_size <= SOURCE_DIR_READ_SOON_MAX &&
+			    (size_t)st.st_size <= DIR_KEEP_TOTAL - w->dir->kept_bytes)
+				kept = probe_fd(fd, &st, (size_t)st.st_size + 1, name, &e, w->dir);
+			else if (st.st_size > 0 && st.st_size < DIR_LFS_PROBE_BYTES)
+				kept = fd >= 0 ? probe_fd(fd, &st, DIR_LFS_PROBE_BYTES, name, &e, w->dir)
+					       : probe_lfs(l.fd, name, &e, depth == 0 ? w->dir : NULL);
 			if (depth == 0 && !kept) /* remembered by identity only */
 				keep_file(w->dir, name, NULL, 0, &st);
 			if (source_add_entry(src, &e))
@@ -565,6 +612,8 @@ static int walk(struct walker *w, int dfd, int own, const char *rel, int depth)
 			source_problem(src, "'%s' is not a regular file (a FIFO, socket or device); skipped",
 				       crel);
 		}
+		if (fd >= 0)
+			close(fd);
 		free(crel);
 	}
 	lister_close(&l);
@@ -573,12 +622,15 @@ static int walk(struct walker *w, int dfd, int own, const char *rel, int depth)
 
 int source_open_dir(struct source **out, const char *path, struct lt_error *err)
 {
-	return source_open_dir_flags(out, path, 0, err);
+	struct source_dir_opts o = { 0, NULL, NULL };
+
+	return source_open_dir_opts(out, path, &o, err);
 }
 
-int source_open_dir_flags(struct source **out, const char *path, unsigned flags,
-			  struct lt_error *err)
+int source_open_dir_opts(struct source **out, const char *path, const struct source_dir_opts *o,
+			 struct lt_error *err)
 {
+	unsigned flags = o->flags;
 	struct source *src = NULL;
 	struct dir_impl *d = NULL;
 	struct walker w;
@@ -623,6 +675,7 @@ int source_open_dir_flags(struct source **out, const char *path, unsigned flags,
 	w.dir = d;
 	d = NULL;
 	w.src = src;
+	w.o = o;
 	w.full = 0;
 	rc = walk(&w, w.dir->rootfd, 0, "", 0);
 	if (rc) {

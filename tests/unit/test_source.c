@@ -346,18 +346,94 @@ done:
 	tmp_free(t);
 }
 
+static int read_soon_names(void *arg, const char *name)
+{
+	(void)arg;
+	return !strcmp(name, "README.md") || !strcmp(name, "LICENSE") || !strcmp(name, "NOTICE") ||
+	       !strcmp(name, "pipe") || !strcmp(name, "huge.md") || !strcmp(name, "pointer");
+}
+
+/* Files the caller will read are opened at once and read while listing: the
+ * bytes served are the listed ones (AS_LISTED) or the file as it is now; a
+ * link or a FIFO of such a name is never opened; a file over the cap, an LFS
+ * pointer and a file in a sub-folder are handled as any other. */
+static void test_dir_read_soon(void)
+{
+	char *t = tmp_new();
+	char big[3000], *huge, *p;
+	size_t hn = SOURCE_DIR_READ_SOON_MAX + 10;
+	struct source_dir_opts o = { SOURCE_DIR_AS_LISTED, read_soon_names, NULL };
+	struct source_dir_opts live = { 0, read_soon_names, NULL };
+	const struct source_entry *e;
+	struct source *s = NULL, *s2 = NULL;
+	struct lt_error err;
+	int fd, rc;
+
+	memset(big, 'b', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	huge = malloc(hn + 1);
+	memset(huge, 'h', hn);
+	huge[hn] = '\0';
+	put_str(t, "README.md", "---\nlicense: mit\n---\n");
+	put_str(t, "LICENSE", big);
+	put_str(t, "huge.md", huge);
+	put_str(t, "pointer", LFS_POINTER);
+	put_str(t, "sub/LICENSE", "nested\n");
+	put_str(t, "outside.txt", "outside\n");
+	p = lt_asprintf("%s/NOTICE", t);
+	CHECK_EQ_INT(symlink("outside.txt", p), 0);
+	free(p);
+	p = lt_asprintf("%s/pipe", t);
+	CHECK_EQ_INT(mkfifo(p, 0600), 0);
+	free(p);
+	CHECK_EQ_INT(source_open_dir_opts(&s, t, &o, &err), 0);
+	CHECK_EQ_INT(source_open_dir_opts(&s2, t, &live, &err), 0);
+	if (!s || !s2)
+		goto done;
+	e = source_find(s, "LICENSE");
+	CHECK(e && e->readable && e->size == sizeof(big) - 1);
+	CHECK(has_problem(s, "'NOTICE' is a symbolic link to 'outside.txt'; not followed"));
+	CHECK(has_problem(s, "'pipe' is not a regular file"));
+	e = source_find(s, "pointer");
+	CHECK(e && e->lfs_pointer && e->lfs_size == 13510798882ull);
+	/* written in place after the listing */
+	p = lt_asprintf("%s/LICENSE", t);
+	fd = open(p, O_WRONLY | O_TRUNC);
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK_EQ_INT((int)write(fd, "changed\n", 8), 8);
+		close(fd);
+	}
+	free(p);
+	check_text(s, "LICENSE", big);        /* as listed */
+	check_text(s2, "LICENSE", "changed\n"); /* as it is now */
+	check_text(s, "README.md", "---\nlicense: mit\n---\n");
+	check_text(s, "huge.md", huge); /* over the cap: read when asked */
+	check_text(s, "sub/LICENSE", "nested\n");
+	rc = 0;
+	CHECK(read_text(s, "NOTICE", &rc) == NULL); /* the link is not followed */
+	CHECK(rc != 0);
+done:
+	source_free(s);
+	source_free(s2);
+	free(huge);
+	tmp_free(t);
+}
+
 /* SOURCE_DIR_AS_LISTED serves small files as they were when listed;
  * SOURCE_DIR_NOFOLLOW refuses a folder that is a symbolic link. */
 static void test_dir_flags(void)
 {
 	char *t = tmp_new();
 	char *root = lt_asprintf("%s/m", t), *link = lt_asprintf("%s/l", t), *p;
+	struct source_dir_opts as_listed = { SOURCE_DIR_AS_LISTED, NULL, NULL };
+	struct source_dir_opts nofollow = { SOURCE_DIR_NOFOLLOW, NULL, NULL };
 	struct source *s = NULL;
 	struct lt_error err;
 	int fd;
 
 	put_str(root, "README.md", "card one\n");
-	CHECK_EQ_INT(source_open_dir_flags(&s, root, SOURCE_DIR_AS_LISTED, &err), 0);
+	CHECK_EQ_INT(source_open_dir_opts(&s, root, &as_listed, &err), 0);
 	if (!s)
 		goto done;
 	p = lt_asprintf("%s/README.md", root);
@@ -380,14 +456,14 @@ static void test_dir_flags(void)
 	CHECK_EQ_INT(source_open_dir(&s, link, &err), 0);
 	source_free(s);
 	s = NULL;
-	CHECK_EQ_INT(source_open_dir_flags(&s, link, SOURCE_DIR_NOFOLLOW, &err), LT_EUNSAFE);
+	CHECK_EQ_INT(source_open_dir_opts(&s, link, &nofollow, &err), LT_EUNSAFE);
 	CHECK(s == NULL);
 	CHECK(strstr(err.message, "symbolic link") != NULL);
 	p = lt_asprintf("%s/README.md", root);
-	CHECK_EQ_INT(source_open_dir_flags(&s, p, SOURCE_DIR_NOFOLLOW, &err), LT_EINVAL);
+	CHECK_EQ_INT(source_open_dir_opts(&s, p, &nofollow, &err), LT_EINVAL);
 	free(p);
 	p = lt_asprintf("%s/none", t);
-	CHECK_EQ_INT(source_open_dir_flags(&s, p, SOURCE_DIR_NOFOLLOW, &err), LT_ENOTFOUND);
+	CHECK_EQ_INT(source_open_dir_opts(&s, p, &nofollow, &err), LT_ENOTFOUND);
 	free(p);
 done:
 	source_free(s);
@@ -1896,7 +1972,7 @@ static void test_hub_release_facts(void)
 	CHECK_STR(hub_fact(HUB_INFO("\"author\": [\"x\"]"), 1), "");
 }
 
-TESTS(T(dir_listing), T(dir_read_caps), T(dir_swapped_to_links), T(dir_read_once), T(dir_listed_identity), T(dir_flags),
+TESTS(T(dir_listing), T(dir_read_caps), T(dir_swapped_to_links), T(dir_read_once), T(dir_listed_identity), T(dir_flags), T(dir_read_soon),
       T(dir_depth_and_names),
       T(dir_missing), T(git_head), T(git_revisions), T(git_index), T(git_read_caps),
       T(git_hostile_tree), T(git_clone_cache), T(git_stale_tmp), T(git_failed_clone_leaves_nothing),
