@@ -140,6 +140,33 @@ static void check_text(struct source *s, const char *path, const char *want)
 	free(got);
 }
 
+/* dir/name gets new content by a rename over it (another inode). */
+static void replace_file(const char *dir, const char *name, const char *text)
+{
+	char *tmp = lt_asprintf("%s.new", name);
+	char *p = lt_asprintf("%s/%s", dir, tmp), *q = lt_asprintf("%s/%s", dir, name);
+
+	put_str(dir, tmp, text);
+	CHECK_EQ_INT(rename(p, q), 0);
+	free(tmp);
+	free(p);
+	free(q);
+}
+
+/* dir/name is rewritten in place (the same inode). */
+static void rewrite_file(const char *dir, const char *name, const char *text)
+{
+	char *p = lt_asprintf("%s/%s", dir, name);
+	int fd = open(p, O_WRONLY | O_TRUNC);
+
+	CHECK(fd >= 0);
+	if (fd >= 0) {
+		CHECK_EQ_INT((int)write(fd, text, strlen(text)), (int)strlen(text));
+		close(fd);
+	}
+	free(p);
+}
+
 /* Deterministic incompressible bytes. */
 static void fill_random(unsigned char *p, size_t n, uint64_t seed)
 {
@@ -304,7 +331,7 @@ done:
 static void test_dir_listed_identity(void)
 {
 	char *t = tmp_new();
-	char big[3000], *p, *q;
+	char big[3000], *p;
 	struct source *s = NULL;
 	struct lt_error err;
 	int rc;
@@ -320,13 +347,8 @@ static void test_dir_listed_identity(void)
 		goto done;
 	check_text(s, "LICENSE", big);
 	/* replaced by another file: read as it is now */
-	p = lt_asprintf("%s/LICENSE.new", t);
-	q = lt_asprintf("%s/LICENSE", t);
-	put_str(t, "LICENSE.new", "Apache-2.0\n");
-	CHECK_EQ_INT(rename(p, q), 0);
+	replace_file(t, "LICENSE", "Apache-2.0\n");
 	check_text(s, "LICENSE", "Apache-2.0\n");
-	free(p);
-	free(q);
 	/* replaced by a link to a file outside: refused, not followed */
 	p = lt_asprintf("%s/NOTICE", t);
 	unlink(p);
@@ -367,7 +389,7 @@ static void test_dir_read_soon(void)
 	const struct source_entry *e;
 	struct source *s = NULL, *s2 = NULL;
 	struct lt_error err;
-	int fd, rc;
+	int rc;
 
 	memset(big, 'b', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -397,14 +419,7 @@ static void test_dir_read_soon(void)
 	e = source_find(s, "pointer");
 	CHECK(e && e->lfs_pointer && e->lfs_size == 13510798882ull);
 	/* written in place after the listing */
-	p = lt_asprintf("%s/LICENSE", t);
-	fd = open(p, O_WRONLY | O_TRUNC);
-	CHECK(fd >= 0);
-	if (fd >= 0) {
-		CHECK_EQ_INT((int)write(fd, "changed\n", 8), 8);
-		close(fd);
-	}
-	free(p);
+	rewrite_file(t, "LICENSE", "changed\n");
 	check_text(s, "LICENSE", big);        /* as listed */
 	check_text(s2, "LICENSE", "changed\n"); /* as it is now */
 	check_text(s, "README.md", "---\nlicense: mit\n---\n");
@@ -430,20 +445,12 @@ static void test_dir_flags(void)
 	struct source_dir_opts nofollow = { SOURCE_DIR_NOFOLLOW, NULL, NULL };
 	struct source *s = NULL;
 	struct lt_error err;
-	int fd;
 
 	put_str(root, "README.md", "card one\n");
 	CHECK_EQ_INT(source_open_dir_opts(&s, root, &as_listed, &err), 0);
 	if (!s)
 		goto done;
-	p = lt_asprintf("%s/README.md", root);
-	fd = open(p, O_WRONLY | O_TRUNC);
-	CHECK(fd >= 0);
-	if (fd >= 0) {
-		CHECK_EQ_INT((int)write(fd, "card two\n", 9), 9);
-		close(fd);
-	}
-	free(p);
+	rewrite_file(root, "README.md", "card two\n");
 	check_text(s, "README.md", "card one\n"); /* as listed */
 	source_free(s);
 	s = NULL;
@@ -478,11 +485,11 @@ done:
 static void test_dir_read_once(void)
 {
 	char *t = tmp_new();
-	char *p, *q;
+	char *p;
 	struct source *s = NULL;
 	struct lt_error err;
 	struct buf b;
-	int rc, trunc = 0, fd;
+	int rc, trunc = 0;
 
 	put_str(t, "README.md", "card one\n");
 	put_str(t, "LICENSE", "MIT\n");
@@ -497,23 +504,11 @@ static void test_dir_read_once(void)
 	check_text(s, "README.md", "card one\n"); /* again: the same bytes */
 	check_text(s, "sub/NOTICE", "nested\n");
 	/* written in place (same inode, same size) */
-	p = lt_asprintf("%s/README.md", t);
-	fd = open(p, O_WRONLY | O_TRUNC);
-	CHECK(fd >= 0);
-	if (fd >= 0) {
-		CHECK_EQ_INT((int)write(fd, "card two\n", 9), 9);
-		close(fd);
-	}
+	rewrite_file(t, "README.md", "card two\n");
 	check_text(s, "README.md", "card two\n");
-	free(p);
 	/* replaced by another file */
-	p = lt_asprintf("%s/LICENSE.new", t);
-	q = lt_asprintf("%s/LICENSE", t);
-	put_str(t, "LICENSE.new", "Apache-2.0\n");
-	CHECK_EQ_INT(rename(p, q), 0);
+	replace_file(t, "LICENSE", "Apache-2.0\n");
 	check_text(s, "LICENSE", "Apache-2.0\n");
-	free(p);
-	free(q);
 	/* removed */
 	p = lt_asprintf("%s/gone.txt", t);
 	unlink(p);
