@@ -22,6 +22,12 @@ void strmap_init(struct strmap *m)
 	memset(m, 0, sizeof(*m));
 }
 
+void strmap_init_borrowed(struct strmap *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->borrowed = 1;
+}
+
 static int rehash(struct strmap *m, size_t ncap)
 {
 	struct strmap_slot *ns = calloc(ncap, sizeof(*ns));
@@ -78,7 +84,7 @@ static int put(struct strmap *m, const char *key, char *owned, void *val)
 		free(owned);
 		return 0;
 	}
-	m->slots[j].key = owned ? owned : lt_strdup(key);
+	m->slots[j].key = owned ? owned : m->borrowed ? (char *)key : lt_strdup(key);
 	if (!m->slots[j].key)
 		return LT_ENOMEM;
 	m->slots[j].val = val;
@@ -108,7 +114,7 @@ void *strmap_get(const struct strmap *m, const char *key)
 }
 void strmap_release(struct strmap *m)
 {
-	for (size_t i = 0; i < m->cap; i++)
+	for (size_t i = 0; i < m->cap && !m->borrowed; i++)
 		free(m->slots[i].key);
 	free(m->slots);
 	memset(m, 0, sizeof(*m));

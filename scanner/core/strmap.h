@@ -1,6 +1,7 @@
 /*
- * strmap.h - string-keyed hash map (open addressing). Keys are copied; values are
- * borrowed pointers. Later puts of the same key replace the value.
+ * strmap.h - string-keyed hash map (open addressing). Keys are copied (or, in a
+ * map made with strmap_init_borrowed, borrowed); values are borrowed pointers.
+ * Later puts of the same key replace the value.
  */
 #ifndef LT_STRMAP_H
 #define LT_STRMAP_H
@@ -17,9 +18,13 @@ struct strmap_slot {
 struct strmap {
 	struct strmap_slot *slots;
 	size_t cap, n;
+	int borrowed; /* keys are the caller's, never copied or freed */
 };
 
 void strmap_init(struct strmap *m);
+/* A map whose keys are not copied: each key put must outlive the map (strings
+ * of a loaded database, say). strmap_put_take is not for such a map. */
+void strmap_init_borrowed(struct strmap *m);
 int strmap_put(struct strmap *m, const char *key, void *val); /* 0 or LT_ENOMEM */
 /* Like strmap_put, but the map takes key (malloc'd) and frees it when the key
  * is already present or on failure. */

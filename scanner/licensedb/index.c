@@ -14,25 +14,39 @@
 
 #include "core/banned.h"
 
-/* Fold a declared id for lookup: lower case, trim, '_' and ' ' to '-'. */
-static char *fold_id(const char *s)
+/* Fold a declared id (n bytes with its NUL) into f for lookup: lower case,
+ * trim, '_' and ' ' to '-'. */
+static void fold_into(char *f, const char *s, size_t n)
 {
-	char *f = lt_strdup(s), *p;
+	char *p;
 
-	if (!f)
-		return NULL;
+	memcpy(f, s, n);
 	lt_trim(f);
 	lt_str_lower(f);
 	for (p = f; *p; p++)
 		if (*p == '_' || *p == ' ')
 			*p = '-';
+}
+
+/* name folded, in ix->folded (sized by licdb_build_index); NULL when no room. */
+static const char *fold_id(struct licdb_index *ix, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *f;
+
+	if (n > ix->folded_cap - ix->folded_len)
+		return NULL;
+	f = ix->folded + ix->folded_len;
+	fold_into(f, s, n);
+	ix->folded_len += strlen(f) + 1;
 	return f;
 }
 
 static void index_name(struct licensedb *db, struct licdb_index *ix, const char *name,
 		       struct licdef *d, const char *what)
 {
-	char *f = fold_id(name);
+	size_t mark = ix->folded_len;
+	const char *f = fold_id(ix, name);
 	struct licdef *prev;
 
 	if (!f)
@@ -42,9 +56,9 @@ static void index_name(struct licensedb *db, struct licdb_index *ix, const char 
 		licensedb_problem(db, d->path, 0, "%s '%s' also names '%s' (%s)", what, name,
 				  prev->id, prev->path);
 	if (!prev)
-		strmap_put_take(&ix->by_name, f, d);
+		strmap_put(&ix->by_name, f, d);
 	else
-		free(f);
+		ix->folded_len = mark; /* not kept: its room is used again */
 }
 
 struct licdb_index *licdb_index_new(struct licensedb *db)
@@ -56,10 +70,10 @@ struct licdb_index *licdb_index_new(struct licensedb *db)
 	ix = calloc(1, sizeof(*ix));
 	if (!ix)
 		return NULL;
-	strmap_init(&ix->by_id);
-	strmap_init(&ix->by_name);
-	strmap_init(&ix->findings);
-	strmap_init(&ix->rules);
+	strmap_init_borrowed(&ix->by_id);
+	strmap_init_borrowed(&ix->by_name);
+	strmap_init_borrowed(&ix->findings);
+	strmap_init_borrowed(&ix->rules);
 	db->index_ = ix;
 	return ix;
 }
@@ -68,12 +82,22 @@ void licdb_build_index(struct licensedb *db)
 {
 	struct licdb_index *ix = licdb_index_new(db);
 
-	size_t names = db->nlics;
+	size_t names = db->nlics, bytes = 0;
 
-	if (!ix)
+	if (!ix || ix->folded) /* built once */
 		return;
-	for (size_t i = 0; i < db->nlics; i++)
-		names += db->lics[i]->hub_ids.n + db->lics[i]->aliases.n;
+	for (size_t i = 0; i < db->nlics; i++) {
+		const struct licdef *d = db->lics[i];
+		names += d->hub_ids.n + d->aliases.n;
+		bytes += d->id ? strlen(d->id) + 1 : 0;
+		for (size_t j = 0; j < d->hub_ids.n; j++)
+			bytes += strlen(d->hub_ids.v[j]) + 1;
+		for (size_t j = 0; j < d->aliases.n; j++)
+			bytes += strlen(d->aliases.v[j]) + 1;
+	}
+	if (!(ix->folded = malloc(bytes ? bytes : 1)))
+		return;
+	ix->folded_cap = bytes;
 	/* sized once: no table is rehashed while it fills (a tenth of start-up) */
 	strmap_reserve(&ix->by_id, db->nlics);
 	strmap_reserve(&ix->by_name, names);
@@ -128,6 +152,7 @@ void licdb_index_free(struct licdb_index *ix)
 	strmap_release(&ix->by_name);
 	strmap_release(&ix->findings);
 	strmap_release(&ix->rules);
+	free(ix->folded);
 	free(ix);
 }
 
@@ -141,15 +166,20 @@ const struct licdef *licensedb_lookup(const struct licensedb *db, const char *de
 {
 	struct licdb_index *ix = db ? db->index_ : NULL;
 	const struct licdef *d;
-	char *f;
+	char small[128], *f;
+	size_t n;
 
 	if (!ix || !declared)
 		return NULL;
-	f = fold_id(declared);
-	if (!f)
+	n = strlen(declared) + 1;
+	if (n <= sizeof(small))
+		f = small;
+	else if (!(f = malloc(n)))
 		return NULL;
+	fold_into(f, declared, n);
 	d = strmap_get(&ix->by_name, f);
-	free(f);
+	if (f != small)
+		free(f);
 	return d;
 }
 

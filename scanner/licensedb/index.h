@@ -19,6 +19,10 @@ struct licdb_index {
 	struct strmap by_name;  /* folded id / hub id / alias -> licdef */
 	struct strmap findings; /* id -> finding_def */
 	struct strmap rules;    /* id -> detect_rule */
+	/* the tables borrow their keys: the records' own strings, and for by_name
+	 * the folded names, all in this one block */
+	char *folded;
+	size_t folded_len, folded_cap;
 	/* Set when the database was rebuilt from a snapshot: every record, pointer
 	 * array and list lives in snap_recs and every string in snap_file, so
 	 * licensedb_free() frees these two blocks instead of each record. */
