@@ -320,6 +320,12 @@ int audit_state_get(const struct audit_state *s, const char *target, enum verdic
 
 json_t *audit_state_model(const struct audit_state *s, FILE *f, const char *target)
 {
+	return audit_state_model_text(s, f, target, NULL, NULL);
+}
+
+json_t *audit_state_model_text(const struct audit_state *s, FILE *f, const char *target,
+			       char **text, size_t *len)
+{
 	const struct audit_done *d = strmap_get(&s->done, target);
 	json_error_t jerr;
 	json_t *j = NULL, *m = NULL;
@@ -329,6 +335,10 @@ json_t *audit_state_model(const struct audit_state *s, FILE *f, const char *targ
 	char *line;
 	ssize_t got;
 
+	if (text) {
+		*text = NULL;
+		*len = 0;
+	}
 	if (!d || strmap_get(&s->distrusted, target) || !(line = malloc(d->len + 1)))
 		return NULL;
 	got = pread(fileno(f), line, d->len, (off_t)(s->rewritten ? d->off_keep : d->off_file));
@@ -336,6 +346,14 @@ json_t *audit_state_model(const struct audit_state *s, FILE *f, const char *targ
 	    v == d->v && (m = json_loadb(line + mat, mlen, JSON_REJECT_DUPLICATES, &jerr)) && !json_is_object(m)) {
 		json_decref(m);
 		m = NULL;
+	}
+	if (m && text) {
+		/* the section moves to the front of the line's block, which is handed over */
+		memmove(line, line + mat, mlen);
+		line[mlen] = '\0';
+		*text = line;
+		*len = mlen;
+		line = NULL;
 	}
 	json_decref(j);
 	free(line);

@@ -84,6 +84,10 @@ int audit_state_get(const struct audit_state *s, const char *target, enum verdic
  * caller releases it with json_decref. NULL when target has no usable record or
  * the line no longer verifies. */
 struct json_t *audit_state_model(const struct audit_state *s, FILE *f, const char *target);
+/* The same, and the section's text as the line holds it (*text malloc'd, caller
+ * frees; NULL when the section is not returned or out of memory). */
+struct json_t *audit_state_model_text(const struct audit_state *s, FILE *f, const char *target,
+				      char **text, size_t *len);
 /* One record line, '\n'-terminated, for target, v and its report section model
  * under s->config (caller frees); NULL when out of memory or when the line would
  * exceed AUDIT_STATE_MAX_LINE. */

@@ -244,11 +244,12 @@ static int tee_model(struct report_writer *w, const struct model_report *m, cons
 	return rc;
 }
 
-static int tee_model_json(struct report_writer *w, const json_t *model)
+static int tee_model_json(struct report_writer *w, const json_t *model, const char *text,
+			  size_t len)
 {
 	struct tee *t = w->impl;
 
-	return t->inner->model_json(t->inner, model);
+	return t->inner->model_json(t->inner, model, text, len);
 }
 
 static int tee_end(struct report_writer *w, enum verdict overall)
@@ -426,11 +427,14 @@ int cmd_audit(int argc, char **argv)
 			}
 			if (audit_state_get(&st, targets[k], &v)) {
 				/* finished by an earlier run: its section comes from the state file */
-				json_t *sec = audit_state_model(&st, state, targets[k]);
+				char *text = NULL;
+				size_t tlen = 0;
+				json_t *sec = audit_state_model_text(&st, state, targets[k], &text, &tlen);
 
 				if (sec) {
-					run.wr->model_json(run.wr, sec);
+					run.wr->model_json(run.wr, sec, text, tlen);
 					json_decref(sec);
+					free(text);
 					run.overall = verdict_worst(run.overall, v);
 					counts[v]++;
 					skipped++;

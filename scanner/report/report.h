@@ -54,8 +54,11 @@ struct report_writer {
 	int (*end)(struct report_writer *w, enum verdict overall);
 	/* Optional (NULL: the format cannot): write a model given as its JSON report
 	 * object (what the json writer writes for it), e.g. a model a resumed audit
-	 * finished in an earlier run (cli/audit_state.h). */
-	int (*model_json)(struct report_writer *w, const struct json_t *model);
+	 * finished in an earlier run (cli/audit_state.h). text, when not NULL, is
+	 * that object as the json writer wrote it in its compact layout (len bytes,
+	 * one line): a compact json writer copies it instead of writing it again. */
+	int (*model_json)(struct report_writer *w, const struct json_t *model, const char *text,
+			  size_t len);
 	/* Optional, json only, compact layout only: when set, each model's section
 	 * (its object, as written) is also appended here, for an audit's state file. */
 	struct buf *model_tap;

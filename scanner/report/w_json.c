@@ -431,7 +431,7 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 }
 
 /* A model already in its JSON form (a resumed audit's earlier runs). */
-static int j_model_json(struct report_writer *w, const json_t *o)
+static int j_model_json(struct report_writer *w, const json_t *o, const char *text, size_t len)
 {
 	struct jw *j = w->impl;
 	json_t *f;
@@ -452,7 +452,10 @@ static int j_model_json(struct report_writer *w, const json_t *o)
 	if (j->nmodels++)
 		jstream_raw(j->js, ",", 1);
 	jstream_raw(j->js, "\n    ", j->compact ? 1 : 5);
-	jstream_json(j->js, o);
+	if (text && len && j->compact)
+		jstream_raw(j->js, text, len); /* the same bytes jstream_json would write */
+	else
+		jstream_json(j->js, o);
 	return j->failed || j->js->failed ? -1 : 0;
 }
 
