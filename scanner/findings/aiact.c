@@ -78,7 +78,9 @@ struct aiact *aiact_assess(const struct model_report *m, const struct check_opts
 								   : "commercial use is not allowed");
 		}
 		for (size_t k = 0; k < l->nobligations; k++) {
-			const char *why = disqualifies(l->obligations[k].kind);
+			/* a display duty above a size is attribution, which free licenses ask too */
+			const char *why = ob_display_trigger(&l->obligations[k]) ? NULL
+					  : disqualifies(l->obligations[k].kind);
 			int dup = 0;
 			if (!why)
 				continue;

@@ -125,13 +125,84 @@ static void count(unsigned long long v, char *out, size_t n)
 	profile_fmt_count(v, out, n);
 }
 
+/* Where the profile stands against a threshold: UNKNOWN without the figure. */
+enum side { BELOW, ABOVE, UNSURE, UNKNOWN };
+
+static enum side side_of(const struct profile *p, const struct obligation *ob)
+{
+	int per_month = ob->period && !strcmp(ob->period, "monthly");
+
+	if (ob->kind == OB_USER_THRESHOLD) {
+		if (!p->has_users)
+			return UNKNOWN;
+		/* monthly users above a daily threshold: the daily figure decides */
+		return p->users <= ob->value ? BELOW : ob->period && !strcmp(ob->period, "daily") ? UNSURE : ABOVE;
+	}
+	if (!p->has_revenue)
+		return UNKNOWN;
+	/* --revenue is annual: against a monthly limit, a year below it keeps every
+	 * month below it; a year above twelve times it has some month above it;
+	 * between, the monthly figures decide */
+	return p->revenue <= ob->value ? BELOW : !per_month || p->revenue / 12 > ob->value ? ABOVE : UNSURE;
+}
+
+/* A display trigger (ob_display_trigger): crossing it starts a duty to display a
+ * text, a to-do; staying below it owes nothing. Triggers of one text are
+ * alternatives: one crossed decides for all. */
+static void judge_display(struct judge *j, const struct eff_ob *e, const char *have, const char *lim)
+{
+	const struct obligation *ob = e->ob;
+	const char *duty = ob->kind == OB_USER_THRESHOLD ? "user-threshold" : "revenue-threshold";
+	const struct ob_summary *s = &j->m->ob;
+	enum side side = side_of(j->p, ob);
+
+	/* the text shows on commercial products or services offered to their users */
+	if (j->p->use != PUSE_UNSET && j->p->use != PUSE_COMMERCIAL) {
+		reason(j, e, duty, AO_PASS, "the display duty binds commercial products or services; %s use owes none",
+		       profile_use_name(j->p->use));
+		return;
+	}
+	if (j->p->dist == PDIST_INTERNAL) {
+		reason(j, e, duty, AO_PASS, "the display duty binds products or services offered to users; internal use owes none");
+		return;
+	}
+	if (side == ABOVE) {
+		reason(j, e, duty, AO_PASS, "%s, above %s: display \"%s\": on the to-do list", have, lim, ob->text);
+		todo(j, "display \"%s\" on the user interface of products or services using it (%s%s%s)", ob->text,
+		     e->lic->name, ob->clause ? " " : "", ob->clause ? ob->clause : "");
+		return;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].lic == e->lic && s->v[i].ob != ob && ob_display_trigger(s->v[i].ob) &&
+		    !strcmp(s->v[i].ob->text, ob->text) && side_of(j->p, s->v[i].ob) == ABOVE) {
+			reason(j, e, duty, AO_PASS, "\"%s\" must be displayed anyway: the %s is above its trigger", ob->text,
+			       s->v[i].ob->kind == OB_USER_THRESHOLD ? "user count" : "revenue");
+			return;
+		}
+	if (side == UNKNOWN)
+		reason(j, e, duty, AO_REVIEW, "no --%s given: above %s, products or services using it must display \"%s\" (%s)",
+		       ob->kind == OB_USER_THRESHOLD ? "users" : "revenue", lim, ob->text, e->lic->name);
+	else if (side == BELOW)
+		reason(j, e, duty, AO_PASS, "%s, not above %s: no display duty", have, lim);
+	else
+		reason(j, e, duty, AO_REVIEW, "%s could pass %s: the exact figures decide whether \"%s\" must be displayed",
+		       have, lim, ob->text);
+}
+
 static void judge_users(struct judge *j, const struct eff_ob *e)
 {
 	const struct obligation *ob = e->ob;
-	char have[32], lim[32], when[160] = "";
+	char have[32], lim[32], when[160] = "", h[80], l[80];
 	int daily = ob->period && !strcmp(ob->period, "daily");
 
 	count(ob->value, lim, sizeof(lim));
+	if (ob_display_trigger(ob)) {
+		snprintf(l, sizeof(l), "%s %s active users", lim, daily ? "daily" : "monthly");
+		count(j->p->users, have, sizeof(have));
+		snprintf(h, sizeof(h), "%s monthly users", have);
+		judge_display(j, e, h, l);
+		return;
+	}
 	if (ob->note && strstr(ob->note, "release date"))
 		snprintf(when, sizeof(when), "; the license counts the users of the calendar month before its release date%s%s%s",
 			 e->lic->date ? " (" : "", e->lic->date ? e->lic->date : "", e->lic->date ? ")" : "");
@@ -156,30 +227,27 @@ static void judge_users(struct judge *j, const struct eff_ob *e)
 static void judge_revenue(struct judge *j, const struct eff_ob *e)
 {
 	const struct obligation *ob = e->ob;
-	char have[32], lim[32];
+	char have[32], lim[32], h[80], l[80];
 	int monthly = ob->period && !strcmp(ob->period, "monthly");
+	enum side side = side_of(j->p, ob);
 
 	count(ob->value, lim, sizeof(lim));
-	if (!j->p->has_revenue) {
+	count(j->p->revenue, have, sizeof(have));
+	if (ob_display_trigger(ob)) {
+		snprintf(l, sizeof(l), "USD %s %s", lim, monthly ? "a month" : "a year");
+		snprintf(h, sizeof(h), "USD %s a year", have);
+		judge_display(j, e, h, l);
+		return;
+	}
+	if (!j->p->has_revenue)
 		reason(j, e, "revenue-threshold", AO_REVIEW, "no --revenue given: %s sets a threshold of USD %s %s",
 		       e->lic->name, lim, monthly ? "a month" : "a year");
-		return;
-	}
-	count(j->p->revenue, have, sizeof(have));
-	if (!monthly) {
-		if (j->p->revenue <= ob->value)
-			reason(j, e, "revenue-threshold", AO_PASS, "USD %s a year %s USD %s", have,
-			       j->p->revenue < ob->value ? "<" : "=", lim);
-		else
-			reason(j, e, "revenue-threshold", AO_FAIL, "USD %s a year > USD %s", have, lim);
-		return;
-	}
-	/* --revenue is annual: a year below the monthly limit keeps every month below
-	 * it; a year above twelve times it has some month above it; between, the
-	 * monthly figures decide */
-	if (j->p->revenue <= ob->value)
+	else if (!monthly)
+		reason(j, e, "revenue-threshold", side == BELOW ? AO_PASS : AO_FAIL, "USD %s a year %s USD %s", have,
+		       side == ABOVE ? ">" : j->p->revenue < ob->value ? "<" : "=", lim);
+	else if (side == BELOW)
 		reason(j, e, "revenue-threshold", AO_PASS, "USD %s a year, so no month above USD %s", have, lim);
-	else if (j->p->revenue / 12 > ob->value)
+	else if (side == ABOVE)
 		reason(j, e, "revenue-threshold", AO_FAIL, "USD %s a year averages more than USD %s a month", have, lim);
 	else
 		reason(j, e, "revenue-threshold", AO_REVIEW, "USD %s a year could pass USD %s in some month: the monthly figures decide",
@@ -391,6 +459,9 @@ static void judge_duty(struct judge *j, const struct eff_ob *e)
 		judge_shipping(j, e, "no-derivatives", "no-derivatives-violated", "publish no adapted versions");
 		break;
 	case OB_ATTRIBUTION:
+		/* owed only above a size: the display trigger judges it */
+		if (duties_display_only_above(&j->m->ob, e))
+			break;
 		snprintf(what, sizeof(what), "display \"%s\"", ob->text ? ob->text : "the attribution the license asks for");
 		judge_offering(j, e, "attribution", what);
 		break;

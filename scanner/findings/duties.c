@@ -227,6 +227,15 @@ static int contains_ci(const char *hay, const char *word)
 	return 0;
 }
 
+int duties_display_only_above(const struct ob_summary *s, const struct eff_ob *e)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].lic == e->lic && ob_display_trigger(s->v[i].ob) && e->ob->text &&
+		    !strcmp(s->v[i].ob->text, e->ob->text))
+			return 1;
+	return 0;
+}
+
 int duties_scope_applies(const struct model_report *m, const struct eff_ob *e)
 {
 	const char *scope = e->ob->scope;

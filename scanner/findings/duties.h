@@ -31,6 +31,11 @@ int duties_lineage_multimodal(const struct model_report *m, const struct licdef 
 struct eff_ob;
 int duties_scope_applies(const struct model_report *m, const struct eff_ob *e);
 
+/* 1 when the attribution e is owed only above a size: its license (in s) has a
+ * display trigger (ob_display_trigger) for the same text. */
+struct ob_summary;
+int duties_display_only_above(const struct ob_summary *s, const struct eff_ob *e);
+
 /* The first word or phrase in text that says a model's safety guardrails were
  * removed ("abliterated", "uncensored", ...), matched case-insensitively at word
  * starts; NULL when none. *line (when not NULL) gets its 1-based line. */

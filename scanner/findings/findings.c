@@ -635,6 +635,21 @@ static int own_has_category(const struct model_report *m, enum lic_category c)
 	return 0;
 }
 
+/* A size above which the text must be displayed (Kimi's modified MIT): what to
+ * check before adoption, even on the licensor's own release. */
+static void display_trigger(struct model_report *m, const struct licensedb *db, const struct eff_ob *e)
+{
+	const struct obligation *ob = e->ob;
+	int users = ob->kind == OB_USER_THRESHOLD;
+	const char *per = ob->period ? ob->period : users ? "monthly" : "annual";
+
+	findings_add(m, db, users ? "user-threshold" : "revenue-threshold", e->lic->id, NULL, 0,
+		     e->self ? NULL : e->chain,
+		     "above %s%llu %s %s, a product or service using it must display \"%s\" (%s)",
+		     users ? "" : "USD ", ob->value, per, users ? "active users" : "revenue", ob->text,
+		     e->lic->name);
+}
+
 static void check_obligations(struct model_report *m, const struct licensedb *db,
 			      const struct check_opts *opts)
 {
@@ -686,7 +701,8 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 		case OB_ATTRIBUTION:
 			if (ob->text && duties_scope_applies(m, e))
 				findings_add(m, db, "attribution-required", e->lic->id, NULL, 0, chain,
-					     "%s requires displaying \"%s\"", e->lic->name, ob->text);
+					     "%s requires displaying \"%s\"%s", e->lic->name, ob->text,
+					     duties_display_only_above(s, e) ? " above a size (its user and revenue thresholds)" : "");
 			break;
 		case OB_USE_RESTRICTIONS: {
 			struct finding *f = findings_add(m, db, "use-restrictions-passthrough", e->lic->id, NULL, 0,
@@ -721,6 +737,10 @@ static void check_obligations(struct model_report *m, const struct licensedb *db
 			     s->revenue_from->ob->period ? s->revenue_from->ob->period : "annual",
 			     s->revenue_from->lic->name);
 	}
+	/* after the thresholds that end a grant, which win the one finding per license */
+	for (size_t i = 0; i < s->n; i++)
+		if (ob_display_trigger(s->v[i].ob) && s->v[i].ob->value)
+			display_trigger(m, db, &s->v[i]);
 	if (s->non_commercial) {
 		struct finding *f = findings_add(m, db, "non-commercial-inherited", s->nc_from->id, NULL, 0, NULL,
 						 "%s (via '%s') allows non-commercial use only", s->nc_from->name,

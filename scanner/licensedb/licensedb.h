@@ -78,6 +78,13 @@ struct obligation {
 	char *clause;              /* where the text says it ("§1.b.i"), or NULL */
 };
 
+/* A user or revenue threshold with a text: crossing it starts a duty to display
+ * that text (Kimi's modified MIT), instead of ending the grant. */
+static inline int ob_display_trigger(const struct obligation *o)
+{
+	return (o->kind == OB_USER_THRESHOLD || o->kind == OB_REVENUE_THRESHOLD) && o->text;
+}
+
 struct licdef {
 	char *id, *name, *spdx, *family, *version, *date;
 	char *licensor, *law, *venue, *url, *text_file, *summary;

@@ -94,13 +94,14 @@ int obligations_compute(struct ob_summary *s, const struct ob_input *in, size_t 
 		const struct eff_ob *e = &s->v[i];
 		switch (e->ob->kind) {
 		case OB_USER_THRESHOLD:
-			if (e->ob->value && (!s->min_users || e->ob->value < s->min_users)) {
+			/* a display trigger ends no grant: findings and assess judge it alone */
+			if (e->ob->value && !ob_display_trigger(e->ob) && (!s->min_users || e->ob->value < s->min_users)) {
 				s->min_users = e->ob->value;
 				s->users_from = e;
 			}
 			break;
 		case OB_REVENUE_THRESHOLD:
-			if (e->ob->value && (!s->min_revenue || e->ob->value < s->min_revenue)) {
+			if (e->ob->value && !ob_display_trigger(e->ob) && (!s->min_revenue || e->ob->value < s->min_revenue)) {
 				s->min_revenue = e->ob->value;
 				s->revenue_from = e;
 			}

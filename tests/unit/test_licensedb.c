@@ -117,14 +117,25 @@ static void test_corrected_facts(void)
 	CHECK(licensedb_get(db, "yi-2.1")->category == CAT_RESTRICTED_COMMUNITY);
 	/* NVIDIA AI Foundation community: non-production only without a subscription */
 	CHECK(licensedb_get(db, "nvidia-ai-foundation-community")->category == CAT_RESEARCH_ONLY);
-	/* Kimi K2-style display triggers are not revenue thresholds */
+	/* Kimi K2-style size triggers start a display duty (thresholds with the text to
+	 * display) and end no grant: no threshold without its text */
 	for (int i = 0; kimi_k2[i]; i++) {
+		const struct obligation *a, *u, *r;
 		d = licensedb_get(db, kimi_k2[i]);
-		CHECK(d && find_ob(d, OB_ATTRIBUTION, 0) && !find_ob(d, OB_REVENUE_THRESHOLD, 0));
+		a = find_ob(d, OB_ATTRIBUTION, 0);
+		u = find_ob(d, OB_USER_THRESHOLD, 0);
+		r = find_ob(d, OB_REVENUE_THRESHOLD, 0);
+		CHECK(a && u && r && ob_display_trigger(u) && ob_display_trigger(r));
+		CHECK(a && u && r && !strcmp(u->text, a->text) && !strcmp(r->text, a->text));
+		CHECK(u && r && u->value == 100000000ULL && r->value == 20000000ULL && !strcmp(r->period, "monthly"));
+		CHECK(!find_ob(d, OB_REVENUE_THRESHOLD, 1) && !find_ob(d, OB_USER_THRESHOLD, 1));
 	}
+	/* Kimi K3: the §2 cap ends the grant (no text); the §3 trigger is a display duty */
 	d = licensedb_get(db, "kimi-k3");
 	o = find_ob(d, OB_REVENUE_THRESHOLD, 0);
-	CHECK(o && o->period && !strcmp(o->period, "12-months") && !find_ob(d, OB_REVENUE_THRESHOLD, 1));
+	CHECK(o && o->period && !strcmp(o->period, "12-months") && !ob_display_trigger(o));
+	o = find_ob(d, OB_REVENUE_THRESHOLD, 1);
+	CHECK(o && ob_display_trigger(o) && !strcmp(o->text, "Kimi K3") && !find_ob(d, OB_REVENUE_THRESHOLD, 2));
 	/* the full notice sentence */
 	o = find_ob(licensedb_get(db, "hunyuan-a13b-2025"), OB_NOTICE, 0);
 	CHECK(o && strstr(o->text, "The trademark rights of") != NULL);
