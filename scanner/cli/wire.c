@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/path.h"
 #include "core/str.h"
+#include "core/wbfile.h"
 #include "http/http.h"
 #include "remote/remote.h"
 #include "source/hub.h"
@@ -476,6 +477,7 @@ void wire_release(struct wire *w)
  * place (tmp NULL): a file renamed over it would replace the device. */
 static struct {
 	FILE *f;
+	int fd; /* the temporary file's, while f is open */
 	char *tmp;
 	char *path;
 } pending;
@@ -505,9 +507,11 @@ void *wire_output(const struct common_opts *c)
 			    : lt_asprintf(".%s.tmp-XXXXXX", c->output);
 	fd = pending.tmp && pending.path ? mkstemp(pending.tmp) : -1;
 	if (fd >= 0) {
+		pending.fd = fd;
 		mask = umask(0);
 		umask(mask);
-		if (fchmod(fd, 0666 & ~mask) || !(pending.f = fdopen(fd, "w"))) {
+		/* write-back starts as the report grows: the fsync at the end waits for little */
+		if (fchmod(fd, 0666 & ~mask) || !(pending.f = wbfile_fdopen(fd))) {
 			close(fd);
 			unlink(pending.tmp);
 		}
@@ -537,7 +541,7 @@ int wire_output_close(void *out, int keep)
 		}
 		return 0;
 	}
-	failed = fflush(f) || ferror(f) || (keep && pending.tmp && fsync(fileno(f)));
+	failed = fflush(f) || ferror(f) || (keep && pending.tmp && fsync(pending.fd));
 	saved = errno;
 	failed |= fclose(f) != 0;
 	if (!saved)

@@ -7,7 +7,10 @@
 #include "core/log.h"
 #include "core/path.h"
 #include "core/str.h"
+#include "core/wbfile.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void test_buf_cap_is_sticky(void)
@@ -130,6 +133,53 @@ static void test_read_file_caps_and_symlink(void)
 	free(l);
 }
 
+/* The write-back stream writes every byte, across several kicks, in order; a
+ * write that fails shows as a stream error, never as a short file taken whole. */
+static void test_wbfile(void)
+{
+	char *dir = lt_strdup("/tmp/lt-wb-XXXXXX"), *f;
+	size_t n = WBFILE_KICK * 2 + 12345, i;
+	unsigned char *blk = malloc(32768), *back;
+	struct stat st;
+	FILE *fp;
+	int fd, ok = 1;
+
+	CHECK(dir && mkdtemp(dir) && blk);
+	f = lt_asprintf("%s/out", dir);
+	fd = open(f, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	CHECK(fd >= 0 && (fp = wbfile_fdopen(fd)) != NULL);
+	for (i = 0; i < n; i += 32768) {
+		size_t k = n - i < 32768 ? n - i : 32768;
+		for (size_t j = 0; j < k; j++)
+			blk[j] = (unsigned char)((i + j) * 7 + (i + j) / 4099);
+		CHECK_EQ_INT(fwrite(blk, 1, k, fp), k);
+	}
+	CHECK_EQ_INT(fflush(fp), 0);
+	CHECK_EQ_INT(fsync(fd), 0);
+	CHECK_EQ_INT(fclose(fp), 0);
+	CHECK(stat(f, &st) == 0 && (size_t)st.st_size == n);
+	back = malloc(n);
+	fp = fopen(f, "rb");
+	CHECK(back && fp && fread(back, 1, n, fp) == n);
+	for (i = 0; back && i < n && ok; i++)
+		ok = back[i] == (unsigned char)(i * 7 + i / 4099);
+	CHECK(ok);
+	if (fp)
+		fclose(fp);
+	/* a descriptor that cannot be written: the error reaches the caller */
+	fd = open(f, O_RDONLY);
+	CHECK(fd >= 0 && (fp = wbfile_fdopen(fd)) != NULL);
+	fwrite(blk, 1, 32768, fp);
+	CHECK(fflush(fp) != 0 || ferror(fp));
+	fclose(fp);
+	unlink(f);
+	rmdir(dir);
+	free(back);
+	free(blk);
+	free(f);
+	free(dir);
+}
+
 static void test_error_message(void)
 {
 	struct lt_error err;
@@ -143,4 +193,4 @@ static void test_error_message(void)
 }
 
 TESTS(T(buf_cap_is_sticky), T(buf_printf_large), T(buf_detach_empty), T(path_safety), T(glob),
-      T(utf8), T(redaction), T(read_file_caps_and_symlink), T(error_message))
+      T(utf8), T(redaction), T(read_file_caps_and_symlink), T(wbfile), T(error_message))
