@@ -329,42 +329,48 @@ static void dir_free(struct source *src)
 static const struct source_ops dir_ops = { dir_read, dir_free };
 
 /* Remember top-level file name as the file st describes, with data[0..n), its
- * whole content, when data is not NULL; the bytes are not kept when over
- * DIR_KEEP_TOTAL, nothing when out of memory. */
-static void keep_file(struct dir_impl *d, const char *name, const char *data, size_t n,
+ * whole content, when data is not NULL: taken over when owned (a malloc'd
+ * buffer, freed here if it cannot be kept), else copied. The bytes are not kept
+ * when over DIR_KEEP_TOTAL, nothing when out of memory. */
+static void keep_file(struct dir_impl *d, const char *name, char *data, size_t n, int owned,
 		      const struct stat *st)
 {
 	struct kept_file *k;
+	char *bytes = NULL;
 
-	if (data && n > DIR_KEEP_TOTAL - d->kept_bytes)
-		data = NULL;
+	if (data && n <= DIR_KEEP_TOTAL - d->kept_bytes) {
+		bytes = owned ? data : malloc(n ? n : 1);
+		if (bytes && !owned)
+			memcpy(bytes, data, n);
+		owned = 0; /* bytes holds it now */
+	}
+	if (owned)
+		free(data);
 	if (d->nkept == d->kcap) {
 		size_t cap = d->kcap ? 2 * d->kcap : 8;
 		struct kept_file *v = realloc(d->kept, cap * sizeof(*v));
-		if (!v)
+		if (!v) {
+			free(bytes);
 			return;
+		}
 		d->kept = v;
 		d->kcap = cap;
 	}
 	k = &d->kept[d->nkept];
 	k->name = lt_strdup(name);
-	k->data = data ? malloc(n ? n : 1) : NULL;
-	if (!k->name || (data && !k->data)) {
+	if (!k->name || (data && n <= DIR_KEEP_TOTAL - d->kept_bytes && !bytes)) {
 		free(k->name);
-		free(k->data);
+		free(bytes);
 		return;
 	}
-	if (data)
-		memcpy(k->data, data, n);
-	else
-		n = 0;
-	k->len = n;
+	k->data = bytes;
+	k->len = bytes ? n : 0;
 	k->dev = st->st_dev;
 	k->ino = st->st_ino;
 	k->size = st->st_size;
 	k->mtim = st->st_mtim;
 	k->ctim = st->st_ctim;
-	d->kept_bytes += n;
+	d->kept_bytes += k->len;
 	d->nkept++;
 }
 
@@ -397,7 +403,10 @@ static int probe_fd(int fd, const struct stat *st, size_t max, const char *name,
 		e->lfs_pointer = 1;
 	/* whole: as many bytes as the file has, and fewer than asked for */
 	if (d && got < max && (off_t)got == st->st_size) {
-		keep_file(d, name, data, got, st);
+		/* a buffer of its own is handed over, not copied again */
+		keep_file(d, name, data, got, data != small, st);
+		if (data != small)
+			data = small;
 		kept = 1;
 	}
 	if (data != small)
@@ -604,7 +613,7 @@ static int walk(struct walker *w, int dfd, int own, const char *rel, int depth)
 				kept = fd >= 0 ? probe_fd(fd, &st, DIR_LFS_PROBE_BYTES, name, &e, w->dir)
 					       : probe_lfs(l.fd, name, &e, depth == 0 ? w->dir : NULL);
 			if (depth == 0 && !kept) /* remembered by identity only */
-				keep_file(w->dir, name, NULL, 0, &st);
+				keep_file(w->dir, name, NULL, 0, 0, &st);
 			if (source_add_entry(src, &e))
 				rc = LT_ENOMEM;
 			free(e.lfs_oid);
