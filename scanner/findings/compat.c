@@ -82,11 +82,6 @@ static const char *clause(const struct obligation *o)
 	return o && o->clause ? o->clause : "clause not numbered";
 }
 
-static int same_family(const struct licdef *a, const struct licdef *b)
-{
-	return a == b || (a->family && b->family && !strcmp(a->family, b->family));
-}
-
 /* CC BY-SA 4.0 §3(b) lets an adapter license its contribution under a
  * "BY-SA Compatible License"; Creative Commons lists GPLv3 as one (2015), so that
  * pair can be combined under GPLv3. */
@@ -136,7 +131,7 @@ static void check_pair(struct model_report *m, const struct licensedb *db, const
 			const struct obligation *ysa = ob_of(y, OB_SHARE_ALIKE);
 			char wa[160], wb[160];
 
-			if (same_family(x, y))
+			if (licdef_same_family(x, y))
 				continue;
 			if (xsa && ysa && !sa_compatible(x, y)) {
 				snprintf(wa, sizeof(wa), "share-alike, %s", clause(xsa));
@@ -209,7 +204,7 @@ void compat_check(struct model_report *m, const struct licensedb *db)
 					     s->from[k], clause(nd), other->parent->id);
 			if ((s->lic[k]->category == CAT_NON_COMMERCIAL || s->lic[k]->category == CAT_RESEARCH_ONLY)) {
 				for (size_t o = 0; o < m->nown; o++) {
-					if (!commercial_ok(m->own[o]->category) || same_family(m->own[o], s->lic[k]))
+					if (!commercial_ok(m->own[o]->category) || licdef_same_family(m->own[o], s->lic[k]))
 						continue;
 					findings_add(m, db, "incompatible-parents", s->parent->id, NULL, 0, NULL,
 						     "'%s' brings the %s (from '%s': %s use only), but this merge is "

@@ -143,11 +143,6 @@ const char *duties_guardrails_claim(const char *text, int *line)
 	return NULL;
 }
 
-static int same_family(const struct licdef *a, const struct licdef *b)
-{
-	return a == b || (a->family && b->family && strcmp(a->family, b->family) == 0);
-}
-
 /* " (§x)" when the obligation names its clause. */
 static void clause_suffix(const struct obligation *ob, char *out, size_t size)
 {
@@ -169,7 +164,7 @@ static void check_share_alike(struct model_report *m, const struct licensedb *db
 		if (!D->lic || !strncmp(field, "general.", 8) || !strncmp(field, "modelspec.", 10))
 			continue;
 		if (D->lic->category == CAT_FAMILY || D->lic->category == CAT_UNKNOWN ||
-		    same_family(D->lic, e->lic))
+		    licdef_same_family(D->lic, e->lic))
 			continue;
 		findings_add(m, db, "share-alike-conflict", e->lic->id, D->at.file, D->at.line, e->chain,
 			     "'%s' derives from '%s' under %s, which requires derivatives under the same license%s; the card declares '%s'",
@@ -211,7 +206,7 @@ int duties_lineage_multimodal(const struct model_report *m, const struct licdef 
 			continue;
 		k = record_licenses(n->rec, al, sizeof(al) / sizeof(al[0]));
 		for (size_t j = 0; j < k; j++)
-			if (same_family(al[j], lic))
+			if (licdef_same_family(al[j], lic))
 				return 1;
 	}
 	return 0;
@@ -252,7 +247,7 @@ int duties_scope_applies(const struct model_report *m, const struct eff_ob *e)
 			continue;
 		k = record_licenses(n->rec, al, sizeof(al) / sizeof(al[0]));
 		for (size_t j = 0; j < k; j++)
-			if (same_family(al[j], e->lic))
+			if (licdef_same_family(al[j], e->lic))
 				return 1;
 	}
 	return 0;

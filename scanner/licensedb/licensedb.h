@@ -12,6 +12,7 @@
 #define LT_LICENSEDB_H
 
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 struct lt_error;
@@ -78,12 +79,6 @@ struct obligation {
 	char *clause;              /* where the text says it ("§1.b.i"), or NULL */
 };
 
-/* A user or revenue threshold with a text: crossing it starts a duty to display
- * that text (Kimi's modified MIT), instead of ending the grant. */
-static inline int ob_display_trigger(const struct obligation *o)
-{
-	return (o->kind == OB_USER_THRESHOLD || o->kind == OB_REVENUE_THRESHOLD) && o->text;
-}
 
 struct licdef {
 	char *id, *name, *spdx, *family, *version, *date;
@@ -102,6 +97,20 @@ struct licdef {
 	char *ref_text;      /* contents of licenses/texts/<text_file>, or NULL */
 	size_t ref_len;
 };
+
+/* A user or revenue threshold with a text: crossing it starts a duty to display
+ * that text (Kimi's modified MIT), instead of ending the grant. */
+static inline int ob_display_trigger(const struct obligation *o)
+{
+	return (o->kind == OB_USER_THRESHOLD || o->kind == OB_REVENUE_THRESHOLD) && o->text;
+}
+
+/* Two definitions of one family (or the same definition); one without a family
+ * is only its own. */
+static inline int licdef_same_family(const struct licdef *a, const struct licdef *b)
+{
+	return a == b || (a->family && b->family && strcmp(a->family, b->family) == 0);
+}
 
 enum rule_kind { RULE_LICENSE, RULE_POLICY, RULE_NOTICE };
 
