@@ -130,6 +130,12 @@ static void test_corrected_facts(void)
 		CHECK(u && r && u->value == 100000000ULL && r->value == 20000000ULL && !strcmp(r->period, "monthly"));
 		CHECK(!find_ob(d, OB_REVENUE_THRESHOLD, 1) && !find_ob(d, OB_USER_THRESHOLD, 1));
 	}
+	/* MiniMax M2's modified MIT: the same kind of display trigger, USD 30M a year */
+	d = licensedb_get(db, "minimax-m2");
+	o = find_ob(d, OB_REVENUE_THRESHOLD, 0);
+	CHECK(o && ob_display_trigger(o) && o->value == 30000000ULL && !strcmp(o->period, "annual"));
+	o = find_ob(d, OB_USER_THRESHOLD, 0);
+	CHECK(o && ob_display_trigger(o) && o->value == 100000000ULL && !strcmp(o->text, "MiniMax M2"));
 	/* Kimi K3: the §2 cap ends the grant (no text); the §3 trigger is a display duty */
 	d = licensedb_get(db, "kimi-k3");
 	o = find_ob(d, OB_REVENUE_THRESHOLD, 0);
