@@ -203,7 +203,8 @@ int summary_add_report(struct summary *s, const struct model_report *m)
 	if (!m->neffective)
 		rc |= add_no_license(&in);
 	for (size_t i = 0; i < m->ob.n; i++)
-		rc |= keys_add(&in.k[SUM_OBLIGATION], ob_kind_name(m->ob.v[i].ob->kind));
+		rc |= keys_add(&in.k[SUM_OBLIGATION], ob_display_trigger(m->ob.v[i].ob) ? SUMMARY_DISPLAY_TRIGGER
+							  : ob_kind_name(m->ob.v[i].ob->kind));
 	for (size_t i = 0; i < m->nanc && i < SUMMARY_MAX_ANCESTORS; i++)
 		rc |= keys_add(&in.k[SUM_BASE], m->anc[i].node->id);
 	if (rc)
@@ -244,8 +245,14 @@ int summary_add_json(struct summary *s, const json_t *model)
 	}
 	if (!in.k[SUM_LICENSE].n)
 		rc |= add_no_license(&in);
-	json_array_foreach (json_object_get(model, "obligations"), i, x)
-		rc |= keys_add(&in.k[SUM_OBLIGATION], json_string_value(json_object_get(x, "kind")));
+	json_array_foreach (json_object_get(model, "obligations"), i, x) {
+		const char *kind = json_string_value(json_object_get(x, "kind"));
+		/* a threshold with a text to display: as summary_add_report names it */
+		if (kind && json_is_string(json_object_get(x, "text")) &&
+		    (!strcmp(kind, "user-threshold") || !strcmp(kind, "revenue-threshold")))
+			kind = SUMMARY_DISPLAY_TRIGGER;
+		rc |= keys_add(&in.k[SUM_OBLIGATION], kind);
+	}
 	/* the lineage's first node is the model itself */
 	json_array_foreach (json_object_get(json_object_get(model, "lineage"), "nodes"), i, x)
 		if (i > 0 && i <= SUMMARY_MAX_ANCESTORS)

@@ -16,7 +16,9 @@
  *   SUM_CATEGORY    license categories (public-domain ... unknown)
  *   SUM_OBLIGATION  obligation kinds binding the model (non-commercial,
  *                   research-only, user-threshold, revenue-threshold,
- *                   territory-exclusion, registration, ...)
+ *                   territory-exclusion, registration, ...); a threshold that
+ *                   only starts a display duty is SUMMARY_DISPLAY_TRIGGER, so the
+ *                   threshold rows count the caps that end a grant
  *   SUM_BASE        ancestors at any depth: how many of the inventory's models
  *                   inherit from each (top SUMMARY_TOP_BASES)
  *   SUM_RISK        riskiest lineages: bases ranked by how many of their
@@ -40,6 +42,9 @@
 #include <stdio.h>
 
 #include "findings/findings.h"
+
+/* The obligations row of a user or revenue threshold that starts a display duty. */
+#define SUMMARY_DISPLAY_TRIGGER "display-trigger"
 
 struct json_t;
 struct licensedb;
