@@ -559,6 +559,16 @@ int classcache_classify(const struct classify_ctx *ctx, const struct licensedb *
 			const char *text, size_t len, struct classify_result *out,
 			struct lt_error *err)
 {
+	unsigned char sha[LT_SHA256_LEN];
+	int keyed;
+
+	return classcache_classify_keyed(ctx, db, text, len, out, sha, &keyed, err);
+}
+
+int classcache_classify_keyed(const struct classify_ctx *ctx, const struct licensedb *db,
+			      const char *text, size_t len, struct classify_result *out,
+			      unsigned char sha[32], int *keyed, struct lt_error *err)
+{
 	unsigned char key[LT_SHA256_LEN];
 	char ident[HEX_LEN + 1];
 	struct entry *e;
@@ -566,9 +576,12 @@ int classcache_classify(const struct classify_ctx *ctx, const struct licensedb *
 	int rc, dfd, room = 0;
 
 	memset(out, 0, sizeof(*out));
+	*keyed = 0;
 	if (!db || len > CLASSIFY_MAX_TEXT)
 		return classify_text(ctx, text, len, out, err);
 	text_key(text, len, key);
+	memcpy(sha, key, LT_SHA256_LEN);
+	*keyed = 1;
 	pthread_mutex_lock(&cc.lock);
 	cache_bind(ctx, db);
 	e = slot_of(key);

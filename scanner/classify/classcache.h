@@ -50,6 +50,12 @@
 int classcache_classify(const struct classify_ctx *ctx, const struct licensedb *db,
 			const char *text, size_t len, struct classify_result *out,
 			struct lt_error *err);
+/* The same, and the text's SHA-256 (the cache's key) in sha, which lets a caller
+ * remember its own facts about the text; *keyed is 0 when no key was computed
+ * (no db, or a text over CLASSIFY_MAX_TEXT). */
+int classcache_classify_keyed(const struct classify_ctx *ctx, const struct licensedb *db,
+			      const char *text, size_t len, struct classify_result *out,
+			      unsigned char sha[32], int *keyed, struct lt_error *err);
 
 /* Drop every entry and the binding (before freeing the database or classifier).
  * The folder set by classcache_set_dir stays. */

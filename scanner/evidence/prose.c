@@ -215,6 +215,22 @@ static char *name_at(const char *s, size_t i, size_t n, int *link)
 	return b > a ? lt_strndup(s + a, b - a) : NULL;
 }
 
+/* The first position at or after i of s[0..n) holding c (a lower-case byte) or
+ * its upper case; n when none. */
+static size_t next_either_case(const char *s, size_t i, size_t n, int c)
+{
+	const char *lo, *up;
+	int u = toupper(c);
+
+	if (i >= n)
+		return n;
+	lo = memchr(s + i, c, n - i);
+	up = u != c ? memchr(s + i, u, (size_t)((lo ? lo : s + n) - (s + i))) : NULL;
+	if (up)
+		return (size_t)(up - s);
+	return lo ? (size_t)(lo - s) : n;
+}
+
 int prose_base_models(const struct card *c, struct prose_hit **out, size_t *n)
 {
 	struct lines it = { 0 };
@@ -229,15 +245,16 @@ int prose_base_models(const struct card *c, struct prose_hit **out, size_t *n)
 	while (!rc && next_text_line(&it, &s, &len, &line)) {
 		for (int t = 0; base_triggers[t] && !rc; t++) {
 			size_t tl = strlen(base_triggers[t]);
-			/* the first letter decides most positions without a call */
+			/* only where the first letter is (memchr finds it, either case) */
 			int c0 = tolower((unsigned char)base_triggers[t][0]);
 			for (size_t i = 0; i + tl <= len && !rc; i++) {
 				size_t j;
 				int link, again = 1;
 				char *v;
 
-				if (tolower((unsigned char)s[i]) != c0 ||
-				    strncasecmp(s + i, base_triggers[t], tl) != 0)
+				if ((i = next_either_case(s, i, len, c0)) + tl > len)
+					break;
+				if (strncasecmp(s + i, base_triggers[t], tl) != 0)
 					continue;
 				/* a whole phrase: not the tail of a longer word */
 				if (i > 0 && isalpha((unsigned char)s[i - 1]) && (unsigned char)s[i] < 0x80)

@@ -335,6 +335,24 @@ void record_keep_license_texts(int on)
 }
 
 /* Read and classify one license / notice / policy file. */
+/* thirdparty_first_line of a text by its SHA-256: an audit reads the same few
+ * license texts thousands of times. Per thread, a slot per key's first bytes. */
+static int thirdparty_memo(const unsigned char sha[32], const char *text, size_t len)
+{
+	static _Thread_local struct {
+		unsigned char sha[32];
+		int line, used;
+	} memo[64];
+	unsigned slot = ((unsigned)sha[0] | (unsigned)sha[1] << 8) & 63u;
+
+	if (!memo[slot].used || memcmp(memo[slot].sha, sha, 32) != 0) {
+		memcpy(memo[slot].sha, sha, 32);
+		memo[slot].line = thirdparty_first_line(text, len);
+		memo[slot].used = 1;
+	}
+	return memo[slot].line;
+}
+
 static void scan_license_file(struct model_record *r, struct source *src,
 			      const struct source_entry *e, const char *role,
 			      const struct licensedb *db, const struct classify_ctx *cls, size_t max)
@@ -343,7 +361,8 @@ static void scan_license_file(struct model_record *r, struct source *src,
 	struct buf b;
 	struct lt_error err;
 	struct classify_result cr;
-	int truncated = 0;
+	unsigned char sha[32];
+	int truncated = 0, keyed = 0;
 
 	memset(&f, 0, sizeof(f));
 	f.path = lt_strdup(e->path);
@@ -365,7 +384,7 @@ static void scan_license_file(struct model_record *r, struct source *src,
 	} else {
 		f.text = buf_detach(&b, &f.len);
 		memset(&cr, 0, sizeof(cr));
-		if (classcache_classify(cls, db, f.text, f.len, &cr, &err) != 0) {
+		if (classcache_classify_keyed(cls, db, f.text, f.len, &cr, sha, &keyed, &err) != 0) {
 			f.unknown = 1;
 		} else if (cr.binary) {
 			/* the classifier's sniff decides: one test of "is this text" */
@@ -376,7 +395,7 @@ static void scan_license_file(struct model_record *r, struct source *src,
 			f.len = 0;
 		} else {
 			size_t first = r->ndetected;
-			int tp = thirdparty_first_line(f.text, f.len);
+			int tp = keyed ? thirdparty_memo(sha, f.text, f.len) : thirdparty_first_line(f.text, f.len);
 			add_detections(r, &cr, e->path, 1, f.text, f.len);
 			for (size_t k = first; tp && k < r->ndetected; k++)
 				if (r->detected[k].kind == RULE_LICENSE && r->detected[k].at.line >= tp)

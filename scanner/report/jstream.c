@@ -166,7 +166,27 @@ static void put_escaped(struct jstream *js, const char *s, size_t n)
 	put(js, run, (size_t)(end - run));
 }
 
-void jstream_key(struct jstream *js, const char *key)
+void jstream_keyn_plain(struct jstream *js, const char *quoted, size_t n)
+{
+#ifndef NDEBUG
+	/* "name": and a space, with nothing in the name to escape */
+	if (n < 4 || quoted[0] != '"' || memcmp(quoted + n - 3, "\": ", 3) != 0 ||
+	    plain_run((const unsigned char *)quoted + 1, n - 4) != n - 4) {
+		js->failed = 1;
+		return;
+	}
+#endif
+	if (js->depth == 0 || js->array[js->depth - 1] || n > sizeof(js->block)) {
+		js->failed = 1;
+		return;
+	}
+	if (js->count[js->depth - 1]++)
+		put(js, ",", 1);
+	newline(js);
+	put(js, quoted, js->compact ? n - 1 : n);
+}
+
+void jstream_keyn(struct jstream *js, const char *key, size_t n)
 {
 	if (js->depth == 0 || js->array[js->depth - 1]) {
 		js->failed = 1;
@@ -175,8 +195,18 @@ void jstream_key(struct jstream *js, const char *key)
 	if (js->count[js->depth - 1]++)
 		put(js, ",", 1);
 	newline(js);
+	/* a plain name that fits the block: "name": in one go */
+	if (n + 4 <= sizeof(js->block) - js->len && plain_run((const unsigned char *)key, n) == n) {
+		char *b = js->block + js->len;
+		*b++ = '"';
+		memcpy(b, key, n);
+		b += n;
+		memcpy(b, "\": ", 3);
+		js->len += n + (js->compact ? 3 : 4);
+		return;
+	}
 	put(js, "\"", 1);
-	put_escaped(js, key, strlen(key));
+	put_escaped(js, key, n);
 	put(js, "\": ", js->compact ? 2 : 3);
 }
 

@@ -26,6 +26,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 
 #define JSTREAM_MAX_DEPTH 32
 /* jstream_init's base for the compact layout */
@@ -58,8 +59,21 @@ void jstream_raw(struct jstream *js, const char *p, size_t n);
  * ends the innermost ("{}" and "[]" when empty, as jansson). */
 void jstream_open(struct jstream *js, int array);
 void jstream_close(struct jstream *js);
-/* The name of the next member of the object open now; its value follows. */
-void jstream_key(struct jstream *js, const char *key);
+/* The name of the next member of the object open now; its value follows.
+ * jstream_keyn takes its length (a literal's is known when compiling). */
+void jstream_keyn(struct jstream *js, const char *key, size_t n);
+static inline void jstream_key(struct jstream *js, const char *key)
+{
+	jstream_keyn(js, key, strlen(key));
+}
+/* A name the program spells, that needs no escaping (plain ASCII, no quote,
+ * backslash or control character), given as it is written: quoted, with the
+ * colon and a space (JSTREAM_KEY_LIT makes it from a string literal: "\"name\": ",
+ * n its length). Not checked byte by byte, except in a debug build, where a name
+ * that needs escaping fails the stream. */
+void jstream_keyn_plain(struct jstream *js, const char *quoted, size_t n);
+#define JSTREAM_QUOTED(lit) "\"" lit "\": "
+#define JSTREAM_KEY_LIT(js, lit) jstream_keyn_plain((js), JSTREAM_QUOTED(lit), sizeof(JSTREAM_QUOTED(lit)) - 1)
 
 /* Values: the next member's value, or the next item of the list open now. */
 void jstream_str(struct jstream *js, const char *s);

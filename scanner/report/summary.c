@@ -11,6 +11,7 @@
 
 struct counter {
 	struct summary_row row; /* row.name is owned */
+	size_t seen;            /* the last model (its number) counted in this row */
 };
 
 struct table {
@@ -145,14 +146,19 @@ static int add_model(struct summary *s, struct model_in *in)
 	for (size_t i = 0; i < SUM__COUNT - 1; i++) {
 		struct keys *k = &in->k[i];
 		struct table *t = &s->t[i];
-		if (k->n)
+		/* where the bases table may fill up, the keys in name order (the same
+		 * ones are kept however a model lists its ancestors), each name once */
+		int sorted = i == SUM_BASE && k->n > 1 && t->n + k->n > SUMMARY_MAX_BASES;
+		if (sorted)
 			qsort(k->v, k->n, sizeof(*k->v), cmp_str);
 		for (size_t j = 0; j < k->n; j++) {
 			struct counter *c;
-			if (j && !strcmp(k->v[j], k->v[j - 1]))
+			if (sorted && j && !strcmp(k->v[j], k->v[j - 1]))
 				continue;
-			if (!(c = counter_get(s, t, k->v[j], i == SUM_BASE)))
+			/* a row counts a model once, however often its name comes */
+			if (!(c = counter_get(s, t, k->v[j], i == SUM_BASE)) || c->seen == s->models)
 				continue;
+			c->seen = s->models;
 			c->row.models++;
 			c->row.verdicts[in->verdict]++;
 			c->row.errors += in->sev[SEV_ERROR];

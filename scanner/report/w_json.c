@@ -92,27 +92,36 @@ static json_t *jstr(const char *s)
 	return report_json_str(s);
 }
 
+/* The helpers below take a member name as a string literal (JSTREAM_KEY_LIT):
+ * kstr(js, "name", value) is kstr_(js, "\"name\": ", 8, value). */
+#define kstr(js, key, s) kstr_((js), JSTREAM_QUOTED(key), sizeof(JSTREAM_QUOTED(key)) - 1, (s))
+#define kbool(js, key, v) kbool_((js), JSTREAM_QUOTED(key), sizeof(JSTREAM_QUOTED(key)) - 1, (v))
+#define kwhere(js, key, ...) kwhere_((js), JSTREAM_QUOTED(key), sizeof(JSTREAM_QUOTED(key)) - 1, __VA_ARGS__)
+#define kvalue_from(js, key, ...) \
+	kvalue_from_((js), JSTREAM_QUOTED(key), sizeof(JSTREAM_QUOTED(key)) - 1, __VA_ARGS__)
+#define ktree(js, key, ...) ktree_((js), JSTREAM_QUOTED(key), sizeof(JSTREAM_QUOTED(key)) - 1, __VA_ARGS__)
+
 /* "key": "s" (null when s is NULL) */
-static void kstr(struct jstream *js, const char *key, const char *s)
+static void kstr_(struct jstream *js, const char *key, size_t n, const char *s)
 {
-	jstream_key(js, key);
+	jstream_keyn_plain(js, key, n);
 	jstream_str(js, s);
 }
 
-static void kbool(struct jstream *js, const char *key, int v)
+static void kbool_(struct jstream *js, const char *key, size_t n, int v)
 {
-	jstream_key(js, key);
+	jstream_keyn_plain(js, key, n);
 	jstream_bool(js, v);
 }
 
 /* {"file", "line", "field"} as the value of key */
-static void kwhere(struct jstream *js, const char *key, const char *file, int line,
-		   const char *field)
+static void kwhere_(struct jstream *js, const char *key, size_t n, const char *file, int line,
+		    const char *field)
 {
-	jstream_key(js, key);
+	jstream_keyn_plain(js, key, n);
 	jstream_open(js, 0);
 	kstr(js, "file", file && *file ? file : NULL);
-	jstream_key(js, "line");
+	JSTREAM_KEY_LIT(js, "line");
 	if (line > 0)
 		jstream_int(js, line);
 	else
@@ -123,9 +132,10 @@ static void kwhere(struct jstream *js, const char *key, const char *file, int li
 }
 
 /* {"value", "from"} as the value of key */
-static void kvalue_from(struct jstream *js, const char *key, const char *value, const char *from)
+static void kvalue_from_(struct jstream *js, const char *key, size_t n, const char *value,
+			 const char *from)
 {
-	jstream_key(js, key);
+	jstream_keyn_plain(js, key, n);
 	jstream_open(js, 0);
 	kstr(js, "value", value);
 	kstr(js, "from", from);
@@ -174,9 +184,9 @@ static void lineage(struct jstream *js, const struct model_report *m)
 	all[n++] = m->node;
 	for (size_t i = 0; i < m->nanc && n < 4097; i++)
 		all[n++] = m->anc[i].node;
-	jstream_key(js, "lineage");
+	JSTREAM_KEY_LIT(js, "lineage");
 	jstream_open(js, 0);
-	jstream_key(js, "nodes");
+	JSTREAM_KEY_LIT(js, "nodes");
 	jstream_open(js, 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct lnode *x = all[i];
@@ -187,7 +197,7 @@ static void lineage(struct jstream *js, const struct model_report *m)
 		kstr(js, "id", x->id);
 		kstr(js, "revision", x->rec && x->rec->revision ? x->rec->revision : x->rev);
 		kstr(js, "status", report_node_status(x, i == 0));
-		jstream_key(js, "licenses");
+		JSTREAM_KEY_LIT(js, "licenses");
 		jstream_open(js, 1);
 		for (size_t j = 0; j < k; j++)
 			jstream_str(js, l[j]->id);
@@ -198,7 +208,7 @@ static void lineage(struct jstream *js, const struct model_report *m)
 		jstream_close(js);
 	}
 	jstream_close(js);
-	jstream_key(js, "edges");
+	JSTREAM_KEY_LIT(js, "edges");
 	jstream_open(js, 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct lnode *x = all[i];
@@ -221,20 +231,20 @@ static void lineage(struct jstream *js, const struct model_report *m)
 
 /* A jansson value built elsewhere (the assessment, the AI Act view) as the
  * value of key (taken over); a failure when it could not be built. */
-static void ktree(struct jstream *js, const char *key, json_t *v)
+static void ktree_(struct jstream *js, const char *key, size_t n, json_t *v)
 {
 	if (!v) {
 		js->failed = 1;
 		return;
 	}
-	jstream_key(js, key);
+	jstream_keyn_plain(js, key, n);
 	jstream_json(js, v);
 	json_decref(v);
 }
 
 static void obligations(struct jstream *js, const struct model_report *m)
 {
-	jstream_key(js, "obligations");
+	JSTREAM_KEY_LIT(js, "obligations");
 	jstream_open(js, 1);
 	for (size_t i = 0; i < m->ob.n; i++) {
 		const struct eff_ob *e = &m->ob.v[i];
@@ -246,13 +256,13 @@ static void obligations(struct jstream *js, const struct model_report *m)
 		if (e->ob->url)
 			kstr(js, "url", e->ob->url);
 		if (e->ob->value) {
-			jstream_key(js, "value");
+			JSTREAM_KEY_LIT(js, "value");
 			jstream_int(js, (long long)e->ob->value);
 		}
 		if (e->ob->period)
 			kstr(js, "period", e->ob->period);
 		if (e->ob->territories.n) {
-			jstream_key(js, "territories");
+			JSTREAM_KEY_LIT(js, "territories");
 			jstream_open(js, 1);
 			for (size_t k = 0; k < e->ob->territories.n; k++)
 				jstream_str(js, e->ob->territories.v[k]);
@@ -269,7 +279,7 @@ static void obligations(struct jstream *js, const struct model_report *m)
 
 static void datasets(struct jstream *js, const struct model_report *m)
 {
-	jstream_key(js, "datasets");
+	JSTREAM_KEY_LIT(js, "datasets");
 	jstream_open(js, 1);
 	for (size_t i = 0; i < m->ndatasets; i++) {
 		const struct report_dataset *d = &m->datasets[i];
@@ -277,7 +287,7 @@ static void datasets(struct jstream *js, const struct model_report *m)
 		kstr(js, "id", d->ds->id);
 		kstr(js, "via", d->via);
 		kstr(js, "status", report_dataset_status(d));
-		jstream_key(js, "licenses");
+		JSTREAM_KEY_LIT(js, "licenses");
 		jstream_open(js, 1);
 		for (size_t k = 0; k < d->nlics; k++)
 			jstream_str(js, d->lics[k]->id);
@@ -312,7 +322,7 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	jstream_open(js, 0);
 	kstr(js, "id", m->node->id);
 	target = report_redact(r->target); /* no credentials of a URL target */
-	jstream_key(js, "source");
+	JSTREAM_KEY_LIT(js, "source");
 	jstream_open(js, 0);
 	kstr(js, "kind", r->source_kind);
 	kstr(js, "target", target);
@@ -322,7 +332,7 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	kvalue_from(js, "name", r->name, r->name_from);
 	kvalue_from(js, "owner", r->owner, r->owner_from);
 
-	jstream_key(js, "declared");
+	JSTREAM_KEY_LIT(js, "declared");
 	jstream_open(js, 1);
 	for (size_t i = 0; i < r->ndeclared; i++) {
 		const struct declared *d = &r->declared[i];
@@ -335,7 +345,7 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	}
 	jstream_close(js);
 
-	jstream_key(js, "detected");
+	JSTREAM_KEY_LIT(js, "detected");
 	jstream_open(js, 1);
 	for (size_t i = 0; i < r->ndetected; i++) {
 		const struct detected *d = &r->detected[i];
@@ -343,7 +353,7 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 		kstr(js, "license", lic_id(d->lic));
 		kstr(js, "spdx", report_spdx(d->lic));
 		kstr(js, "kind", d->kind == RULE_POLICY ? "policy" : d->kind == RULE_NOTICE ? "notice" : "license");
-		jstream_key(js, "confidence");
+		JSTREAM_KEY_LIT(js, "confidence");
 		jstream_real(js, d->confidence);
 		kstr(js, "rule", d->rule);
 		kbool(js, "third_party", d->third_party);
@@ -352,21 +362,21 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	}
 	jstream_close(js);
 
-	jstream_key(js, "files");
+	JSTREAM_KEY_LIT(js, "files");
 	jstream_open(js, 1);
 	for (size_t i = 0; i < r->nexamined; i++) {
 		const struct examined *e = &r->examined[i];
 		jstream_open(js, 0);
 		kstr(js, "path", e->path);
 		kstr(js, "role", e->role);
-		jstream_key(js, "size");
+		JSTREAM_KEY_LIT(js, "size");
 		jstream_int(js, (long long)e->size);
 		kstr(js, "read", e->what ? e->what : "");
 		if (e->lfs_pointer) {
-			jstream_key(js, "lfs");
+			JSTREAM_KEY_LIT(js, "lfs");
 			jstream_open(js, 0);
 			kstr(js, "oid", e->lfs_oid);
-			jstream_key(js, "size");
+			JSTREAM_KEY_LIT(js, "size");
 			jstream_int(js, (long long)e->lfs_size);
 			jstream_close(js);
 		}
@@ -375,13 +385,13 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	jstream_close(js);
 
 	/* effective: every license binding the model (own and inherited) */
-	jstream_key(js, "effective");
+	JSTREAM_KEY_LIT(js, "effective");
 	jstream_open(js, 1);
 	for (size_t i = 0; i < m->neffective; i++)
 		jstream_str(js, m->effective[i]->id);
 	jstream_close(js);
 
-	jstream_key(js, "parents");
+	JSTREAM_KEY_LIT(js, "parents");
 	jstream_open(js, 1);
 	for (size_t i = 0; i < r->nparents; i++) {
 		const struct parent *p = &r->parents[i];
@@ -399,7 +409,7 @@ static int j_model(struct report_writer *w, const struct model_report *m, const 
 	lineage(js, m);
 	obligations(js, m);
 
-	jstream_key(js, "findings");
+	JSTREAM_KEY_LIT(js, "findings");
 	jstream_open(js, 1);
 	for (size_t i = 0; i < m->nf; i++) {
 		const struct finding *f = &m->f[i];
