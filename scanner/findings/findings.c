@@ -562,7 +562,7 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 {
 	const struct licdef *buf[MAX_LICS];
 	struct ob_input *in = NULL;
-	size_t nin = 0;
+	size_t nin = 0, cap;
 	int rc = 0;
 
 	memset(m, 0, sizeof(*m));
@@ -576,8 +576,11 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
 	memcpy(m->own, buf, m->nown * sizeof(*buf));
 
-	/* not zeroed as a whole (up to 64 entries an ancestor): each entry used is */
-	in = malloc(MAX_LICS * (m->nanc + 1) * sizeof(*in));
+	/* room for the usual one or two licenses a model, grown when an ancestor
+	 * brings more: a block sized for the worst case (64 an ancestor) was a large
+	 * allocation for every model, and each one made malloc consolidate its bins */
+	cap = m->nown + 2 * (m->nanc + 1);
+	in = malloc(cap * sizeof(*in));
 	if (!in)
 		return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
 	for (size_t i = 0; i < m->nown; i++) {
@@ -595,6 +598,15 @@ int findings_check(struct model_report *m, const struct licensedb *db, const str
 		if (!n->rec)
 			continue;
 		k = ancestor_licenses(n, buf, MAX_LICS);
+		if (nin + k > cap) {
+			struct ob_input *more;
+			cap = 2 * cap + k;
+			if (!(more = realloc(in, cap * sizeof(*in)))) {
+				free(in);
+				return lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
+			}
+			in = more;
+		}
 		for (size_t j = 0; j < k; j++) {
 			if (family_guess_only(n->rec, buf[j]))
 				continue;
