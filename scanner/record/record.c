@@ -252,9 +252,15 @@ static const char *role_of(const struct licensedb *db, const char *path)
 		int weights = strcmp(rr->role, "weights") == 0;
 		if (!root && !weights)
 			continue;
-		for (size_t j = 0; j < rr->names.n; j++)
+		for (size_t j = 0; j < rr->names.n; j++) {
+			/* a pattern starting with a character the name does not start with
+			 * (either case) cannot match: most of them, for most names */
+			unsigned char c = (unsigned char)rr->names.v[j][0];
+			if (c != '*' && c != '?' && (c | 0x20) != ((unsigned char)base[0] | 0x20))
+				continue;
 			if (lt_glob_match(rr->names.v[j], base))
 				return rr->role;
+		}
 	}
 	return NULL;
 }

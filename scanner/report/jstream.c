@@ -3,6 +3,9 @@
 #include "core/str.h"
 
 #include <stdint.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <string.h>
 
 static void flush_block(struct jstream *js)
@@ -118,6 +121,19 @@ static size_t plain_run(const unsigned char *p, size_t n)
 	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
 	size_t i = 0;
 
+#ifdef __SSE2__
+	/* sixteen at a time, and the exact place: as signed bytes, 0x80 and over are
+	 * negative, so one "less than 0x20" finds them and the control characters */
+	for (; i + 16 <= n; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i bad = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+					   _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+							_mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+		unsigned mask = (unsigned)_mm_movemask_epi8(bad);
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+	}
+#endif
 	for (; i + 8 <= n; i += 8) {
 		uint64_t x, q, b;
 		memcpy(&x, p + i, 8);
