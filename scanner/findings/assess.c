@@ -298,7 +298,7 @@ static void judge_use(struct judge *j, const struct eff_ob *e, const struct licd
 					   : (s->nc_from == lic ? s->nc_model : NULL);
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.lic = lic;
-		tmp.model = (char *)via;
+		tmp.model = via;
 		/* the scanned model's own license: no "via" */
 		tmp.self = !via || !strcmp(via, j->m->node->id);
 		e = &tmp;

@@ -76,20 +76,38 @@ struct finding *findings_add(struct model_report *m, const struct licensedb *db,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	p = realloc(m->f, (m->nf + 1) * sizeof(*p));
-	if (!p)
-		return NULL;
-	m->f = p;
-	f = &p[m->nf++];
+	/* room for 8, then doubled at each power of two: no realloc per finding */
+	if (m->nf == 0 || (m->nf >= 8 && (m->nf & (m->nf - 1)) == 0)) {
+		p = realloc(m->f, (m->nf ? 2 * m->nf : 8) * sizeof(*p));
+		if (!p)
+			return NULL;
+		m->f = p;
+	}
+	f = &m->f[m->nf];
 	memset(f, 0, sizeof(*f));
+	/* the finding's strings share one block, headed by model (what is freed) */
+	{
+		const char *model = m->node && m->node->id ? m->node->id : "";
+		const char *parts[5] = { model, subject, msg, file && *file ? file : NULL, chain };
+		size_t len[5], total = 0;
+		char *b;
+
+		for (int k = 0; k < 5; k++)
+			total += (len[k] = parts[k] ? strlen(parts[k]) + 1 : 0);
+		if (!(b = malloc(total)))
+			return NULL;
+		char **to[5] = { &f->model, &f->subject, &f->message, &f->file, &f->chain };
+		for (int k = 0; k < 5; k++)
+			if (parts[k]) {
+				memcpy(b, parts[k], len[k]);
+				*to[k] = b;
+				b += len[k];
+			}
+	}
+	m->nf++;
 	f->def = def;
 	f->severity = def->severity;
-	f->model = lt_strdup(m->node && m->node->id ? m->node->id : "");
-	f->subject = subject ? lt_strdup(subject) : NULL;
-	f->message = lt_strdup(msg);
-	f->file = file && *file ? lt_strdup(file) : NULL;
 	f->line = line;
-	f->chain = chain ? lt_strdup(chain) : NULL;
 	return f;
 }
 
@@ -648,7 +666,7 @@ void model_report_release(struct model_report *m)
 {
 	for (size_t i = 0; i < m->nf; i++) {
 		struct finding *f = &m->f[i];
-		free(f->model); free(f->subject); free(f->message); free(f->file); free(f->chain);
+		free(f->model); /* and subject, message, file, chain: one block (findings_add) */
 		free(f->exception);
 	}
 	free(m->f);

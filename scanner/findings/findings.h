@@ -26,6 +26,8 @@ enum verdict { VERDICT_PASS, VERDICT_REVIEW, VERDICT_FAIL, VERDICT_INCOMPLETE };
 struct finding {
 	const struct finding_def *def;
 	enum severity severity; /* effective severity (policy may change it) */
+	/* model, subject, message, file and chain share one allocation, headed by
+	 * model: never freed or replaced one by one (model_report_release) */
 	char *model;            /* the scanned model */
 	char *subject;          /* license id or ancestor id the finding is about, or NULL */
 	char *message;          /* specific sentence */

@@ -18,21 +18,23 @@ static int push(struct ob_summary *s, const struct obligation *ob, const struct 
 		 * (derivative-only duties such as the naming rule then apply) */
 		if (s->v[i].self && !in->self) {
 			s->v[i].self = 0;
-			free(s->v[i].chain);
-			s->v[i].chain = in->chain ? lt_strdup(in->chain) : NULL;
-			free(s->v[i].model);
-			s->v[i].model = lt_strdup(in->model ? in->model : "");
+			s->v[i].chain = in->chain;
+			s->v[i].model = in->model ? in->model : "";
 		}
 		return 0;
 	}
-	p = realloc(s->v, (s->n + 1) * sizeof(*p));
-	if (!p)
-		return LT_ENOMEM;
-	s->v = p;
+	/* room for 8, then doubled at each power of two */
+	if (s->n == 0 || (s->n >= 8 && (s->n & (s->n - 1)) == 0)) {
+		p = realloc(s->v, (s->n ? 2 * s->n : 8) * sizeof(*p));
+		if (!p)
+			return LT_ENOMEM;
+		s->v = p;
+	}
+	p = s->v;
 	p[s->n].ob = ob;
 	p[s->n].lic = in->lic;
-	p[s->n].model = lt_strdup(in->model ? in->model : "");
-	p[s->n].chain = in->chain ? lt_strdup(in->chain) : NULL;
+	p[s->n].model = in->model ? in->model : "";
+	p[s->n].chain = in->chain;
 	p[s->n].self = in->self;
 	s->n++;
 	return 0;
@@ -141,10 +143,6 @@ int obligations_compute(struct ob_summary *s, const struct ob_input *in, size_t 
 
 void obligations_release(struct ob_summary *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
-		free(s->v[i].model);
-		free(s->v[i].chain);
-	}
 	free(s->v);
 	for (size_t i = 0; i < s->nterritories; i++) {
 		free(s->territories[i].code);

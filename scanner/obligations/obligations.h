@@ -27,8 +27,8 @@ struct ob_input {
 struct eff_ob {
 	const struct obligation *ob;
 	const struct licdef *lic;
-	char *model;
-	char *chain;
+	const char *model; /* borrowed from the ob_input: valid while the inputs' strings are */
+	const char *chain; /* borrowed likewise */
 	int self;
 };
 
@@ -54,7 +54,8 @@ struct ob_summary {
 };
 
 /* Compute the effective obligations of a model from its own licenses (self=1,
- * every obligation) and its ancestors' (self=0, only flowing ones). */
+ * every obligation) and its ancestors' (self=0, only flowing ones). The result
+ * borrows the inputs' model and chain strings: release it before they go. */
 int obligations_compute(struct ob_summary *out, const struct ob_input *in, size_t n);
 void obligations_release(struct ob_summary *s);
 

@@ -71,7 +71,29 @@ static inline void jstream_key(struct jstream *js, const char *key)
  * colon and a space (JSTREAM_KEY_LIT makes it from a string literal: "\"name\": ",
  * n its length). Not checked byte by byte, except in a debug build, where a name
  * that needs escaping fails the stream. */
-void jstream_keyn_plain(struct jstream *js, const char *quoted, size_t n);
+void jstream_keyn_plain_slow(struct jstream *js, const char *quoted, size_t n);
+int jstream_quoted_ok(const char *quoted, size_t n);
+static inline void jstream_keyn_plain(struct jstream *js, const char *quoted, size_t n)
+{
+#ifndef NDEBUG
+	if (!jstream_quoted_ok(quoted, n)) {
+		js->failed = 1;
+		return;
+	}
+#endif
+	/* compact, inside an object, with room: a copy (of a length known when
+	 * compiling, where this is inlined with a literal) */
+	if (js->compact && js->depth > 0 && !js->array[js->depth - 1] &&
+	    n + 1 <= sizeof(js->block) - js->len) {
+		char *b = js->block + js->len;
+		if (js->count[js->depth - 1]++)
+			*b++ = ',';
+		memcpy(b, quoted, n - 1); /* without the space */
+		js->len = (size_t)(b - js->block) + n - 1;
+		return;
+	}
+	jstream_keyn_plain_slow(js, quoted, n);
+}
 #define JSTREAM_QUOTED(lit) "\"" lit "\": "
 #define JSTREAM_KEY_LIT(js, lit) jstream_keyn_plain((js), JSTREAM_QUOTED(lit), sizeof(JSTREAM_QUOTED(lit)) - 1)
 

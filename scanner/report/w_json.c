@@ -102,20 +102,29 @@ static json_t *jstr(const char *s)
 #define ktree(js, key, ...) ktree_((js), JSTREAM_QUOTED(key), sizeof(JSTREAM_QUOTED(key)) - 1, __VA_ARGS__)
 
 /* "key": "s" (null when s is NULL) */
-static void kstr_(struct jstream *js, const char *key, size_t n, const char *s)
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void kstr_(struct jstream *js, const char *key, size_t n, const char *s)
 {
 	jstream_keyn_plain(js, key, n);
 	jstream_str(js, s);
 }
 
-static void kbool_(struct jstream *js, const char *key, size_t n, int v)
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void kbool_(struct jstream *js, const char *key, size_t n, int v)
 {
 	jstream_keyn_plain(js, key, n);
 	jstream_bool(js, v);
 }
 
 /* {"file", "line", "field"} as the value of key */
-static void kwhere_(struct jstream *js, const char *key, size_t n, const char *file, int line,
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void kwhere_(struct jstream *js, const char *key, size_t n, const char *file, int line,
 		    const char *field)
 {
 	jstream_keyn_plain(js, key, n);
@@ -132,7 +141,10 @@ static void kwhere_(struct jstream *js, const char *key, size_t n, const char *f
 }
 
 /* {"value", "from"} as the value of key */
-static void kvalue_from_(struct jstream *js, const char *key, size_t n, const char *value,
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void kvalue_from_(struct jstream *js, const char *key, size_t n, const char *value,
 			 const char *from)
 {
 	jstream_keyn_plain(js, key, n);
@@ -231,7 +243,10 @@ static void lineage(struct jstream *js, const struct model_report *m)
 
 /* A jansson value built elsewhere (the assessment, the AI Act view) as the
  * value of key (taken over); a failure when it could not be built. */
-static void ktree_(struct jstream *js, const char *key, size_t n, json_t *v)
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline void ktree_(struct jstream *js, const char *key, size_t n, json_t *v)
 {
 	if (!v) {
 		js->failed = 1;

@@ -1403,6 +1403,65 @@ static void stream_value(struct jstream *js, json_t *j)
 	}
 }
 
+/* One document written with member names as literals (JSTREAM_KEY_LIT) and
+ * through jstream_key: the same bytes, compact and indented, including at the
+ * edge of the writer's block and after a full one. */
+static void test_jstream_literal_keys(void)
+{
+	struct jstream *js = malloc(sizeof(*js));
+	static const int bases[] = { JSTREAM_COMPACT, 0, 2 };
+
+	CHECK(js != NULL);
+	for (size_t b = 0; js && b < sizeof(bases) / sizeof(*bases); b++) {
+		char *out[2] = { NULL, NULL };
+		size_t len[2];
+		for (int lit = 0; lit < 2; lit++) {
+			FILE *f = open_memstream(&out[lit], &len[lit]);
+			jstream_init(js, f, bases[b]);
+			jstream_open(js, 1);
+			for (int i = 0; i < 3000; i++) { /* about 100 KB: several blocks */
+				jstream_open(js, 0);
+				if (lit)
+					JSTREAM_KEY_LIT(js, "id");
+				else
+					jstream_key(js, "id");
+				jstream_int(js, i);
+				if (lit)
+					JSTREAM_KEY_LIT(js, "a_longer_member_name");
+				else
+					jstream_key(js, "a_longer_member_name");
+				jstream_str(js, i % 7 ? "text" : NULL);
+				if (lit)
+					JSTREAM_KEY_LIT(js, "empty");
+				else
+					jstream_key(js, "empty");
+				jstream_open(js, 0);
+				jstream_close(js);
+				jstream_close(js);
+			}
+			jstream_close(js);
+			CHECK_EQ_INT(jstream_flush(js), 0);
+			fclose(f);
+		}
+		CHECK(out[0] && out[1] && len[0] == len[1] && len[0] > 32768 && !memcmp(out[0], out[1], len[0]));
+		free(out[0]);
+		free(out[1]);
+	}
+	/* a name outside an object fails the stream, as jstream_key does */
+	if (js) {
+		char *o = NULL;
+		size_t n;
+		FILE *f = open_memstream(&o, &n);
+		jstream_init(js, f, JSTREAM_COMPACT);
+		jstream_open(js, 1);
+		JSTREAM_KEY_LIT(js, "x");
+		CHECK(jstream_flush(js) != 0);
+		fclose(f);
+		free(o);
+	}
+	free(js);
+}
+
 /* jstream's text is jansson's JSON_INDENT(2) | JSON_PRESERVE_ORDER text, byte
  * for byte, shifted by the base indent: escapes, empty and nested containers,
  * numbers, a jansson subtree in the middle, and text that is not UTF-8 (each
@@ -1546,6 +1605,6 @@ static void test_jstream_long_strings(void)
 	CHECK_EQ_INT(bad, 0);
 }
 
-TESTS(T(formats_listed), T(json_streamed), T(jstream_layout), T(jstream_long_strings), T(json_finding_kinds), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date),
+TESTS(T(formats_listed), T(json_streamed), T(jstream_layout), T(jstream_literal_keys), T(jstream_long_strings), T(json_finding_kinds), T(sarif), T(sarif_locations), T(finding_docs), T(json), T(source_date),
       T(cyclonedx), T(cyclonedx_other), T(spdx), T(spdx3), T(html), T(markdown), T(markdown_urls), T(dot), T(cycle),
       T(empty), T(summary), T(summary_empty), T(csv_cell), T(csv))
