@@ -132,6 +132,12 @@ int lt_utf8_valid(const char *str, size_t n)
 	return 1;
 }
 
+/* ASCII lower case, inline (the C locale's tolower, without a call) */
+static inline unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
 int lt_glob_match(const char *p, const char *s)
 {
 	const char *star = NULL, *mark = NULL;
@@ -140,7 +146,7 @@ int lt_glob_match(const char *p, const char *s)
 		if (*p == '*') {
 			star = p++;
 			mark = s;
-		} else if (*p == '?' || (*p && tolower((unsigned char)*p) == tolower((unsigned char)*s))) {
+		} else if (*p == '?' || (*p && fold((unsigned char)*p) == fold((unsigned char)*s))) {
 			p++;
 			s++;
 		} else if (star) {

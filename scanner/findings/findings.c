@@ -15,6 +15,7 @@
 #include "obchecks.h"
 #include "core/err.h"
 #include "core/str.h"
+#include "core/vec.h"
 #include "core/iso3166.h"
 #include "record/record.h"
 
@@ -57,12 +58,35 @@ const char *verdict_name(enum verdict v)
 	return "fail";
 }
 
+/* A finding's strings, copied into one block headed by model (the one freed,
+ * see findings.h); NULL parts stay NULL. 0, or -1 out of memory. */
+static int set_strings(struct finding *f, const char *model, const char *subject, const char *message,
+		       const char *file, const char *chain)
+{
+	const char *parts[5] = { model, subject, message, file, chain };
+	char **to[5] = { &f->model, &f->subject, &f->message, &f->file, &f->chain };
+	size_t len[5], total = 0;
+	char *b;
+
+	for (int k = 0; k < 5; k++)
+		total += (len[k] = parts[k] ? strlen(parts[k]) + 1 : 0);
+	if (!(b = malloc(total)))
+		return -1;
+	for (int k = 0; k < 5; k++)
+		if (parts[k]) {
+			memcpy(b, parts[k], len[k]);
+			*to[k] = b;
+			b += len[k];
+		}
+	return 0;
+}
+
 struct finding *findings_add(struct model_report *m, const struct licensedb *db, const char *id,
 			     const char *subject, const char *file, int line, const char *chain,
 			     const char *fmt, ...)
 {
 	const struct finding_def *def = licensedb_finding(db, id);
-	struct finding *p, *f;
+	struct finding *f;
 	char msg[1024];
 	va_list ap;
 
@@ -76,34 +100,13 @@ struct finding *findings_add(struct model_report *m, const struct licensedb *db,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	/* room for 8, then doubled at each power of two: no realloc per finding */
-	if (m->nf == 0 || (m->nf >= 8 && (m->nf & (m->nf - 1)) == 0)) {
-		p = realloc(m->f, (m->nf ? 2 * m->nf : 8) * sizeof(*p));
-		if (!p)
-			return NULL;
-		m->f = p;
-	}
+	if (m->nf == m->fcap && vec_grow_((void **)&m->f, &m->fcap, sizeof(*m->f)))
+		return NULL;
 	f = &m->f[m->nf];
 	memset(f, 0, sizeof(*f));
-	/* the finding's strings share one block, headed by model (what is freed) */
-	{
-		const char *model = m->node && m->node->id ? m->node->id : "";
-		const char *parts[5] = { model, subject, msg, file && *file ? file : NULL, chain };
-		size_t len[5], total = 0;
-		char *b;
-
-		for (int k = 0; k < 5; k++)
-			total += (len[k] = parts[k] ? strlen(parts[k]) + 1 : 0);
-		if (!(b = malloc(total)))
-			return NULL;
-		char **to[5] = { &f->model, &f->subject, &f->message, &f->file, &f->chain };
-		for (int k = 0; k < 5; k++)
-			if (parts[k]) {
-				memcpy(b, parts[k], len[k]);
-				*to[k] = b;
-				b += len[k];
-			}
-	}
+	if (set_strings(f, m->node && m->node->id ? m->node->id : "", subject, msg,
+			file && *file ? file : NULL, chain))
+		return NULL;
 	m->nf++;
 	f->def = def;
 	f->severity = def->severity;

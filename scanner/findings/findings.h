@@ -50,7 +50,7 @@ struct model_report {
 	size_t neffective;
 	struct ob_summary ob;
 	struct finding *f;
-	size_t nf;
+	size_t nf, fcap;
 	enum verdict verdict;
 	struct assessment *assessment; /* the answer for the organisation's profile (assess.h), or NULL */
 	struct aiact *aiact;           /* the EU AI Act view (aiact.h), or NULL outside the EU/EEA */

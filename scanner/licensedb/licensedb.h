@@ -12,8 +12,8 @@
 #define LT_LICENSEDB_H
 
 #include <stddef.h>
-#include <string.h>
 #include <stdint.h>
+#include <string.h>
 
 struct lt_error;
 
@@ -78,7 +78,6 @@ struct obligation {
 	char *note;
 	char *clause;              /* where the text says it ("§1.b.i"), or NULL */
 };
-
 
 struct licdef {
 	char *id, *name, *spdx, *family, *version, *date;

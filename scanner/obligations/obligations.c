@@ -1,5 +1,6 @@
 /* obligations.c - inherit and combine duties; see obligations.h. */
 #include "obligations.h"
+#include "core/vec.h"
 #include "core/err.h"
 #include "core/str.h"
 #include "licensedb/licensedb.h"
@@ -23,13 +24,8 @@ static int push(struct ob_summary *s, const struct obligation *ob, const struct 
 		}
 		return 0;
 	}
-	/* room for 8, then doubled at each power of two */
-	if (s->n == 0 || (s->n >= 8 && (s->n & (s->n - 1)) == 0)) {
-		p = realloc(s->v, (s->n ? 2 * s->n : 8) * sizeof(*p));
-		if (!p)
-			return LT_ENOMEM;
-		s->v = p;
-	}
+	if (VEC_GROW_(s))
+		return LT_ENOMEM;
 	p = s->v;
 	p[s->n].ob = ob;
 	p[s->n].lic = in->lic;

@@ -40,8 +40,8 @@ struct territory {
 };
 
 struct ob_summary {
-	struct eff_ob *v;
-	size_t n;
+	struct eff_ob *v; /* a VEC (core/vec.h) */
+	size_t n, cap;
 	unsigned long long min_users;    /* 0 = none */
 	const struct eff_ob *users_from;
 	unsigned long long min_revenue;  /* 0 = none */

@@ -252,15 +252,9 @@ static const char *role_of(const struct licensedb *db, const char *path)
 		int weights = strcmp(rr->role, "weights") == 0;
 		if (!root && !weights)
 			continue;
-		for (size_t j = 0; j < rr->names.n; j++) {
-			/* a pattern starting with a character the name does not start with
-			 * (either case) cannot match: most of them, for most names */
-			unsigned char c = (unsigned char)rr->names.v[j][0];
-			if (c != '*' && c != '?' && (c | 0x20) != ((unsigned char)base[0] | 0x20))
-				continue;
+		for (size_t j = 0; j < rr->names.n; j++)
 			if (lt_glob_match(rr->names.v[j], base))
 				return rr->role;
-		}
 	}
 	return NULL;
 }
@@ -341,24 +335,6 @@ void record_keep_license_texts(int on)
 }
 
 /* Read and classify one license / notice / policy file. */
-/* thirdparty_first_line of a text by its SHA-256: an audit reads the same few
- * license texts thousands of times. Per thread, a slot per key's first bytes. */
-static int thirdparty_memo(const unsigned char sha[32], const char *text, size_t len)
-{
-	static _Thread_local struct {
-		unsigned char sha[32];
-		int line, used;
-	} memo[64];
-	unsigned slot = ((unsigned)sha[0] | (unsigned)sha[1] << 8) & 63u;
-
-	if (!memo[slot].used || memcmp(memo[slot].sha, sha, 32) != 0) {
-		memcpy(memo[slot].sha, sha, 32);
-		memo[slot].line = thirdparty_first_line(text, len);
-		memo[slot].used = 1;
-	}
-	return memo[slot].line;
-}
-
 static void scan_license_file(struct model_record *r, struct source *src,
 			      const struct source_entry *e, const char *role,
 			      const struct licensedb *db, const struct classify_ctx *cls, size_t max)
@@ -401,7 +377,7 @@ static void scan_license_file(struct model_record *r, struct source *src,
 			f.len = 0;
 		} else {
 			size_t first = r->ndetected;
-			int tp = keyed ? thirdparty_memo(sha, f.text, f.len) : thirdparty_first_line(f.text, f.len);
+			int tp = keyed ? thirdparty_first_line_keyed(sha, f.text, f.len) : thirdparty_first_line(f.text, f.len);
 			add_detections(r, &cr, e->path, 1, f.text, f.len);
 			for (size_t k = first; tp && k < r->ndetected; k++)
 				if (r->detected[k].kind == RULE_LICENSE && r->detected[k].at.line >= tp)

@@ -151,3 +151,19 @@ int thirdparty_first_line(const char *text, size_t len)
 	}
 	return 0;
 }
+
+int thirdparty_first_line_keyed(const unsigned char sha[32], const char *text, size_t len)
+{
+	static _Thread_local struct {
+		unsigned char sha[32];
+		int line, used;
+	} memo[64];
+	unsigned slot = ((unsigned)sha[0] | (unsigned)sha[1] << 8) & 63u;
+
+	if (!memo[slot].used || memcmp(memo[slot].sha, sha, 32) != 0) {
+		memcpy(memo[slot].sha, sha, 32);
+		memo[slot].line = thirdparty_first_line(text, len);
+		memo[slot].used = 1;
+	}
+	return memo[slot].line;
+}

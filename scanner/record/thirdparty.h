@@ -17,4 +17,8 @@
  * material in text, or 0 when there is none. */
 int thirdparty_first_line(const char *text, size_t len);
 
+/* The same for a text whose SHA-256 is sha (an audit reads the same few license
+ * texts thousands of times): remembered per thread, a slot per key's first bytes. */
+int thirdparty_first_line_keyed(const unsigned char sha[32], const char *text, size_t len);
+
 #endif

@@ -210,16 +210,6 @@ void jstream_keyn(struct jstream *js, const char *key, size_t n)
 	if (js->count[js->depth - 1]++)
 		put(js, ",", 1);
 	newline(js);
-	/* a plain name that fits the block: "name": in one go */
-	if (n + 4 <= sizeof(js->block) - js->len && plain_run((const unsigned char *)key, n) == n) {
-		char *b = js->block + js->len;
-		*b++ = '"';
-		memcpy(b, key, n);
-		b += n;
-		memcpy(b, "\": ", 3);
-		js->len += n + (js->compact ? 3 : 4);
-		return;
-	}
 	put(js, "\"", 1);
 	put_escaped(js, key, n);
 	put(js, "\": ", js->compact ? 2 : 3);

@@ -101,31 +101,25 @@ static json_t *jstr(const char *s)
 	kvalue_from_((js), JSTREAM_QUOTED(key), sizeof(JSTREAM_QUOTED(key)) - 1, __VA_ARGS__)
 #define ktree(js, key, ...) ktree_((js), JSTREAM_QUOTED(key), sizeof(JSTREAM_QUOTED(key)) - 1, __VA_ARGS__)
 
+/* inlined where called, so each name's length is a constant there */
+#define KEY_HELPER static inline __attribute__((always_inline))
+
 /* "key": "s" (null when s is NULL) */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline void kstr_(struct jstream *js, const char *key, size_t n, const char *s)
+KEY_HELPER void kstr_(struct jstream *js, const char *key, size_t n, const char *s)
 {
 	jstream_keyn_plain(js, key, n);
 	jstream_str(js, s);
 }
 
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline void kbool_(struct jstream *js, const char *key, size_t n, int v)
+KEY_HELPER void kbool_(struct jstream *js, const char *key, size_t n, int v)
 {
 	jstream_keyn_plain(js, key, n);
 	jstream_bool(js, v);
 }
 
 /* {"file", "line", "field"} as the value of key */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline void kwhere_(struct jstream *js, const char *key, size_t n, const char *file, int line,
-		    const char *field)
+KEY_HELPER void kwhere_(struct jstream *js, const char *key, size_t n, const char *file, int line,
+			const char *field)
 {
 	jstream_keyn_plain(js, key, n);
 	jstream_open(js, 0);
@@ -141,11 +135,8 @@ static inline void kwhere_(struct jstream *js, const char *key, size_t n, const 
 }
 
 /* {"value", "from"} as the value of key */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline void kvalue_from_(struct jstream *js, const char *key, size_t n, const char *value,
-			 const char *from)
+KEY_HELPER void kvalue_from_(struct jstream *js, const char *key, size_t n, const char *value,
+			     const char *from)
 {
 	jstream_keyn_plain(js, key, n);
 	jstream_open(js, 0);
@@ -243,10 +234,7 @@ static void lineage(struct jstream *js, const struct model_report *m)
 
 /* A jansson value built elsewhere (the assessment, the AI Act view) as the
  * value of key (taken over); a failure when it could not be built. */
-#if defined(__GNUC__)
-__attribute__((always_inline))
-#endif
-static inline void ktree_(struct jstream *js, const char *key, size_t n, json_t *v)
+KEY_HELPER void ktree_(struct jstream *js, const char *key, size_t n, json_t *v)
 {
 	if (!v) {
 		js->failed = 1;

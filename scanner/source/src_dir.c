@@ -336,16 +336,16 @@ static void keep_file(struct dir_impl *d, const char *name, char *data, size_t n
 		      const struct stat *st)
 {
 	struct kept_file *k;
+	int fits = data && n <= DIR_KEEP_TOTAL - d->kept_bytes;
 	char *bytes = NULL;
 
-	if (data && n <= DIR_KEEP_TOTAL - d->kept_bytes) {
+	if (fits) {
 		bytes = owned ? data : malloc(n ? n : 1);
 		if (bytes && !owned)
 			memcpy(bytes, data, n);
-		owned = 0; /* bytes holds it now */
-	}
-	if (owned)
+	} else if (owned) {
 		free(data);
+	}
 	if (d->nkept == d->kcap) {
 		size_t cap = d->kcap ? 2 * d->kcap : 8;
 		struct kept_file *v = realloc(d->kept, cap * sizeof(*v));
@@ -358,7 +358,7 @@ static void keep_file(struct dir_impl *d, const char *name, char *data, size_t n
 	}
 	k = &d->kept[d->nkept];
 	k->name = lt_strdup(name);
-	if (!k->name || (data && n <= DIR_KEEP_TOTAL - d->kept_bytes && !bytes)) {
+	if (!k->name || (fits && !bytes)) {
 		free(k->name);
 		free(bytes);
 		return;
