@@ -537,7 +537,7 @@ static int cmp_det(const void *a, const void *b)
 }
 
 static int push_det(struct detection **v, size_t *n, const struct cand *cd, double conf,
-		    const char *text, size_t len, const uint32_t *offsets)
+		    const char *text, size_t len, const struct norm_map *map)
 {
 	struct detection *p = realloc(*v, (*n + 1) * sizeof(*p));
 
@@ -548,7 +548,7 @@ static int push_det(struct detection **v, size_t *n, const struct cand *cd, doub
 	p[*n].rule = cd->cr->r;
 	p[*n].confidence = conf;
 	p[*n].kind = cd->kind;
-	p[*n].line = lt_line_of(text, len, offsets[cd->first]);
+	p[*n].line = lt_line_of(text, len, norm_map_offset(map, cd->first));
 	(*n)++;
 	return 0;
 }
@@ -557,7 +557,7 @@ int classify_text(const struct classify_ctx *c, const char *text, size_t len,
 		  struct classify_result *out, struct lt_error *err)
 {
 	struct buf norm;
-	uint32_t *offsets = NULL;
+	struct norm_map map = { NULL, 0, 0, 0 };
 	struct scan sc = { NULL };
 	struct cand *cands = NULL;
 	struct textsim ts;
@@ -576,7 +576,7 @@ int classify_text(const struct classify_ctx *c, const char *text, size_t len,
 		out->binary = 1;
 		goto done;
 	}
-	if ((rc = normalize_text(&norm, &offsets, text, len, err)) != 0)
+	if ((rc = normalize_text(&norm, &map, text, len, err)) != 0)
 		goto done;
 	sc.first_end = malloc((c->nphr ? c->nphr : 1) * sizeof(uint32_t));
 	cands = calloc(c->nrules ? c->nrules : 1, sizeof(*cands));
@@ -658,9 +658,9 @@ int classify_text(const struct classify_ctx *c, const char *text, size_t len,
 		if (cands[i].dropped)
 			continue;
 		if (cands[i].alt)
-			rc = push_det(&out->alt, &out->nalt, &cands[i], cands[i].conf, text, len, offsets);
+			rc = push_det(&out->alt, &out->nalt, &cands[i], cands[i].conf, text, len, &map);
 		else
-			rc = push_det(&out->v, &out->n, &cands[i], cands[i].conf, text, len, offsets);
+			rc = push_det(&out->v, &out->n, &cands[i], cands[i].conf, text, len, &map);
 		if (rc) {
 			rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
 			goto done;
@@ -674,7 +674,7 @@ done:
 	textsim_release(&ts);
 	free(cands);
 	free(sc.first_end);
-	free(offsets);
+	norm_map_release(&map);
 	buf_release(&norm);
 	return rc;
 }

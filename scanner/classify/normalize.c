@@ -42,7 +42,8 @@ struct norm {
 	int flags;
 	int utf16;    /* 0, 1 = little endian, 2 = big endian */
 	struct buf *out;
-	VEC(uint32_t) off;
+	VEC(struct norm_run) runs; /* the map, when wanted */
+	uint32_t nemit;            /* bytes emitted (the map's output index) */
 	int want_off;
 	int script;      /* of the last word character: 0 none, 1 other, 2 CJK */
 	int pending;     /* a separator was seen since the last word byte */
@@ -271,10 +272,14 @@ static void emit_byte(struct norm *n, char c, size_t off)
 	else
 		buf_addc(b, c);
 	if (n->want_off) {
-		if (n->off.n < n->off.cap)
-			n->off.v[n->off.n++] = (uint32_t)off;
-		else if (VEC_PUSH(&n->off, (uint32_t)off) != 0)
-			n->nomem = 1;
+		const struct norm_run *r = n->runs.n ? &n->runs.v[n->runs.n - 1] : NULL;
+		uint32_t i = n->nemit++;
+		/* still the current run, or a new one (len < 4 GiB: no overflow) */
+		if (!r || (uint64_t)r->off + (i - r->pos) != off) {
+			struct norm_run nr = { i, (uint32_t)off };
+			if (VEC_PUSH(&n->runs, nr) != 0)
+				n->nomem = 1;
+		}
 	}
 }
 
@@ -555,8 +560,8 @@ static void ascii_kind_init(void)
 	}
 }
 
-/* Room for the whole output (at most 3/2 of the input, see normalize.h) and its
- * offsets, so that emitting is a store; the buffer's cap still bounds it. */
+/* Room for the whole output (at most 3/2 of the input, see normalize.h), so
+ * that emitting is a store; the buffer's cap still bounds it. */
 static void reserve(struct norm *n)
 {
 	size_t want = n->len + n->len / 2 + 8;
@@ -565,11 +570,6 @@ static void reserve(struct norm *n)
 		want = n->out->max;
 	if (buf_grow(n->out, want) != 0) {
 		n->out->err = 0; /* only a hint: the cap is enforced byte by byte */
-		return;
-	}
-	if (n->want_off && want < UINT32_MAX) {
-		n->off.v = malloc((want + 1) * sizeof(*n->off.v));
-		n->off.cap = n->off.v ? want + 1 : 0;
 	}
 }
 
@@ -658,15 +658,41 @@ static void run(struct norm *n)
 	}
 }
 
-int normalize_text_opts(struct buf *out, uint32_t **offsets, const char *in, size_t len,
+uint32_t norm_map_offset(const struct norm_map *m, size_t i)
+{
+	size_t lo = 0, hi;
+
+	if (i >= m->out_len || !m->n)
+		return m->in_len;
+	/* the last run starting at or before i */
+	hi = m->n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->run[mid].pos <= i)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return m->run[lo].off + (uint32_t)(i - m->run[lo].pos);
+}
+
+void norm_map_release(struct norm_map *m)
+{
+	if (!m)
+		return;
+	free(m->run);
+	memset(m, 0, sizeof(*m));
+}
+
+int normalize_text_opts(struct buf *out, struct norm_map *map, const char *in, size_t len,
 			int flags, struct lt_error *err)
 {
 	struct norm n;
 	int rc = 0;
 
 	memset(&n, 0, sizeof(n));
-	if (offsets)
-		*offsets = NULL;
+	if (map)
+		memset(map, 0, sizeof(*map));
 	buf_reset(out);
 	if (len >= UINT32_MAX)
 		return lt_error_set(err, LT_ETOOBIG, NULL, 0, "text over 4 GiB");
@@ -674,12 +700,10 @@ int normalize_text_opts(struct buf *out, uint32_t **offsets, const char *in, siz
 	n.len = in ? len : 0;
 	n.flags = flags;
 	n.out = out;
-	n.want_off = offsets != NULL;
+	n.want_off = map != NULL;
 	run(&n);
 	if (out->data && out->len < out->alloc)
 		out->data[out->len] = '\0';
-	if (n.want_off && VEC_PUSH(&n.off, (uint32_t)n.len) != 0)
-		n.nomem = 1;
 	if (n.nomem) {
 		rc = lt_error_set(err, LT_ENOMEM, NULL, 0, "out of memory");
 		goto done;
@@ -689,17 +713,20 @@ int normalize_text_opts(struct buf *out, uint32_t **offsets, const char *in, siz
 				  out->max);
 		goto done;
 	}
-	if (offsets) {
-		*offsets = n.off.v;
-		n.off.v = NULL;
+	if (map) {
+		map->run = n.runs.v;
+		map->n = n.runs.n;
+		map->out_len = n.nemit;
+		map->in_len = (uint32_t)n.len;
+		n.runs.v = NULL;
 	}
 done:
-	VEC_FREE(&n.off);
+	VEC_FREE(&n.runs);
 	return rc;
 }
 
-int normalize_text(struct buf *out, uint32_t **offsets, const char *in, size_t len,
+int normalize_text(struct buf *out, struct norm_map *map, const char *in, size_t len,
 		   struct lt_error *err)
 {
-	return normalize_text_opts(out, offsets, in, len, NORM_FULL, err);
+	return normalize_text_opts(out, map, in, len, NORM_FULL, err);
 }

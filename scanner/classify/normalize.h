@@ -65,16 +65,39 @@ enum norm_flags {
 };
 
 /*
- * Normalise in[0..len) into out (reset first; its cap bounds the output, which
- * is at most 3/2 of len). When offsets is not NULL it receives a malloc'd array of
- * out->len + 1 entries (caller frees): offsets[i] is the byte offset in `in` of
- * output byte i (for a separator space, of the first separating input byte), and
- * offsets[out->len] is len. Returns 0, LT_ETOOBIG (len over 4 GiB or the buffer
- * cap) or LT_ENOMEM.
+ * Where each byte of a normalised text came from. Output bytes are kept as runs:
+ * inside a run, output byte i comes from input offset off + (i - pos), and a new
+ * run starts wherever that stops holding (a dropped separator, an entity, a
+ * multi-byte character). A license text of a few thousand words has a few
+ * hundred runs, so the map costs a few kilobytes where an offset per byte cost
+ * four bytes a byte.
  */
-int normalize_text(struct buf *out, uint32_t **offsets, const char *in, size_t len,
+struct norm_run {
+	uint32_t pos; /* first output byte of the run */
+	uint32_t off; /* its input offset */
+};
+
+struct norm_map {
+	struct norm_run *run; /* ascending pos; run[0].pos == 0 when out_len > 0 */
+	size_t n;
+	uint32_t out_len;     /* bytes of the normalised text */
+	uint32_t in_len;      /* bytes of the input */
+};
+
+/* The input offset of output byte i (for a separator space, of the first
+ * separating input byte); in_len for i >= out_len. */
+uint32_t norm_map_offset(const struct norm_map *m, size_t i);
+void norm_map_release(struct norm_map *m); /* accepts a zeroed map */
+
+/*
+ * Normalise in[0..len) into out (reset first; its cap bounds the output, which
+ * is at most 3/2 of len). When map is not NULL it receives where each output byte
+ * came from (release it with norm_map_release, also after an error). Returns 0,
+ * LT_ETOOBIG (len over 4 GiB or the buffer cap) or LT_ENOMEM.
+ */
+int normalize_text(struct buf *out, struct norm_map *map, const char *in, size_t len,
 		   struct lt_error *err);
-int normalize_text_opts(struct buf *out, uint32_t **offsets, const char *in, size_t len,
+int normalize_text_opts(struct buf *out, struct norm_map *map, const char *in, size_t len,
 			int flags, struct lt_error *err);
 
 #endif

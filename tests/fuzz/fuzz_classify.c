@@ -31,7 +31,7 @@ static void setup(void)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct buf b;
-	uint32_t *off = NULL;
+	struct norm_map map;
 	struct classify_result res;
 	struct lt_error err;
 
@@ -39,15 +39,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 	buf_init(&b, 64u << 20);
 	for (int flags = NORM_FULL; flags <= NORM_PLAIN; flags++) {
-		if (normalize_text_opts(&b, &off, (const char *)data, size, flags, &err) == 0) {
-			for (size_t i = 0; i <= b.len; i++)
-				if (off[i] > size)
+		if (normalize_text_opts(&b, &map, (const char *)data, size, flags, &err) == 0) {
+			uint32_t prev = 0;
+			/* every output byte comes from inside the input, in input order */
+			for (size_t i = 0; i < b.len; i++) {
+				uint32_t o = norm_map_offset(&map, i);
+				if (o >= size || o < prev)
 					abort();
-			if (off[b.len] != size)
+				prev = o;
+			}
+			if (map.out_len != b.len || norm_map_offset(&map, b.len) != size)
 				abort();
 		}
-		free(off);
-		off = NULL;
+		norm_map_release(&map);
 	}
 	buf_release(&b);
 	classify_text(cls, (const char *)data, size, &res, &err);

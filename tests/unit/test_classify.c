@@ -187,25 +187,65 @@ static void test_normalize_unicode(void)
 static void test_normalize_offsets(void)
 {
 	const char *in = "  Ab\r\nC&amp;d";
+	static const uint32_t want[] = { 2, 3, 4, 6, 7, 12 };
 	struct buf b;
 	struct lt_error err;
-	uint32_t *off = NULL;
+	struct norm_map m;
 
 	buf_init(&b, 1024);
-	CHECK_EQ_INT(normalize_text(&b, &off, in, strlen(in), &err), 0);
+	CHECK_EQ_INT(normalize_text(&b, &m, in, strlen(in), &err), 0);
 	CHECK_STR(buf_cstr(&b), "ab c d");
-	CHECK(off != NULL);
-	if (off && b.len == 6) {
-		CHECK_EQ_INT(off[0], 2);
-		CHECK_EQ_INT(off[1], 3);
-		CHECK_EQ_INT(off[2], 4); /* the separator maps to the first separating byte */
-		CHECK_EQ_INT(off[3], 6);
-		CHECK_EQ_INT(off[4], 7); /* the entity */
-		CHECK_EQ_INT(off[5], 12);
-		CHECK_EQ_INT(off[6], strlen(in));
-	}
-	free(off);
+	CHECK_EQ_INT(m.out_len, 6);
+	CHECK_EQ_INT(m.in_len, strlen(in));
+	/* the separator maps to the first separating byte, " d" to the entity and after */
+	for (size_t i = 0; i < 6; i++)
+		CHECK_EQ_INT(norm_map_offset(&m, i), want[i]);
+	CHECK_EQ_INT(norm_map_offset(&m, 6), strlen(in));
+	CHECK_EQ_INT(norm_map_offset(&m, 1000), strlen(in));
+	/* runs: "ab" and the CR that becomes the space (2, 3, 4); "c" and the entity
+	 * that becomes the next space (6, 7); "d" (12) */
+	CHECK_EQ_INT(m.n, 3);
+	norm_map_release(&m);
+	norm_map_release(&m); /* released twice: a zeroed map */
 	buf_release(&b);
+}
+
+/* A long plain text needs a run per gap, not an offset per byte; every offset
+ * still comes out exactly. */
+static void test_normalize_offsets_runs(void)
+{
+	struct buf text, b;
+	struct lt_error err;
+	struct norm_map m;
+	size_t words = 5000, checked = 0;
+
+	buf_init(&text, 1 << 20);
+	for (size_t w = 0; w < words; w++)
+		if (w % 10 == 9)
+			buf_printf(&text, "Word%zu\n\n", w);
+		else
+			buf_printf(&text, "word%zu ", w);
+	buf_init(&b, 1 << 20);
+	CHECK_EQ_INT(normalize_text(&b, &m, text.data, text.len, &err), 0);
+	/* words and single spaces continue one run; only a blank line, folded into
+	 * one space, starts a new one: a run per ten words */
+	CHECK(m.n <= words / 10 + 1);
+	for (size_t i = 0, o = 0; i < b.len; i++) {
+		uint32_t got = norm_map_offset(&m, i);
+		/* output byte i is input byte got, lower-cased or a separator */
+		char want = text.data[got];
+		if (b.data[i] == ' ')
+			CHECK(want == ' ' || want == '\n');
+		else
+			CHECK(want == b.data[i] || want == b.data[i] - ('a' - 'A'));
+		CHECK(got >= o);
+		o = got;
+		checked++;
+	}
+	CHECK_EQ_INT(checked, b.len);
+	norm_map_release(&m);
+	buf_release(&b);
+	buf_release(&text);
 }
 
 static void test_normalize_modes_and_limits(void)
@@ -243,7 +283,7 @@ static void test_normalize_fuzz_prefixes(void)
 	for (int round = 0; round < 300; round++) {
 		char rnd[200];
 		size_t n = (size_t)(round % 199) + 1;
-		uint32_t *off = NULL;
+		struct norm_map m;
 		struct buf b;
 		struct lt_error err;
 		for (size_t i = 0; i < n; i++) {
@@ -251,13 +291,13 @@ static void test_normalize_fuzz_prefixes(void)
 			rnd[i] = "&#;x\\<>!-_.'a1 \n\xE2\x80\x99\xC3\xFF["[(seed >> 16) % 22];
 		}
 		buf_init(&b, 1 << 16);
-		CHECK_EQ_INT(normalize_text(&b, &off, rnd, n, &err), 0);
-		for (size_t i = 0; off && i < b.len; i++)
-			if (off[i] >= n) {
-				CHECK(off[i] < n);
+		CHECK_EQ_INT(normalize_text(&b, &m, rnd, n, &err), 0);
+		for (size_t i = 0; i < b.len; i++)
+			if (norm_map_offset(&m, i) >= n) {
+				CHECK(norm_map_offset(&m, i) < n);
 				break;
 			}
-		free(off);
+		norm_map_release(&m);
 		buf_release(&b);
 	}
 }
@@ -1410,7 +1450,7 @@ out:
 
 TESTS(T(normalize_basics), T(normalize_versions_and_numbers), T(normalize_markdown),
       T(normalize_entities_and_html), T(normalize_headers), T(normalize_unicode),
-      T(normalize_offsets), T(normalize_modes_and_limits), T(normalize_fuzz_prefixes),
+      T(normalize_offsets), T(normalize_offsets_runs), T(normalize_modes_and_limits), T(normalize_fuzz_prefixes),
       T(ac_matches_naive), T(ac_limits), T(similar), T(similar_long), T(classify_fixtures),
       T(classify_semantics), T(classify_added_licenses), T(shipped_phrases_are_clean), T(check_phrases_finds_problems), T(classcache), T(classcache_disk), T(classcache_same_length),
       T(corpus))
