@@ -557,7 +557,7 @@ int classify_text(const struct classify_ctx *c, const char *text, size_t len,
 		  struct classify_result *out, struct lt_error *err)
 {
 	struct buf norm;
-	struct norm_map map = { NULL, 0, 0, 0 };
+	struct norm_map map = { NULL, 0, NULL, 0, 0 };
 	struct scan sc = { NULL };
 	struct cand *cands = NULL;
 	struct textsim ts;

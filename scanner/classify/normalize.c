@@ -43,6 +43,7 @@ struct norm {
 	int utf16;    /* 0, 1 = little endian, 2 = big endian */
 	struct buf *out;
 	VEC(struct norm_run) runs; /* the map, when wanted */
+	VEC(uint32_t) flat;        /* ... or an offset a byte, once runs cost more */
 	uint32_t nemit;            /* bytes emitted (the map's output index) */
 	int want_off;
 	int script;      /* of the last word character: 0 none, 1 other, 2 CJK */
@@ -261,6 +262,54 @@ static enum uclass classify_cp(int32_t c)
 
 /* --- output --- */
 
+/* A run takes eight bytes: when a text breaks them more often than every other
+ * byte (only a contrived one does), the map turns into an offset a byte, so it
+ * never costs more than four bytes an output byte and a moment of twice that. */
+#define FLAT_MIN_RUNS 1024
+
+static void to_flat(struct norm *n)
+{
+	size_t want = (size_t)n->nemit + n->nemit / 2 + 16;
+
+	n->flat.v = malloc(want * sizeof(*n->flat.v));
+	if (!n->flat.v) {
+		n->nomem = 1;
+		return;
+	}
+	n->flat.cap = want;
+	for (size_t k = 0; k < n->runs.n; k++) {
+		const struct norm_run *r = &n->runs.v[k];
+		uint32_t end = k + 1 < n->runs.n ? n->runs.v[k + 1].pos : n->nemit;
+		for (uint32_t i = r->pos; i < end; i++)
+			n->flat.v[n->flat.n++] = r->off + (i - r->pos);
+	}
+	VEC_FREE(&n->runs);
+}
+
+/* Record that the next output byte comes from input offset off. */
+static void map_byte(struct norm *n, size_t off)
+{
+	const struct norm_run *r;
+	struct norm_run nr;
+	uint32_t i = n->nemit++;
+
+	if (n->flat.v) {
+		if (VEC_PUSH(&n->flat, (uint32_t)off) != 0)
+			n->nomem = 1;
+		return;
+	}
+	r = n->runs.n ? &n->runs.v[n->runs.n - 1] : NULL;
+	/* still the current run (len < 4 GiB: no overflow), or a new one */
+	if (r && (uint64_t)r->off + (i - r->pos) == off)
+		return;
+	nr.pos = i;
+	nr.off = (uint32_t)off;
+	if (VEC_PUSH(&n->runs, nr) != 0)
+		n->nomem = 1;
+	else if (n->runs.n > FLAT_MIN_RUNS && n->runs.n > n->nemit / 2)
+		to_flat(n);
+}
+
 /* Space is reserved up front (reserve()), so a byte is normally a store; the
  * buffer's terminating NUL is written once, at the end. */
 static void emit_byte(struct norm *n, char c, size_t off)
@@ -271,16 +320,8 @@ static void emit_byte(struct norm *n, char c, size_t off)
 		b->data[b->len++] = c;
 	else
 		buf_addc(b, c);
-	if (n->want_off) {
-		const struct norm_run *r = n->runs.n ? &n->runs.v[n->runs.n - 1] : NULL;
-		uint32_t i = n->nemit++;
-		/* still the current run, or a new one (len < 4 GiB: no overflow) */
-		if (!r || (uint64_t)r->off + (i - r->pos) != off) {
-			struct norm_run nr = { i, (uint32_t)off };
-			if (VEC_PUSH(&n->runs, nr) != 0)
-				n->nomem = 1;
-		}
-	}
+	if (n->want_off)
+		map_byte(n, off);
 }
 
 static void sep(struct norm *n, size_t off)
@@ -307,6 +348,16 @@ static int is_cjk(int32_t c)
 	       (c >= 0x20000 && c <= 0x3FFFF);
 }
 
+/* Byte k of what a character becomes: mapped to its k-th input byte, or its
+ * last when it came from fewer (a code point kept as its own UTF-8 bytes maps
+ * byte for byte, so CJK text stays one run of the offset map). */
+static void emit_cp_byte(struct norm *n, char c, const struct unit *u, size_t k)
+{
+	size_t span = u->end > u->start ? u->end - u->start : 1;
+
+	emit_byte(n, c, u->start + (k < span ? k : span - 1));
+}
+
 static void emit_word(struct norm *n, const struct unit *u)
 {
 	int32_t c = u->cp;
@@ -324,8 +375,8 @@ static void emit_word(struct norm *n, const struct unit *u)
 	if (c >= 0xFB00 && c <= 0xFB06) {
 		/* typographic ligatures from PDF extractions: "ﬁle" is "file" */
 		static const char *const lig[] = { "ff", "fi", "fl", "ffi", "ffl", "st", "st" };
-		for (const char *l = lig[c - 0xFB00]; *l; l++)
-			emit_byte(n, *l, u->start);
+		for (size_t k = 0; lig[c - 0xFB00][k]; k++)
+			emit_cp_byte(n, lig[c - 0xFB00][k], u, k);
 		return;
 	}
 	if (c >= 0xFF10 && c <= 0xFF19)
@@ -339,17 +390,17 @@ static void emit_word(struct norm *n, const struct unit *u)
 			c += 'a' - 'A';
 		emit_byte(n, (char)c, u->start);
 	} else if (c < 0x800) {
-		emit_byte(n, (char)(0xC0 | (c >> 6)), u->start);
-		emit_byte(n, (char)(0x80 | (c & 0x3F)), u->start);
+		emit_cp_byte(n, (char)(0xC0 | (c >> 6)), u, 0);
+		emit_cp_byte(n, (char)(0x80 | (c & 0x3F)), u, 1);
 	} else if (c < 0x10000) {
-		emit_byte(n, (char)(0xE0 | (c >> 12)), u->start);
-		emit_byte(n, (char)(0x80 | ((c >> 6) & 0x3F)), u->start);
-		emit_byte(n, (char)(0x80 | (c & 0x3F)), u->start);
+		emit_cp_byte(n, (char)(0xE0 | (c >> 12)), u, 0);
+		emit_cp_byte(n, (char)(0x80 | ((c >> 6) & 0x3F)), u, 1);
+		emit_cp_byte(n, (char)(0x80 | (c & 0x3F)), u, 2);
 	} else {
-		emit_byte(n, (char)(0xF0 | (c >> 18)), u->start);
-		emit_byte(n, (char)(0x80 | ((c >> 12) & 0x3F)), u->start);
-		emit_byte(n, (char)(0x80 | ((c >> 6) & 0x3F)), u->start);
-		emit_byte(n, (char)(0x80 | (c & 0x3F)), u->start);
+		emit_cp_byte(n, (char)(0xF0 | (c >> 18)), u, 0);
+		emit_cp_byte(n, (char)(0x80 | ((c >> 12) & 0x3F)), u, 1);
+		emit_cp_byte(n, (char)(0x80 | ((c >> 6) & 0x3F)), u, 2);
+		emit_cp_byte(n, (char)(0x80 | (c & 0x3F)), u, 3);
 	}
 }
 
@@ -662,7 +713,11 @@ uint32_t norm_map_offset(const struct norm_map *m, size_t i)
 {
 	size_t lo = 0, hi;
 
-	if (i >= m->out_len || !m->n)
+	if (i >= m->out_len)
+		return m->in_len;
+	if (m->flat)
+		return m->flat[i];
+	if (!m->n)
 		return m->in_len;
 	/* the last run starting at or before i */
 	hi = m->n;
@@ -681,6 +736,7 @@ void norm_map_release(struct norm_map *m)
 	if (!m)
 		return;
 	free(m->run);
+	free(m->flat);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -716,12 +772,15 @@ int normalize_text_opts(struct buf *out, struct norm_map *map, const char *in, s
 	if (map) {
 		map->run = n.runs.v;
 		map->n = n.runs.n;
+		map->flat = n.flat.v;
+		n.flat.v = NULL;
 		map->out_len = n.nemit;
 		map->in_len = (uint32_t)n.len;
 		n.runs.v = NULL;
 	}
 done:
 	VEC_FREE(&n.runs);
+	VEC_FREE(&n.flat);
 	return rc;
 }
 

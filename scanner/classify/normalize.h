@@ -70,7 +70,8 @@ enum norm_flags {
  * run starts wherever that stops holding (a dropped separator, an entity, a
  * multi-byte character). A license text of a few thousand words has a few
  * hundred runs, so the map costs a few kilobytes where an offset per byte cost
- * four bytes a byte.
+ * four bytes a byte. A text that breaks runs more often than every other byte
+ * gets that offset per byte instead (flat), so the map never costs more.
  */
 struct norm_run {
 	uint32_t pos; /* first output byte of the run */
@@ -80,12 +81,15 @@ struct norm_run {
 struct norm_map {
 	struct norm_run *run; /* ascending pos; run[0].pos == 0 when out_len > 0 */
 	size_t n;
+	uint32_t *flat;       /* instead of runs: the offset of each output byte */
 	uint32_t out_len;     /* bytes of the normalised text */
 	uint32_t in_len;      /* bytes of the input */
 };
 
-/* The input offset of output byte i (for a separator space, of the first
- * separating input byte); in_len for i >= out_len. */
+/* The input offset of output byte i: for a separator space, of the first
+ * separating input byte; for the k-th byte of what a character became, of the
+ * character's k-th input byte (its last when it has fewer). in_len for
+ * i >= out_len. */
 uint32_t norm_map_offset(const struct norm_map *m, size_t i);
 void norm_map_release(struct norm_map *m); /* accepts a zeroed map */
 

@@ -248,6 +248,65 @@ static void test_normalize_offsets_runs(void)
 	buf_release(&text);
 }
 
+/* Characters kept as their own UTF-8 bytes map byte for byte, so Chinese text is
+ * one run; a character that changes (a fullwidth letter, a ligature) maps inside
+ * its own input bytes. */
+static void test_normalize_offsets_utf8(void)
+{
+	/* "模型许可" then "Ａ" (fullwidth A, 3 bytes -> "a") then "ﬁ" (3 bytes -> "fi") */
+	const char *in = "\xE6\xA8\xA1\xE5\x9E\x8B\xE8\xAE\xB8\xE5\x8F\xAF \xEF\xBC\xA1\xEF\xAC\x81";
+	struct buf b;
+	struct lt_error err;
+	struct norm_map m;
+
+	buf_init(&b, 1024);
+	CHECK_EQ_INT(normalize_text(&b, &m, in, strlen(in), &err), 0);
+	CHECK_EQ_INT(b.len, 16); /* twelve bytes of CJK, a space, "a", "fi" */
+	for (size_t i = 0; i < 12; i++)
+		CHECK_EQ_INT(norm_map_offset(&m, i), i);
+	CHECK_EQ_INT(norm_map_offset(&m, 12), 12); /* the space */
+	CHECK_EQ_INT(norm_map_offset(&m, 13), 13); /* "a": the first byte of "Ａ" */
+	CHECK_EQ_INT(norm_map_offset(&m, 14), 16); /* "f" and "i": the ligature's bytes */
+	CHECK_EQ_INT(norm_map_offset(&m, 15), 17);
+	CHECK_EQ_INT(m.n, 2); /* bytes 0..13, then the ligature */
+	norm_map_release(&m);
+	buf_release(&b);
+}
+
+/* A text that breaks a run at every byte (a zero-width space, dropped, after
+ * each letter) gets an offset per byte instead: exact, and never more memory. */
+static void test_normalize_offsets_flat(void)
+{
+	struct buf text, b;
+	struct lt_error err;
+	struct norm_map m;
+	size_t letters = 5000;
+
+	buf_init(&text, 1 << 20);
+	for (size_t k = 0; k < letters; k++)
+		buf_adds(&text, "a\xE2\x80\x8B");
+	buf_init(&b, 1 << 20);
+	CHECK_EQ_INT(normalize_text(&b, &m, text.data, text.len, &err), 0);
+	CHECK_EQ_INT(b.len, letters);
+	CHECK(m.flat != NULL);
+	CHECK(m.run == NULL);
+	for (size_t i = 0; i < b.len; i++)
+		if (norm_map_offset(&m, i) != 4 * i) {
+			CHECK_EQ_INT(norm_map_offset(&m, i), 4 * i);
+			break;
+		}
+	CHECK_EQ_INT(norm_map_offset(&m, b.len), text.len);
+	norm_map_release(&m);
+	/* the same text short of the switch keeps its runs */
+	CHECK_EQ_INT(normalize_text(&b, &m, text.data, 4 * 1000, &err), 0);
+	CHECK(m.flat == NULL);
+	CHECK_EQ_INT(m.n, 1000);
+	CHECK_EQ_INT(norm_map_offset(&m, 999), 4 * 999);
+	norm_map_release(&m);
+	buf_release(&b);
+	buf_release(&text);
+}
+
 static void test_normalize_modes_and_limits(void)
 {
 	struct buf b;
@@ -1450,7 +1509,7 @@ out:
 
 TESTS(T(normalize_basics), T(normalize_versions_and_numbers), T(normalize_markdown),
       T(normalize_entities_and_html), T(normalize_headers), T(normalize_unicode),
-      T(normalize_offsets), T(normalize_offsets_runs), T(normalize_modes_and_limits), T(normalize_fuzz_prefixes),
+      T(normalize_offsets), T(normalize_offsets_runs), T(normalize_offsets_utf8), T(normalize_offsets_flat), T(normalize_modes_and_limits), T(normalize_fuzz_prefixes),
       T(ac_matches_naive), T(ac_limits), T(similar), T(similar_long), T(classify_fixtures),
       T(classify_semantics), T(classify_added_licenses), T(shipped_phrases_are_clean), T(check_phrases_finds_problems), T(classcache), T(classcache_disk), T(classcache_same_length),
       T(corpus))
