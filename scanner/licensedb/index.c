@@ -162,7 +162,34 @@ const struct licdef *licensedb_get(const struct licensedb *db, const char *id)
 	return ix && id ? strmap_get(&ix->by_id, id) : NULL;
 }
 
-const struct licdef *licensedb_lookup(const struct licensedb *db, const char *declared)
+/* Words around a license's name that do not change which license it is: "The
+ * MIT License", "Llama 3.1 Community License Agreement". Stripped from a folded
+ * name in this order, each only while the name is still unknown. */
+static const char *const name_suffixes[] = { "-agreement", "-license", "-licence", "-community" };
+
+static const struct licdef *lookup_stripped(const struct licdb_index *ix, char *f)
+{
+	const struct licdef *d;
+	size_t n;
+
+	if (strncmp(f, "the-", 4) == 0 && f[4]) {
+		memmove(f, f + 4, strlen(f + 4) + 1);
+		if ((d = strmap_get(&ix->by_name, f)) != NULL)
+			return d;
+	}
+	n = strlen(f);
+	for (size_t i = 0; i < sizeof(name_suffixes) / sizeof(*name_suffixes); i++) {
+		size_t k = strlen(name_suffixes[i]);
+		if (n > k && memcmp(f + n - k, name_suffixes[i], k) == 0) {
+			f[n -= k] = '\0';
+			if ((d = strmap_get(&ix->by_name, f)) != NULL)
+				return d;
+		}
+	}
+	return NULL;
+}
+
+static const struct licdef *lookup(const struct licensedb *db, const char *declared, int strip)
 {
 	struct licdb_index *ix = db ? db->index_ : NULL;
 	const struct licdef *d;
@@ -178,9 +205,21 @@ const struct licdef *licensedb_lookup(const struct licensedb *db, const char *de
 		return NULL;
 	fold_into(f, declared, n);
 	d = strmap_get(&ix->by_name, f);
+	if (!d && strip)
+		d = lookup_stripped(ix, f);
 	if (f != small)
 		free(f);
 	return d;
+}
+
+const struct licdef *licensedb_lookup(const struct licensedb *db, const char *declared)
+{
+	return lookup(db, declared, 1);
+}
+
+const struct licdef *licensedb_lookup_exact(const struct licensedb *db, const char *name)
+{
+	return lookup(db, name, 0);
 }
 
 const struct finding_def *licensedb_finding(const struct licensedb *db, const char *id)

@@ -197,8 +197,13 @@ int licdb_read_owned(const char *path, size_t min, size_t max, int installed, ch
 const struct licdef *licensedb_get(const struct licensedb *db, const char *id);
 /* A declared value (card `license`, `license_name`, GGUF general.license...):
  * case-insensitive over ids, Hub ids and aliases, also with '_' and ' ' folded to
- * '-'. NULL when unknown. */
+ * '-'; a name still unknown is tried without a leading "The" and a trailing
+ * "Agreement", "License" and "Community" ("The MIT License", "Llama 3.1 Community
+ * License Agreement"). NULL when unknown. */
 const struct licdef *licensedb_lookup(const struct licensedb *db, const char *declared);
+/* The same without stripping words: for names found in free text, where "the
+ * Apache 2.0 license" may be a remark, not a declaration. */
+const struct licdef *licensedb_lookup_exact(const struct licensedb *db, const char *name);
 const struct finding_def *licensedb_finding(const struct licensedb *db, const char *id);
 const struct detect_rule *licensedb_rule(const struct licensedb *db, const char *id);
 

@@ -28,9 +28,9 @@ void rec_prose_license(struct model_record *r, const struct licensedb *db, const
 		return;
 	for (size_t i = 0; i < n; i++) {
 		char *with = lt_asprintf("%s Agreement", h[i].value);
-		const struct licdef *l = licensedb_lookup(db, h[i].value);
+		const struct licdef *l = licensedb_lookup_exact(db, h[i].value);
 		const char *v = h[i].value;
-		if (!l && with && (l = licensedb_lookup(db, with)) != NULL)
+		if (!l && with && (l = licensedb_lookup_exact(db, with)) != NULL)
 			v = with;
 		if (l) {
 			add_declared(r, db, v, "README.md", h[i].line, "prose");
@@ -167,7 +167,7 @@ void rec_place_prose_parents(struct model_record *r, const struct licensedb *db)
 		if (b->local_path || record_is_hub_id(b->id)) {
 			add_parent(r, b->id, b->relation, b->at.file, b->at.line, b->at.field,
 				   "named in the card's prose");
-		} else if ((l = licensedb_lookup(db, b->id)) != NULL && l->version && *l->version &&
+		} else if ((l = licensedb_lookup_exact(db, b->id)) != NULL && l->version && *l->version &&
 			   !names_own_family(r, l)) {
 			why = lt_asprintf("named in the card's %s as '%s', a name for the %s",
 					  strcmp(b->at.field, "family tag") ? "prose" : "tags", b->id, l->name);

@@ -39,6 +39,21 @@ static void test_builtin_lookups(void)
 	CHECK(licensedb_lookup(db, "open-mdw") == licensedb_get(db, "openmdw-1.0"));
 	CHECK(licensedb_lookup(db, "tongyi-qianwen") != NULL);
 	CHECK(licensedb_lookup(db, "no-such-license-x") == NULL);
+	/* words around a name that do not change the license */
+	CHECK(licensedb_lookup(db, "The MIT License") == licensedb_get(db, "mit"));
+	CHECK(licensedb_lookup(db, "Llama 3.1 Community License Agreement") ==
+	      licensedb_get(db, "llama3.1"));
+	CHECK(licensedb_lookup(db, "llama-3.2 community license") == licensedb_get(db, "llama3.2"));
+	CHECK(licensedb_lookup(db, "CC-BY-NC-4.0 License") == licensedb_get(db, "cc-by-nc-4.0"));
+	/* ... only around a known name, and an alias wins over stripping */
+	CHECK(licensedb_lookup(db, "Apache License") == NULL);
+	CHECK(licensedb_lookup(db, "License") == NULL);
+	CHECK(licensedb_lookup(db, "the license agreement") == NULL);
+	CHECK(licensedb_lookup(db, "The") == NULL);
+	CHECK(licensedb_lookup(db, "yi-license") == licensedb_get(db, "other"));
+	/* names found in free text are taken only as written */
+	CHECK(licensedb_lookup_exact(db, "The MIT License") == NULL);
+	CHECK(licensedb_lookup_exact(db, "Apache-2.0") == licensedb_get(db, "apache-2.0"));
 	d = licensedb_get(db, "cc");
 	CHECK(d && d->category == CAT_FAMILY && d->review);
 	d = licensedb_get(db, "other");
@@ -169,6 +184,9 @@ static void test_corrected_facts(void)
 	CHECK(licensedb_lookup(db, "tencent-hunyuan-a13b") == licensedb_get(db, "hunyuan-a13b-2025"));
 	CHECK(licensedb_lookup(db, "modified-mit") == licensedb_get(db, "other"));
 	CHECK(licensedb_lookup(db, "yi-license") == licensedb_get(db, "other"));
+	/* names found in free text are taken only as written */
+	CHECK(licensedb_lookup_exact(db, "The MIT License") == NULL);
+	CHECK(licensedb_lookup_exact(db, "Apache-2.0") == licensedb_get(db, "apache-2.0"));
 	licensedb_free(db);
 }
 
