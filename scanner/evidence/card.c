@@ -229,11 +229,40 @@ static const struct {
 	{ "finetuned_from", offsetof(struct card, finetuned_from) },
 };
 
+/* The keys whose repetition hides a license or a parent (struct card_dup). */
+static const char *const watched_keys[CARD_MAX_DUPS] = {
+	"license", "licence", "license_name", "license_link", "base_model", "base_model_relation",
+};
+
+/* Note key k when it repeats a watched key; seen[] holds each one's first line. */
+static void note_dup(struct card *c, const struct ynode *k, int seen[CARD_MAX_DUPS])
+{
+	for (size_t w = 0; w < CARD_MAX_DUPS; w++) {
+		if (!key_is(k, watched_keys[w]))
+			continue;
+		if (!seen[w]) {
+			seen[w] = k->line ? k->line : -1;
+			return;
+		}
+		for (size_t d = 0; d < c->ndups; d++)
+			if (c->dups[d].key == watched_keys[w]) { /* a third one: the last counts */
+				c->dups[d].line = k->line;
+				return;
+			}
+		c->dups[c->ndups].key = watched_keys[w];
+		c->dups[c->ndups].first_line = seen[w] > 0 ? seen[w] : 0;
+		c->dups[c->ndups].line = k->line;
+		c->ndups++;
+		return;
+	}
+}
+
 static int read_fields(struct card *c, const struct ynode *root, size_t fm_start)
 {
 	struct line_cursor lc = { c->text, c->text_len, fm_start, c->fm_first_line };
 	const struct ynode *lic = NULL, *licence = NULL;
 	int has_license = 0, has_licence = 0, rc = 0;
+	int seen[CARD_MAX_DUPS] = { 0 };
 
 	for (size_t i = 0; i < yx_count(root) && !rc; i++) {
 		const struct ynode *k = yx_key(root, i), *v = yx_val(root, i);
@@ -241,6 +270,7 @@ static int read_fields(struct card *c, const struct ynode *root, size_t fm_start
 
 		if (!k || k->kind != Y_SCALAR)
 			continue;
+		note_dup(c, k, seen);
 		if (key_is(k, "license")) {
 			lic = v;
 			has_license = 1;

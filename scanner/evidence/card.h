@@ -21,7 +21,8 @@
  * their text. A list or mapping where a scalar is expected, and null values,
  * are ignored. Only top-level keys count: a nested `lm_studio: {base_model: x}`
  * is not the card's base model. When a key is repeated the last one wins, as
- * in the Hub's own YAML loader.
+ * in the Hub's own YAML loader; a repeated license or lineage key is also kept
+ * in dups, so that the value it hides is not lost without a word.
  *
  * Ownership: a card owns every string it points to, including the copy of the
  * text that body points into; card_free() releases all of it and accepts NULL.
@@ -33,6 +34,9 @@
 #include <stddef.h>
 
 struct lt_error;
+
+/* Repeated keys kept (one per watched key). */
+#define CARD_MAX_DUPS 6
 
 /* One value from the card; value is NULL when the key is absent. */
 struct card_value {
@@ -75,6 +79,16 @@ struct card {
 	size_t ndatasets;
 
 	int extra_gated_eu_disallowed;
+
+	/* License and lineage keys given more than once (license, licence,
+	 * license_name, license_link, base_model, base_model_relation): the key, the
+	 * line of its first occurrence and of the one that counts. */
+	struct card_dup {
+		const char *key; /* static */
+		int first_line;
+		int line;
+	} dups[CARD_MAX_DUPS];
+	size_t ndups;
 
 	const char *body; /* markdown after the front matter (the whole text without one) */
 	size_t body_len;

@@ -34,6 +34,7 @@ const char *const findings_ids[] = {
 	"dataset-attribution", "dataset-share-alike", "dataset-unresolved",
 	"declared-conflict", "unknown-license-text", "modified-license-text",
 	"license-file-unreadable", "licence-key-misspelt", "prose-license-only", "card-malformed",
+	"card-duplicate-key",
 	"source-problem", "gated-repository", "weights-license-differs",
 	"relicensed-restricted-base", "missing-license-copy", "missing-notice", "name-prefix",
 	"attribution-required", "non-commercial-inherited", "research-only-inherited",

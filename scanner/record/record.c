@@ -434,6 +434,11 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 	for (size_t i = 0; i < c->nlicenses; i++)
 		add_declared(r, db, c->licenses[i].value, "README.md", c->licenses[i].line,
 			     c->licence_misspelt ? "licence" : "license");
+	for (size_t i = 0; i < c->ndups; i++)
+		record_note(r, "card-duplicate-key", "README.md", c->dups[i].line,
+			    "the card gives '%s' more than once (lines %d and %d); the last one counts, "
+			    "as the Hub reads it, and the earlier value is not used",
+			    c->dups[i].key, c->dups[i].first_line, c->dups[i].line);
 	if (c->licence_misspelt)
 		record_note(r, "licence-key-misspelt", "README.md",
 			    c->nlicenses ? c->licenses[0].line : c->fm_first_line,

@@ -185,6 +185,35 @@ static void test_card_list_license(void)
 	card_free(c);
 }
 
+/* A license or lineage key given twice: the last counts, as the Hub reads it,
+ * and the repetition is kept with both lines; other keys may repeat freely. */
+static void test_card_duplicate_keys(void)
+{
+	struct card *c = card_str("---\nlicense: apache-2.0\ntags: [a]\nbase_model: org/a\n"
+				  "tags: [b]\nlicense: llama3.1\nbase_model: org/b\n"
+				  "license: mit\n---\n");
+
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK_EQ_INT(c->nlicenses, 1);
+	CHECK_STR(cv_value(c->licenses, c->nlicenses, 0), "mit");
+	CHECK_STR(cv_value(c->base_models, c->nbase_models, 0), "org/b");
+	CHECK_EQ_INT(c->ndups, 2);
+	if (c->ndups == 2) {
+		CHECK_STR(c->dups[0].key, "license");
+		CHECK_EQ_INT(c->dups[0].first_line, 2);
+		CHECK_EQ_INT(c->dups[0].line, 8); /* the third one, the one that counts */
+		CHECK_STR(c->dups[1].key, "base_model");
+		CHECK_EQ_INT(c->dups[1].first_line, 4);
+		CHECK_EQ_INT(c->dups[1].line, 7);
+	}
+	card_free(c);
+	c = card_str("---\nlicense: mit\nlicence: mit\nlicense_name: x\n---\n");
+	CHECK(c && c->ndups == 0); /* different keys, none repeated */
+	card_free(c);
+}
+
 static void test_card_licence_misspelt(void)
 {
 	struct card *c = card_file("licence-misspelt.md");
@@ -1859,7 +1888,7 @@ static void test_cleanup(void)
 	tmpdir_[0] = '\0';
 }
 
-TESTS(T(card_scalar_license), T(card_list_license), T(card_licence_misspelt), T(card_other_gated),
+TESTS(T(card_scalar_license), T(card_list_license), T(card_licence_misspelt), T(card_duplicate_keys), T(card_other_gated),
       T(card_nested_base_model_ignored), T(card_empty_base_model), T(card_bom_and_blank_lines),
       T(card_crlf_and_cr), T(card_no_front_matter), T(card_unterminated), T(card_malformed_yaml),
       T(card_alias_bomb), T(card_too_big), T(card_front_matter_too_big), T(card_invalid_utf8),
