@@ -209,7 +209,24 @@ int fm_set(struct buf *out, const char *text, size_t len, const struct fm_kv *kv
 		for (i = 0; i < n && last[i] != start; i++)
 			;
 		if (i == n) {
-			buf_add(out, l.s, l.n + l.e);
+			size_t k;
+			for (k = 0; k < n && !is_key(&l, kv[k].key); k++)
+				;
+			if (k == n) {
+				buf_add(out, l.s, l.n + l.e);
+				continue;
+			}
+			/* an earlier occurrence of a key being set: YAML would drop it
+			 * anyway; it goes with its value (its comment lines stay) */
+			while (at < close_at) {
+				struct tline m;
+				size_t nx = next_line(text, len, at, &m);
+				if (!is_continuation(&m))
+					break;
+				if (is_comment_only(&m))
+					buf_add(out, m.s, m.n + m.e);
+				at = nx;
+			}
 			continue;
 		}
 		/* replace this key's value; keep its comments */

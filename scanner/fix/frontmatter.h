@@ -3,7 +3,8 @@
  * every other line (the user's keys, formatting, comments, the body) stays byte
  * for byte. A key that is present has its value replaced (the last occurrence,
  * the one YAML loaders keep; a comment on its line and comment lines inside its
- * old value are kept); a missing key is added before the closing `---`; a card
+ * old value are kept), and its earlier occurrences go, values and all (their
+ * comment lines stay); a missing key is added before the closing `---`; a card
  * without front matter gets one. The caller checks the result with card_parse().
  */
 #ifndef LT_FIX_FRONTMATTER_H

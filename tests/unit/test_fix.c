@@ -222,6 +222,29 @@ static void test_frontmatter_keeps_comments(void)
 	free(out);
 }
 
+/* A key given twice: the last is replaced and the earlier one goes with its
+ * value, so the fixed card has one (card-duplicate-key no longer fires); its
+ * comment lines and the keys around it stay. */
+static void test_frontmatter_drops_earlier_duplicates(void)
+{
+	const char *lic[] = { "llama3.1" };
+	struct fm_kv kv[] = { { "license", lic, 1 } };
+	struct card *c = NULL;
+	struct lt_error err;
+	int rc;
+	char *out = fm("---\nlicense:\n  - mit\n  # from the template\nlanguage: en\nlicense: apache-2.0\n"
+		       "tags: [license]\n---\nlicense: in the body stays\n",
+		       kv, 1, &rc);
+
+	CHECK_EQ_INT(rc, 0);
+	CHECK_STR(out, "---\n  # from the template\nlanguage: en\nlicense: llama3.1\ntags: [license]\n"
+		       "---\nlicense: in the body stays\n");
+	CHECK_EQ_INT(card_parse(&c, "README.md", out, strlen(out), &err), 0);
+	CHECK(c && !c->fm_error && c->ndups == 0 && c->nlicenses == 1);
+	card_free(c);
+	free(out);
+}
+
 static void test_frontmatter_adds_and_quotes(void)
 {
 	const char *other[] = { "other" }, *name[] = { "qwen" }, *link[] = { "LICENSE: x" };
@@ -364,5 +387,6 @@ static void test_resolves(void)
 
 TESTS(T(diff_new_file), T(diff_same_is_empty), T(diff_append), T(diff_replace_and_two_hunks),
       T(diff_newline_at_end), T(diff_delete_all), T(diff_round_trips), T(frontmatter_keeps_comments),
-      T(frontmatter_adds_and_quotes), T(frontmatter_refuses), T(apply_writes_and_refuses),
+      T(frontmatter_drops_earlier_duplicates), T(frontmatter_adds_and_quotes), T(frontmatter_refuses),
+      T(apply_writes_and_refuses),
       T(resolves))
