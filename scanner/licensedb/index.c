@@ -11,6 +11,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/banned.h"
 
@@ -220,6 +221,55 @@ const struct licdef *licensedb_lookup(const struct licensedb *db, const char *de
 const struct licdef *licensedb_lookup_exact(const struct licensedb *db, const char *name)
 {
 	return lookup(db, name, 0);
+}
+
+/* The part of a web address that names a page: no scheme, no "www.", the host in
+ * lower case, no query or fragment, no trailing '/'. Into out (size n); 0 when it
+ * is not an http(s) address or does not fit. */
+static int url_key(const char *url, char *out, size_t n)
+{
+	const char *p = url, *end;
+	size_t k = 0;
+	int host = 1;
+
+	if (!strncasecmp(p, "https://", 8))
+		p += 8;
+	else if (!strncasecmp(p, "http://", 7))
+		p += 7;
+	else
+		return 0;
+	if (!strncasecmp(p, "www.", 4))
+		p += 4;
+	end = p + strcspn(p, "?#");
+	while (end > p && end[-1] == '/')
+		end--;
+	for (; p < end; p++) {
+		if (*p == '/')
+			host = 0;
+		if (k + 1 >= n)
+			return 0;
+		out[k++] = host && *p >= 'A' && *p <= 'Z' ? (char)(*p + ('a' - 'A')) : *p;
+	}
+	out[k] = '\0';
+	return k > 0;
+}
+
+const struct licdef *licensedb_by_url(const struct licensedb *db, const char *url)
+{
+	const struct licdef *found = NULL;
+	char want[512], have[512];
+
+	if (!db || !url || !url_key(url, want, sizeof(want)))
+		return NULL;
+	for (size_t i = 0; i < db->nlics; i++) {
+		const struct licdef *d = db->lics[i];
+		if (!d->url || !url_key(d->url, have, sizeof(have)) || strcmp(want, have) != 0)
+			continue;
+		if (found) /* two definitions at one address (versions of one text) */
+			return NULL;
+		found = d;
+	}
+	return found;
 }
 
 const struct finding_def *licensedb_finding(const struct licensedb *db, const char *id)

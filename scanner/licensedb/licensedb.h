@@ -204,6 +204,10 @@ const struct licdef *licensedb_lookup(const struct licensedb *db, const char *de
 /* The same without stripping words: for names found in free text, where "the
  * Apache 2.0 license" may be a remark, not a declaration. */
 const struct licdef *licensedb_lookup_exact(const struct licensedb *db, const char *name);
+/* The one definition whose `url` is this web address (http or https, "www.", the
+ * host's case, a trailing '/', a query or fragment aside): a card's license_link.
+ * NULL when none is, or when several are (versions of a text at one address). */
+const struct licdef *licensedb_by_url(const struct licensedb *db, const char *url);
 const struct finding_def *licensedb_finding(const struct licensedb *db, const char *id);
 const struct detect_rule *licensedb_rule(const struct licensedb *db, const char *id);
 

@@ -168,8 +168,9 @@ char *rec_id_from_url(const char *s)
 	return NULL;
 }
 
-void add_declared(struct model_record *r, const struct licensedb *db, const char *value,
-			 const char *file, int line, const char *field)
+/* value as declared in field, lic what it names (NULL: nothing lictrace knows). */
+static void add_declared_as(struct model_record *r, const struct licensedb *db, const char *value,
+			    const struct licdef *lic, const char *file, int line, const char *field)
 {
 	struct declared d;
 	char *v = lt_strdup(value);
@@ -188,9 +189,15 @@ void add_declared(struct model_record *r, const struct licensedb *db, const char
 			return;
 		}
 	d.value = v;
-	d.lic = licensedb_lookup(db, v);
+	d.lic = lic ? lic : licensedb_lookup(db, v);
 	d.at = at(file, line, field);
 	PUSH(r->declared, r->ndeclared, d);
+}
+
+void add_declared(struct model_record *r, const struct licensedb *db, const char *value,
+		  const char *file, int line, const char *field)
+{
+	add_declared_as(r, db, value, NULL, file, line, field);
 }
 
 void add_parent(struct model_record *r, const char *raw, const char *relation,
@@ -454,7 +461,14 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 		const char *link = c->license_link.value;
 		r->has_license_link = 1;
 		r->license_link = lt_strdup(link);
-		if (!strstr(link, "://")) {
+		if (strstr(link, "://")) {
+			/* the address of a license lictrace knows declares it, unless
+			 * license_name already names one */
+			const struct licdef *at_url = licensedb_by_url(db, link);
+			if (at_url && !c->license_name.value)
+				add_declared_as(r, db, link, at_url, "README.md", c->license_link.line,
+						"license_link");
+		} else {
 			char *rel = lt_strdup(link[0] == '.' && link[1] == '/' ? link + 2 : link);
 			if (rel && (!path_is_safe_relative(rel) || !source_find(src, rel)))
 				record_note(r, "license-link-missing", "README.md", c->license_link.line,
