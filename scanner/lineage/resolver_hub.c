@@ -166,6 +166,11 @@ static void hub_free(struct resolver *r)
 	free(h);
 }
 
+static int reads_text(void *db, const char *name)
+{
+	return record_reads_text(db, name);
+}
+
 struct resolver *resolver_hub_new(struct http_client *client, const struct hub_opts *opts,
 				  const struct resolver_env *env)
 {
@@ -182,6 +187,11 @@ struct resolver *resolver_hub_new(struct http_client *client, const struct hub_o
 	h->opts.cache_dir = h->cache_dir;
 	h->opts.hf_home = h->hf_home;
 	h->env = *env;
+	if (!h->opts.reads_text && env->db) {
+		/* the license texts the file roles name, besides the hub's fixed set */
+		h->opts.reads_text = reads_text;
+		h->opts.reads_arg = (void *)env->db;
+	}
 	strmap_init(&h->done);
 	{
 		/* once per run, before anything is written: the temp files of runs that

@@ -249,35 +249,6 @@ void add_parent(struct model_record *r, const char *raw, const char *relation,
 	PUSH(r->parents, r->nparents, p);
 }
 
-static const char *role_of(const struct licensedb *db, const char *path)
-{
-	const char *base = path_basename(path);
-	int root = strchr(path, '/') == NULL;
-
-	for (size_t i = 0; i < db->nroles; i++) {
-		const struct role_rule *rr = db->roles[i];
-		int weights = strcmp(rr->role, "weights") == 0;
-		if (!root && !weights)
-			continue;
-		for (size_t j = 0; j < rr->names.n; j++)
-			if (lt_glob_match(rr->names.v[j], base))
-				return rr->role;
-	}
-	return NULL;
-}
-
-int record_reads_whole(const struct licensedb *db, const char *name)
-{
-	static const char *const whole[] = { "card", "license", "notice", "policy", "config",
-					      "adapter", "mergekit", "quant-config" };
-	const char *role = strchr(name, '/') ? NULL : role_of(db, name);
-
-	for (size_t i = 0; role && i < sizeof(whole) / sizeof(whole[0]); i++)
-		if (!strcmp(role, whole[i]))
-			return 1;
-	return 0;
-}
-
 int rec_read_file(struct source *src, const char *path, size_t max, struct buf *b,
 		  int *truncated, struct lt_error *err)
 {
@@ -738,16 +709,37 @@ static const struct lic_file *lic_file_of(const struct model_record *r, const ch
 	return NULL;
 }
 
+/* A card's license_link that names a file of the repository no role reads (a
+ * sub-folder's "docs/MODEL_LICENSE.txt"): that file holds the license, so it is
+ * read and classified as one. */
+static void scan_linked_license(struct model_record *r, struct source *src, const struct licensedb *db,
+				const struct classify_ctx *cls, size_t max)
+{
+	const char *link = r->license_link;
+	const struct source_entry *e;
+	char *rel;
+
+	if (!link || strstr(link, "://"))
+		return;
+	rel = lt_strdup(link[0] == '.' && link[1] == '/' ? link + 2 : link);
+	e = rel && path_is_safe_relative(rel) ? source_find(src, rel) : NULL;
+	if (e && !rec_role_of(db, e->path) && !lic_file_of(r, e->path))
+		scan_license_file(r, src, e, "license", db, cls, max);
+	free(rel);
+}
+
 /* What the scan did with each file of the source. */
 static void take_inventory(struct model_record *r, const struct source *src, const struct licensedb *db,
 			   const struct source_entry *gguf, const struct source_entry *st)
 {
 	for (size_t i = 0; i < src->nentries; i++) {
 		const struct source_entry *e = &src->entries[i];
-		const char *role = role_of(db, e->path);
+		const char *role = rec_role_of(db, e->path);
 		struct examined x;
 		const struct lic_file *lf;
 
+		if (!role && lic_file_of(r, e->path))
+			role = "license"; /* named by the card's license_link */
 		memset(&x, 0, sizeof(x));
 		x.path = lt_strdup(e->path);
 		x.role = role;
@@ -803,7 +795,7 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 
 	for (size_t i = 0; i < src->nentries; i++) {
 		const struct source_entry *e = &src->entries[i];
-		const char *role = role_of(db, e->path);
+		const char *role = rec_role_of(db, e->path);
 
 		if (!role)
 			continue;
@@ -829,6 +821,7 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 				r->quantized_evidence = 1;
 		}
 	}
+	scan_linked_license(r, src, db, cls, max_lic);
 	if (gguf)
 		rec_scan_gguf(r, src, db, gguf);
 	if (st)

@@ -150,10 +150,13 @@ struct record_opts {
 	size_t max_card_bytes;
 };
 
-/* Build a record from an opened source. Borrows src, db and cls. */
 /* 1 when record_build reads the top-level file name whole, as text (a card,
  * license, notice, policy or config): a source may read it while listing. */
 int record_reads_whole(const struct licensedb *db, const char *name);
+/* 1 when record_build reads the top-level file name as a license, notice or
+ * policy text (the file roles): what a hub source fetches besides its fixed set. */
+int record_reads_text(const struct licensedb *db, const char *name);
+/* Build a record from an opened source. Borrows src, db and cls. */
 int record_build(struct model_record **out, struct source *src, const struct licensedb *db,
 		 const struct classify_ctx *cls, const struct record_opts *opts,
 		 struct lt_error *err);

@@ -32,6 +32,10 @@ void add_declared(struct model_record *r, const struct licensedb *db, const char
 void add_parent(struct model_record *r, const char *raw, const char *relation,
 		const char *file, int line, const char *field, const char *why);
 
+/* roles.c: the role of path (card, license, notice, policy, config, adapter,
+ * mergekit, quant-config, weights), or NULL for a file record_build does not read. */
+const char *rec_role_of(const struct licensedb *db, const char *path);
+
 /* The Hub id of a huggingface.co / hf.co model URL, or NULL; caller frees. */
 char *rec_id_from_url(const char *s);
 /* Read at most max bytes of path from src into b (initialised here). */

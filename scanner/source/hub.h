@@ -70,6 +70,11 @@ struct hub_opts {
 	                        * else $XDG_CACHE_HOME/huggingface/hub, else
 	                        * ~/.cache/huggingface/hub, as huggingface_hub does */
 	enum hub_repo_type repo_type; /* HUB_REPO_MODEL (0) unless set */
+	/* Optional: 1 for a top-level name the caller reads as a license, notice or
+	 * policy text (the scanner's file roles). Such a file is fetched (up to the
+	 * license size limit) besides the fixed set hub_wants.c names. */
+	int (*reads_text)(void *arg, const char *name);
+	void *reads_arg;
 };
 
 struct hub_model_info {
