@@ -147,6 +147,23 @@ static int put_kv(struct buf *out, const struct fm_kv *kv, const char *comment, 
 	return 0;
 }
 
+/* Past the lines of a key's value from at (up to close_at); its comment-only
+ * lines go to comments. Returns where the next key starts. */
+static size_t skip_value(const char *text, size_t len, size_t at, size_t close_at,
+			 struct buf *comments)
+{
+	while (at < close_at) {
+		struct tline m;
+		size_t nx = next_line(text, len, at, &m);
+		if (!is_continuation(&m))
+			break;
+		if (is_comment_only(&m))
+			buf_add(comments, m.s, m.n + m.e);
+		at = nx;
+	}
+	return at;
+}
+
 int fm_set(struct buf *out, const char *text, size_t len, const struct fm_kv *kv, size_t n,
 	   struct lt_error *err)
 {
@@ -218,15 +235,7 @@ int fm_set(struct buf *out, const char *text, size_t len, const struct fm_kv *kv
 			}
 			/* an earlier occurrence of a key being set: YAML would drop it
 			 * anyway; it goes with its value (its comment lines stay) */
-			while (at < close_at) {
-				struct tline m;
-				size_t nx = next_line(text, len, at, &m);
-				if (!is_continuation(&m))
-					break;
-				if (is_comment_only(&m))
-					buf_add(out, m.s, m.n + m.e);
-				at = nx;
-			}
+			at = skip_value(text, len, at, close_at, out);
 			continue;
 		}
 		/* replace this key's value; keep its comments */
@@ -234,15 +243,7 @@ int fm_set(struct buf *out, const char *text, size_t len, const struct fm_kv *kv
 			size_t c = comment_at(&l);
 			struct buf keep;
 			buf_init(&keep, len + 1);
-			while (at < close_at) {
-				struct tline m;
-				size_t nx = next_line(text, len, at, &m);
-				if (!is_continuation(&m))
-					break;
-				if (is_comment_only(&m))
-					buf_add(&keep, m.s, m.n + m.e);
-				at = nx;
-			}
+			at = skip_value(text, len, at, close_at, &keep);
 			if (put_kv(out, &kv[i], l.s + c, l.n - c, eol)) {
 				buf_release(&keep);
 				return lt_error_set(err, LT_EPARSE, NULL, 0, "'%s' has a value that cannot be written", kv[i].key);
