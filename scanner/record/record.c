@@ -377,6 +377,15 @@ static void scan_license_file(struct model_record *r, struct source *src,
 	PUSH(r->files, r->nfiles, f);
 }
 
+/* The file a card's relative license_link names ("LICENSE", "./docs/terms.md"),
+ * when it is a safe path of the repository; NULL otherwise. */
+static const struct source_entry *linked_entry(struct source *src, const char *link)
+{
+	const char *rel = link[0] == '.' && link[1] == '/' ? link + 2 : link;
+
+	return path_is_safe_relative(rel) ? source_find(src, rel) : NULL;
+}
+
 static void scan_card(struct model_record *r, struct source *src, const struct licensedb *db,
 		      const struct classify_ctx *cls, size_t max)
 {
@@ -439,12 +448,9 @@ static void scan_card(struct model_record *r, struct source *src, const struct l
 			if (at_url && !c->license_name.value)
 				add_declared_as(r, db, link, at_url, "README.md", c->license_link.line,
 						"license_link");
-		} else {
-			char *rel = lt_strdup(link[0] == '.' && link[1] == '/' ? link + 2 : link);
-			if (rel && (!path_is_safe_relative(rel) || !source_find(src, rel)))
-				record_note(r, "license-link-missing", "README.md", c->license_link.line,
-					    "license_link names '%s', which is not in the repository", link);
-			free(rel);
+		} else if (!linked_entry(src, link)) {
+			record_note(r, "license-link-missing", "README.md", c->license_link.line,
+				    "license_link names '%s', which is not in the repository", link);
 		}
 	}
 	for (size_t i = 0; i < c->ntags; i++) {
@@ -715,17 +721,11 @@ static const struct lic_file *lic_file_of(const struct model_record *r, const ch
 static void scan_linked_license(struct model_record *r, struct source *src, const struct licensedb *db,
 				const struct classify_ctx *cls, size_t max)
 {
-	const char *link = r->license_link;
-	const struct source_entry *e;
-	char *rel;
+	const struct source_entry *e =
+		r->license_link && !strstr(r->license_link, "://") ? linked_entry(src, r->license_link) : NULL;
 
-	if (!link || strstr(link, "://"))
-		return;
-	rel = lt_strdup(link[0] == '.' && link[1] == '/' ? link + 2 : link);
-	e = rel && path_is_safe_relative(rel) ? source_find(src, rel) : NULL;
 	if (e && !rec_role_of(db, e->path) && !lic_file_of(r, e->path))
 		scan_license_file(r, src, e, "license", db, cls, max);
-	free(rel);
 }
 
 /* What the scan did with each file of the source. */
