@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fuzz_util.h"
 
@@ -33,6 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cache_open(&c, dir, &err) || cache_put(c, &k, data, size, NULL, 0, &err))
 		abort();
 	cache_free(c);
+	memset(&ho, 0, sizeof(ho)); /* every option not set here is off */
 	ho.endpoint = "https://huggingface.co";
 	ho.cache_dir = dir;
 	ho.offline = 1;
