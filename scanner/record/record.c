@@ -799,7 +799,7 @@ int record_build(struct model_record **out, struct source *src, const struct lic
 
 		if (!role)
 			continue;
-		if (!strcmp(role, "license") || !strcmp(role, "notice") || !strcmp(role, "policy"))
+		if (rec_role_is_text(role))
 			scan_license_file(r, src, e, role, db, cls, max_lic);
 		else if (!strcmp(role, "config") || !strcmp(role, "adapter") ||
 			 !strcmp(role, "mergekit") || !strcmp(role, "quant-config"))

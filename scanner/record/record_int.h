@@ -35,6 +35,8 @@ void add_parent(struct model_record *r, const char *raw, const char *relation,
 /* roles.c: the role of path (card, license, notice, policy, config, adapter,
  * mergekit, quant-config, weights), or NULL for a file record_build does not read. */
 const char *rec_role_of(const struct licensedb *db, const char *path);
+/* A role whose file is read as a license text: license, notice or policy. */
+int rec_role_is_text(const char *role);
 
 /* The Hub id of a huggingface.co / hf.co model URL, or NULL; caller frees. */
 char *rec_id_from_url(const char *s);

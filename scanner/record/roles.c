@@ -29,11 +29,14 @@ const char *rec_role_of(const struct licensedb *db, const char *path)
 	return NULL;
 }
 
+int rec_role_is_text(const char *role)
+{
+	return role && (!strcmp(role, "license") || !strcmp(role, "notice") || !strcmp(role, "policy"));
+}
+
 int record_reads_text(const struct licensedb *db, const char *name)
 {
-	const char *role = strchr(name, '/') ? NULL : rec_role_of(db, name);
-
-	return role && (!strcmp(role, "license") || !strcmp(role, "notice") || !strcmp(role, "policy"));
+	return !strchr(name, '/') && rec_role_is_text(rec_role_of(db, name));
 }
 
 int record_reads_whole(const struct licensedb *db, const char *name)

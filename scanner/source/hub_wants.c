@@ -2,6 +2,7 @@
  * hub_wants.c - which files of a hub repo the scanner reads; see hub_wants.h.
  */
 #include "hub_wants.h"
+#include "hub.h"
 #include "source.h"
 #include "core/limits.h"
 #include "core/str.h"
@@ -20,7 +21,7 @@ static const char *const license_prefixes[] = {
 	"license", "licence", "copying", "notice", "use_policy", "usage_policy", "model_license",
 };
 
-size_t hub_wanted_cap(const char *path)
+size_t hub_wanted_cap(const char *path, const struct hub_opts *o)
 {
 	char low[256];
 
@@ -38,6 +39,9 @@ size_t hub_wanted_cap(const char *path)
 			return LT_MAX_LICENSE_BYTES;
 	if (lt_ends_with(low, "license") || lt_ends_with(low, "license.md") ||
 	    lt_ends_with(low, "license.txt"))
+		return LT_MAX_LICENSE_BYTES;
+	/* a license the file roles name after itself ("Tongyi Qianwen LICENSE AGREEMENT") */
+	if (o && o->reads_text && o->reads_text(o->reads_arg, path))
 		return LT_MAX_LICENSE_BYTES;
 	return 0;
 }

@@ -7,12 +7,14 @@
 
 #include <stddef.h>
 
+struct hub_opts;
 struct source;
 struct source_entry;
 
 /* The byte cap for a root file the scanner reads (the card, a config, a
- * license-like file), or 0 when it reads no such file. */
-size_t hub_wanted_cap(const char *path);
+ * license-like file, or a text o->reads_text names when o has one), or 0 when it
+ * reads no such file. */
+size_t hub_wanted_cap(const char *path, const struct hub_opts *o);
 
 /* The weights file whose header we read: among src's paths ending in ext (lower
  * case, e.g. ".gguf"), the first "-00001-of-" shard if any, else the first by

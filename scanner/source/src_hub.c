@@ -77,8 +77,7 @@ struct hub_ctx {
 	int offline;
 	int dataset;        /* HUB_REPO_DATASET: other URLs, cache keys and hf cache folders */
 	struct cache *cache;
-	int (*reads_text)(void *arg, const char *name); /* hub_opts.reads_text */
-	void *reads_arg;
+	const struct hub_opts *opts; /* the caller's, for the duration of the call */
 };
 
 /* "model" or "dataset", for messages. */
@@ -111,8 +110,7 @@ static int ctx_init(struct hub_ctx *x, struct http_client *client, const struct 
 	memset(x, 0, sizeof(*x));
 	x->client = client;
 	x->dataset = o->repo_type == HUB_REPO_DATASET;
-	x->reads_text = o->reads_text;
-	x->reads_arg = o->reads_arg;
+	x->opts = o;
 	x->offline = o->offline || hub_env_truthy(getenv("HF_HUB_OFFLINE"));
 	x->endpoint = lt_strdup(ep ? ep : HUB_DEFAULT_ENDPOINT);
 	if (!x->endpoint)
@@ -244,9 +242,7 @@ static int plan_wants(const struct hub_ctx *x, struct model *m)
 
 	for (size_t i = 0; i < src->nentries; i++) {
 		const struct source_entry *e = &src->entries[i];
-		size_t cap = hub_wanted_cap(e->path);
-		if (!cap && x->reads_text && !strchr(e->path, '/') && x->reads_text(x->reads_arg, e->path))
-			cap = LT_MAX_LICENSE_BYTES; /* a license named after itself */
+		size_t cap = hub_wanted_cap(e->path, x->opts);
 		if (!cap)
 			continue;
 		if (e->size > cap) {
